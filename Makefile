@@ -1,0 +1,61 @@
+# The two commands: `make run` and `make test`. Both install what is missing first (Debian bookworm, as root or
+# with sudo), so they work on a fresh machine that has only the Swift toolchain.
+
+SWIFT       ?= swift
+PYTHON      ?= python3
+HOST        ?= 127.0.0.1
+PORT        ?= 8080
+DATA        ?= data
+APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 \
+                libjs-codemirror libjs-highlight.js
+BENCH_APT    := wrk
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps pydeps build build-debug run test test-swift test-python bench validate clean
+
+all: build
+
+## Install the Debian packages that are missing (apt-get update only when something is).
+deps:
+	@missing=""; for p in $(APT_PACKAGES) $(EXTRA_APT); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+## Python packages the tests use (pytest), installed with pip when missing.
+pydeps:
+	@$(PYTHON) -c "import pytest" 2>/dev/null || $(PYTHON) -m pip install -q pytest $(EXTRA_PIP)
+	@for m in $(EXTRA_PIP); do $(PYTHON) -c "import $$m" 2>/dev/null || $(PYTHON) -m pip install -q $$m; done
+
+build: deps
+	$(SWIFT) build -c release
+
+build-debug: deps
+	$(SWIFT) build
+
+run: build
+	mkdir -p $(DATA)
+	.build/release/QuizServer serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
+
+validate: build
+	.build/release/QuizServer validate questions.json
+
+test: deps pydeps
+	$(SWIFT) build
+	$(MAKE) --no-print-directory test-python
+	$(SWIFT) test
+
+PY_TESTS = $(wildcard Tests/grader Tests/questions)
+
+test-python:
+	@if [ -n "$(PY_TESTS)" ]; then $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS); fi
+
+bench: EXTRA_APT = $(BENCH_APT)
+bench: deps build
+	$(PYTHON) Benchmarks/run.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "QuizServer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "QuizServer", targets: ["QuizServer"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // C shims: the only place variadic C calls are made.
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The HTTP layer: requests, responses, routing, static files, the libmicrohttpd bridge. Knows nothing of quizzes.
+        .target(
+            name: "HTTP",
+            dependencies: [
+                "CMicroHTTPD", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The quiz domain: value types, loading and validating the bank, scoring choice answers.
+        .target(name: "QuizCore"),
+        // The grader: sandboxed Python, the warm pool, the queue. Knows nothing of HTTP.
+        .target(
+            name: "Grader",
+            dependencies: [
+                "QuizCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The application: routes wired to the domain, the store, the server's life cycle.
+        .target(
+            name: "QuizApp",
+            dependencies: [
+                "HTTP", "QuizCore", "Grader",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "QuizServer",
+            dependencies: [
+                "QuizApp", "QuizCore", "Grader", "HTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "QuizServerTests",
+            dependencies: ["QuizApp", "HTTP", "QuizCore", "Grader"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,22 @@
+import Foundation
+
+public struct GraderConfiguration: Sendable {
+    /// `grader/launch`: starts one sandbox (bubblewrap around the trusted harness).
+    public var launch: URL
+    /// Gradings at once; more would only make each slower on a machine with this many cores.
+    public var parallelism: Int
+    /// Submissions that may wait for a worker; past this, `queueFull` (429).
+    public var queueLimit: Int
+    /// Wall-clock limit for one sandbox from request to answer; the harness has its own, shorter limits inside.
+    public var deadline: Duration
+
+    public init(
+        launch: URL, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, queueLimit: Int = 256,
+        deadline: Duration = .seconds(20)
+    ) {
+        self.launch = launch
+        self.parallelism = max(1, parallelism)
+        self.queueLimit = max(0, queueLimit)
+        self.deadline = deadline
+    }
+}

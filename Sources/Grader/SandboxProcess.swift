@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+/// One sandbox: `grader/launch` started ahead of time, waiting with asyncio imported for the one request it will
+/// ever serve. It speaks a line protocol on its pipes: it says `{"ready": true}`, reads one request line, writes one
+/// result line and exits. The Swift side reads only these pipes, never files from the sandbox, and never blocks a
+/// thread of the cooperative pool: reads arrive through readability handlers, writes go to a dispatch queue.
+///
+/// `@unchecked Sendable`: all mutable state is in the `state` mutex; `process` is configured before `start()`.
+final class SandboxProcess: @unchecked Sendable {
+    private struct State {
+        var buffer = Data()
+        var lines: [Data] = []
+        var waiter: CheckedContinuation<Data?, Never>?
+        var exited = false
+    }
+
+    /// The most a sandbox may write on stdout: its one result line is a few KB; anything near this is a broken harness.
+    static let outputLimit = 1 << 20
+
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private let state = Mutex(State())
+    let startedAt = ContinuousClock.now
+
+    init(launch: URL) {
+        process.executableURL = launch
+        process.arguments = []
+        // A clean environment: the server's own (with the teacher's token, say) never reaches the sandbox.
+        process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+    }
+
+    func start() throws {
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = handle.availableData
+            self?.receive(chunk)
+        }
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            // Drained and dropped: the harness reports through stdout; a full stderr pipe must never stall it.
+            if handle.availableData.isEmpty { handle.readabilityHandler = nil }
+        }
+        process.terminationHandler = { [weak self] _ in self?.receive(Data()) }
+        try process.run()
+    }
+
+    private func receive(_ chunk: Data) {
+        let outputHandle = output.fileHandleForReading
+        let (waiter, line) = state.withLock { state -> (CheckedContinuation<Data?, Never>?, Data?) in
+            if chunk.isEmpty {
+                state.exited = true
+                outputHandle.readabilityHandler = nil
+            } else if state.buffer.count + chunk.count <= Self.outputLimit {
+                state.buffer.append(chunk)
+            }
+            while let newline = state.buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                state.lines.append(Data(state.buffer[state.buffer.startIndex..<newline]))
+                state.buffer.removeSubrange(state.buffer.startIndex...newline)
+            }
+            guard let waiter = state.waiter else { return (nil, nil) }
+            if !state.lines.isEmpty {
+                state.waiter = nil
+                return (waiter, state.lines.removeFirst())
+            }
+            if state.exited {
+                state.waiter = nil
+                return (waiter, nil)
+            }
+            return (nil, nil)
+        }
+        waiter?.resume(returning: line)
+    }
+
+    /// The next line the sandbox writes, or nil once it has exited without one.
+    func nextLine() async -> Data? {
+        await withCheckedContinuation { continuation in
+            let immediate = state.withLock { state -> (Bool, Data?) in
+                if !state.lines.isEmpty { return (true, state.lines.removeFirst()) }
+                if state.exited { return (true, nil) }
+                state.waiter = continuation
+                return (false, nil)
+            }
+            if immediate.0 { continuation.resume(returning: immediate.1) }
+        }
+    }
+
+    func send(_ line: Data) {
+        let handle = input.fileHandleForWriting
+        DispatchQueue.global().async {
+            try? handle.write(contentsOf: line + Data("\n".utf8))
+            try? handle.close()
+        }
+    }
+
+    /// Kills the sandbox; bubblewrap's pid namespace takes every process inside with it.
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    var isRunning: Bool { process.isRunning }
+}

@@ -1,0 +1,24 @@
+import Logging
+
+/// The one place where errors become HTTP problems. An error that is not `ProblemConvertible` is a bug of ours:
+/// it is logged and answered with a generic 500 that leaks nothing.
+public struct ErrorMiddleware: Middleware {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, next: any Responder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch let error as any ProblemConvertible {
+            return error.problem.response(headers: error.problemHeaders)
+        } catch is CancellationError {
+            return HTTPError.serviceUnavailable("The request was cancelled; try again.").problem.response()
+        } catch {
+            logger.error("unhandled error", metadata: ["http.path": "\(request.path)", "error": "\(error)"])
+            return HTTPError.internalError("Something went wrong on our side.").problem.response()
+        }
+    }
+}

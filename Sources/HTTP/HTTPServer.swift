@@ -1,0 +1,184 @@
+import CMicroHTTPD
+import Foundation
+import Logging
+import Synchronization
+
+/// An HTTP/1.1 server on libmicrohttpd whose handlers are Swift `async` code.
+///
+/// libmicrohttpd's few threads only parse and write. When a request is complete, the bridge suspends its connection,
+/// runs the responder in a Task on Swift's pool, and resumes the connection when the response is ready; the response
+/// is then queued on libmicrohttpd's own thread. So a handler that awaits for seconds holds no libmicrohttpd thread.
+///
+/// `@unchecked Sendable`: the daemon pointer and counters live in `state`, a mutex; the rest is immutable.
+public final class HTTPServer: @unchecked Sendable {
+    /// `@unchecked Sendable`: libmicrohttpd's daemon calls are thread-safe; the pointer is only a handle.
+    struct Daemon: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    struct State {
+        var daemon: Daemon?
+        var draining = false
+        /// Requests whose handler is running (their connections suspended), for the deadline reaper and shutdown.
+        var running: [ObjectIdentifier: RequestContext] = [:]
+        /// Connections suspended and not yet answered: `MHD_stop_daemon` aborts while any exist.
+        var suspended = 0
+        var port: UInt16 = 0
+    }
+
+    public let configuration: ServerConfiguration
+    let responder: any Responder
+    let logger: Logger
+    let state = Mutex(State())
+    private let reaper = Mutex<Task<Void, Never>?>(nil)
+
+    public init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+    }
+
+    /// The port the server listens on: the configured one, or the one the kernel chose for port 0.
+    public var port: UInt16 { state.withLock { $0.port } }
+
+    public var runningRequests: Int { state.withLock { $0.running.count } }
+
+    public func start() throws {
+        var options = cmhd_options()
+        options.flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue)
+            | UInt32(MHD_ALLOW_SUSPEND_RESUME.rawValue) | UInt32(MHD_USE_ERROR_LOG.rawValue)
+        options.port = configuration.port
+        options.thread_pool_size = UInt32(max(1, configuration.threads))
+        options.connection_timeout = UInt32(configuration.connectionTimeout)
+        options.connection_limit = UInt32(configuration.connectionLimit)
+        options.per_ip_connection_limit = UInt32(configuration.perAddressConnectionLimit)
+        options.connection_memory_limit = 64 * 1024
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        let daemon = configuration.host.withCString { host -> OpaquePointer? in
+            options.host = host
+            return cmhd_start(&options, accessHandler, me, requestCompleted, me)
+        }
+        guard let daemon else { throw ServerError.cannotListen(host: configuration.host, port: configuration.port) }
+        let bound = cmhd_bound_port(daemon)
+        state.withLock {
+            $0.daemon = Daemon(pointer: daemon)
+            $0.port = bound
+        }
+        reaper.withLock { $0 = Task { [weak self] in await self?.reapOverdueRequests() } }
+        logger.info("listening", metadata: ["http.host": "\(configuration.host)", "http.port": "\(bound)"])
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to the grace period, then answers them 503), and stops.
+    /// Never calls `MHD_stop_daemon` while a connection is suspended: libmicrohttpd would abort the process.
+    public func shutdown() async {
+        let handle = state.withLock { state -> Daemon? in
+            state.draining = true
+            return state.daemon
+        }
+        guard let daemon = handle?.pointer else { return }
+        let listener = MHD_quiesce_daemon(daemon)
+        if listener >= 0 { close(listener) }
+        let clock = ContinuousClock()
+        let graceEnd = clock.now + configuration.shutdownGrace
+        while runningRequests > 0, clock.now < graceEnd {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let overdue = state.withLock { Array($0.running.values) }
+        for context in overdue {
+            if context.complete(with: HTTPError.serviceUnavailable("The server is shutting down.").problem.response()) {
+                context.task?.cancel()
+            }
+        }
+        let suspendedEnd = clock.now + .seconds(5)
+        while state.withLock({ $0.suspended }) > 0, clock.now < suspendedEnd {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        reaper.withLock { $0?.cancel() }
+        let stillSuspended = state.withLock { state -> Int in
+            if state.suspended == 0 { state.daemon = nil }
+            return state.suspended
+        }
+        if stillSuspended == 0 {
+            MHD_stop_daemon(daemon)
+            logger.info("stopped")
+        } else {
+            logger.error("connections still suspended; leaving the daemon to the process exit", metadata: ["count": "\(stillSuspended)"])
+        }
+    }
+
+    /// Answers 503 for handlers that overran the deadline, since libmicrohttpd never times out a suspended connection.
+    private func reapOverdueRequests() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(200))
+            let now = ContinuousClock.now
+            let overdue = state.withLock { $0.running.values.filter { $0.deadline <= now } }
+            for context in overdue {
+                let problem = HTTPError.gatewayTimeout("The server took too long to answer; try again.")
+                if context.complete(with: problem.problem.response(headers: problem.problemHeaders)) {
+                    context.task?.cancel()
+                    logger.warning("handler overran its deadline", metadata: ["http.path": "\(context.path)"])
+                }
+            }
+        }
+    }
+
+    // MARK: - Called on libmicrohttpd's threads
+
+    var isDraining: Bool { state.withLock { $0.draining } }
+
+    /// Suspends the connection, then starts the handler: suspension must come first, or a fast handler could
+    /// try to resume a connection not yet suspended.
+    func dispatch(_ context: RequestContext) {
+        MHD_suspend_connection(context.connection)
+        context.deadline = ContinuousClock.now + configuration.handlerDeadline
+        let request = context.request
+        let responder = self.responder
+        state.withLock {
+            $0.suspended += 1
+            $0.running[ObjectIdentifier(context)] = context
+        }
+        context.phase.withLock { $0 = .running(nil) }
+        let task = Task { [weak self] in
+            let response: Response
+            do {
+                response = try await responder.respond(to: request)
+            } catch let error as any ProblemConvertible {
+                response = error.problem.response(headers: error.problemHeaders)
+            } catch {
+                response = HTTPError.internalError("Something went wrong on our side.").problem.response()
+            }
+            context.complete(with: response)
+            self?.state.withLock { _ = $0.running.removeValue(forKey: ObjectIdentifier(context)) }
+        }
+        context.phase.withLock { phase in
+            if case .running = phase { phase = .running(task) }
+        }
+    }
+
+    /// Called when a resumed connection's response has been queued.
+    func didAnswerSuspended(_ context: RequestContext) {
+        state.withLock {
+            $0.suspended -= 1
+            $0.running.removeValue(forKey: ObjectIdentifier(context))
+        }
+    }
+
+    func log(_ context: RequestContext, status: Int) {
+        let elapsed = ContinuousClock.now - context.started
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        logger.info(
+            "\(context.method) \(context.path) \(status) \(String(format: "%.1f", ms))ms",
+            metadata: ["http.method": "\(context.method)", "http.path": "\(context.path)", "http.status": "\(status)"])
+    }
+}
+
+public enum ServerError: Error, CustomStringConvertible {
+    case cannotListen(host: String, port: UInt16)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port):
+            "cannot listen on \(host):\(port) (address in use, not an IPv4 address, or not allowed)"
+        }
+    }
+}

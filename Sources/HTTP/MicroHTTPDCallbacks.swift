@@ -1,0 +1,122 @@
+import CMicroHTTPD
+import Foundation
+
+// The C callbacks of the bridge. They live in a library file, not in `main.swift`, because top-level code there is
+// main-actor isolated and would trap when a libmicrohttpd thread calls it.
+
+/// Bodies larger than the limit are read and thrown away up to this much, so the client still gets its 413;
+/// past it the connection is closed.
+private let discardLimit = 4 * 1024 * 1024
+
+let accessHandler: MHD_AccessHandlerCallback = {
+    cls, connection, url, method, version, uploadData, uploadDataSize, conCls in
+    guard let cls, let connection, let conCls, let uploadDataSize else { return cmhd_no() }
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+
+    // First call: headers only.
+    guard let existing = conCls.pointee else {
+        let context = RequestContext(
+            connection: connection,
+            method: url.map { _ in String(cString: method!) } ?? "GET",
+            path: url.map { String(cString: $0) } ?? "/",
+            version: version.map { String(cString: $0) } ?? "HTTP/1.1",
+            headers: readHeaders(connection),
+            query: readQuery(connection))
+        conCls.pointee = Unmanaged.passRetained(context).toOpaque()
+        if server.isDraining {
+            return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").problem.response(
+                headers: HTTPError.serviceUnavailable("").problemHeaders))
+        }
+        if let length = context.headers["Content-Length"], let size = Int(length), size > server.configuration.maxBodySize {
+            return queue(server, context, HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response())
+        }
+        return cmhd_yes()
+    }
+    let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
+
+    // A chunk of the body: copy it while it fits, count and drop it when not.
+    if uploadDataSize.pointee > 0 {
+        let size = uploadDataSize.pointee
+        uploadDataSize.pointee = 0
+        if context.oversized || context.body.count + size > server.configuration.maxBodySize {
+            context.oversized = true
+            context.body = Data()
+            context.discardedBytes += size
+            return context.discardedBytes > discardLimit ? cmhd_no() : cmhd_yes()
+        }
+        if let uploadData { context.body.append(UnsafeRawPointer(uploadData).assumingMemoryBound(to: UInt8.self), count: size) }
+        return cmhd_yes()
+    }
+
+    // The last call: answer, or suspend and run the handler, or queue what the resumed handler left.
+    let ready = context.phase.withLock { phase -> Response? in
+        if case .ready(let response) = phase {
+            phase = .sent
+            return response
+        }
+        return nil
+    }
+    if let ready {
+        server.didAnswerSuspended(context)
+        return queue(server, context, ready)
+    }
+    if context.oversized {
+        return queue(server, context, HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response())
+    }
+    if server.isDraining {
+        return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").problem.response())
+    }
+    server.dispatch(context)
+    return cmhd_yes()
+}
+
+let requestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+    guard let conCls, let pointer = conCls.pointee else { return }
+    Unmanaged<RequestContext>.fromOpaque(pointer).release()
+    conCls.pointee = nil
+}
+
+private func queue(_ server: HTTPServer, _ context: RequestContext, _ response: Response) -> MHD_Result {
+    let mhdResponse = response.body.withUnsafeBytes { buffer in
+        cmhd_response_copy(buffer.baseAddress, buffer.count)
+    }
+    guard let mhdResponse else { return cmhd_no() }
+    defer { MHD_destroy_response(mhdResponse) }
+    for field in response.headers {
+        _ = MHD_add_response_header(mhdResponse, field.name, field.value)
+    }
+    server.log(context, status: response.status)
+    return MHD_queue_response(context.connection, UInt32(response.status), mhdResponse)
+}
+
+private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
+    var headers = HTTPHeaders()
+    withUnsafeMutablePointer(to: &headers) { pointer in
+        _ = cmhd_headers(connection, { cls, _, key, keySize, value, valueSize in
+            guard let cls, let key else { return cmhd_yes() }
+            let headers = cls.assumingMemoryBound(to: HTTPHeaders.self)
+            headers.pointee.add(decode(key, keySize), value.map { decode($0, valueSize) } ?? "")
+            return cmhd_yes()
+        }, pointer)
+    }
+    return headers
+}
+
+private func readQuery(_ connection: OpaquePointer) -> [String: String] {
+    var query: [String: String] = [:]
+    withUnsafeMutablePointer(to: &query) { pointer in
+        _ = cmhd_arguments(connection, { cls, _, key, keySize, value, valueSize in
+            guard let cls, let key else { return cmhd_yes() }
+            let query = cls.assumingMemoryBound(to: [String: String].self)
+            query.pointee[decode(key, keySize)] = value.map { decode($0, valueSize) } ?? ""
+            return cmhd_yes()
+        }, pointer)
+    }
+    return query
+}
+
+/// Bytes to a String; invalid UTF-8 becomes U+FFFD rather than a crash or a dropped request.
+private func decode(_ pointer: UnsafePointer<CChar>, _ size: Int) -> String {
+    let buffer = UnsafeRawBufferPointer(start: pointer, count: size)
+    return String(decoding: buffer, as: UTF8.self)
+}

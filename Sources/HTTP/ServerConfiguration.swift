@@ -1,0 +1,32 @@
+/// How the HTTP server listens and what it tolerates.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: UInt16
+    /// libmicrohttpd's own threads, which only do I/O and parsing: handlers run on Swift's pool.
+    public var threads: Int
+    /// Seconds an idle or dribbling connection may live.
+    public var connectionTimeout: Int
+    public var connectionLimit: Int
+    public var perAddressConnectionLimit: Int
+    public var maxBodySize: Int
+    /// A suspended connection never times out by itself, so the Swift side answers 503 when a handler overruns this.
+    public var handlerDeadline: Duration
+    /// How long shutdown waits for requests in flight before failing them with 503.
+    public var shutdownGrace: Duration
+
+    public init(
+        host: String = "127.0.0.1", port: UInt16 = 8080, threads: Int = 2, connectionTimeout: Int = 30,
+        connectionLimit: Int = 4096, perAddressConnectionLimit: Int = 0, maxBodySize: Int = 64 * 1024,
+        handlerDeadline: Duration = .seconds(30), shutdownGrace: Duration = .seconds(10)
+    ) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.connectionTimeout = connectionTimeout
+        self.connectionLimit = connectionLimit
+        self.perAddressConnectionLimit = perAddressConnectionLimit
+        self.maxBodySize = maxBodySize
+        self.handlerDeadline = handlerDeadline
+        self.shutdownGrace = shutdownGrace
+    }
+}

@@ -1,0 +1,6 @@
+/// The body of `POST /api/v1/questions/{id}/attempts`: one field, which one depends on the question's kind.
+struct AttemptBody: Decodable {
+    var choices: [String]?
+    var output: String?
+    var code: String?
+}

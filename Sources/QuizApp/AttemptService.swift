@@ -1,0 +1,50 @@
+import Foundation
+import Grader
+import HTTP
+import QuizCore
+
+/// Grades one attempt: choice and output answers here, code in the grading pool.
+struct AttemptService: Sendable {
+    let bank: QuestionBank
+    let grader: GradingPool
+
+    /// The most code a submission may have, well under the body limit so the JSON around it always fits.
+    static let codeLimit = 32 * 1024
+
+    func grade(questionID: String, body: AttemptBody) async throws -> AttemptResult {
+        guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
+        switch question.kind {
+        case .singleChoice, .multipleChoice:
+            guard let chosen = body.choices else {
+                throw QuizError.invalidField("choices", "required for a \(question.kind.rawValue) question, e.g. {\"choices\": [\"b\"]}.")
+            }
+            let known = Set(question.choices?.map(\.id) ?? [])
+            for (index, id) in chosen.enumerated() where !known.contains(id) {
+                throw QuizError.invalidField("choices[\(index)]", "\"\(id)\" is not a choice of this question.")
+            }
+            if question.kind == .singleChoice, chosen.count != 1 {
+                throw QuizError.invalidField("choices", "a single choice question takes exactly one choice.")
+            }
+            if Set(chosen).count != chosen.count {
+                throw QuizError.invalidField("choices", "the same choice is given twice.")
+            }
+            return AnswerChecker.grade(question, choices: chosen)
+        case .predictOutput:
+            guard let output = body.output else {
+                throw QuizError.invalidField("output", "required for a predict_output question, e.g. {\"output\": \"1\\n2\"}.")
+            }
+            return AnswerChecker.grade(question, output: output)
+        case .code:
+            guard let code = body.code else {
+                throw QuizError.invalidField("code", "required for a code question, e.g. {\"code\": \"async def ...\"}.")
+            }
+            guard code.utf8.count <= Self.codeLimit else {
+                throw QuizError.invalidField("code", "longer than \(Self.codeLimit / 1024) KiB.")
+            }
+            let verdict = try await grader.grade(question: question.id, code: code)
+            return AttemptResult(
+                question: question.id, verdict: verdict.verdict, score: verdict.score,
+                explanation: question.explanation, message: verdict.message, tasks: verdict.tasks)
+        }
+    }
+}

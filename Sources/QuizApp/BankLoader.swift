@@ -1,0 +1,54 @@
+import Foundation
+import Grader
+import QuizCore
+
+/// Loads a bank and checks it whole: its shape, its content, and, with a grader, that every code question has
+/// example tasks, that its model solution passes, and that each wrong solution fails as it says.
+public struct BankLoader: Sendable {
+    public init() {}
+
+    public func load(_ path: String, grader: GradingPool?) async throws(BankError) -> QuestionBank {
+        let url = URL(fileURLWithPath: path)
+        let bank = try QuestionBank.load(contentsOf: url)
+        var problems = BankValidator(file: url.lastPathComponent).problems(in: bank)
+        if let grader {
+            problems += await graderProblems(bank, grader: grader, file: url.lastPathComponent)
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+        return bank
+    }
+
+    private func graderProblems(_ bank: QuestionBank, grader: GradingPool, file: String) async -> [String] {
+        let codeQuestions = bank.questions.filter { $0.kind == .code }
+        guard !codeQuestions.isEmpty else { return [] }
+        let known: Set<String>
+        do {
+            known = Set(try await grader.questionIDs())
+        } catch {
+            return ["\(file): the grader cannot be asked for its questions (\(error))"]
+        }
+        return await withTaskGroup(of: [String].self) { group in
+            for question in codeQuestions {
+                group.addTask {
+                    let name = "\(file): question \"\(question.id)\""
+                    guard known.contains(question.id) else { return ["\(name): the grader has no example tasks for it"] }
+                    guard let solution = question.solution else { return [] }
+                    do {
+                        let verdict = try await grader.grade(question: question.id, code: solution)
+                        if verdict.verdict != .passed {
+                            let failing = (verdict.tasks ?? []).filter { $0.status != "passed" }
+                                .map { "\($0.name): \($0.status)" }.joined(separator: "; ")
+                            return ["\(name): the model solution does not pass (\(verdict.verdict.rawValue): \(failing.isEmpty ? verdict.message ?? "" : failing))"]
+                        }
+                    } catch {
+                        return ["\(name): the model solution could not be graded (\(error))"]
+                    }
+                    return []
+                }
+            }
+            var problems: [String] = []
+            for await found in group { problems += found }
+            return problems.sorted()
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The graded answer, as the contract's `Result`.
+public struct AttemptResult: Codable, Sendable, Equatable {
+    public enum Verdict: String, Codable, Sendable {
+        case passed, failed
+        case notGradable = "not_gradable"
+        case error
+    }
+
+    /// One example task of a code question.
+    public struct TaskResult: Codable, Sendable, Equatable {
+        public struct Call: Codable, Sendable, Equatable {
+            public var call: String
+            public var start: Double?
+            public var end: Double?
+            public var cancelled: Bool?
+        }
+        public var name: String
+        public var status: String
+        public var message: String
+        public var elapsed: Double?
+        public var trace: [Call]?
+    }
+
+    /// What each choice meant, shown once the student has answered.
+    public struct ChoiceFeedback: Codable, Sendable, Equatable {
+        public var choice: String
+        public var correct: Bool
+        public var chosen: Bool
+        public var feedback: String
+    }
+
+    public var question: String
+    public var verdict: Verdict
+    public var score: Double
+    public var correct: Bool
+    public var explanation: String
+    public var message: String?
+    public var tasks: [TaskResult]?
+    public var feedback: [ChoiceFeedback]?
+    /// The expected output of a predict-output question, shown after answering.
+    public var expected: String?
+
+    public init(
+        question: String, verdict: Verdict, score: Double, explanation: String, message: String? = nil,
+        tasks: [TaskResult]? = nil, feedback: [ChoiceFeedback]? = nil, expected: String? = nil
+    ) {
+        self.question = question
+        self.verdict = verdict
+        self.score = score
+        self.correct = verdict == .passed
+        self.explanation = explanation
+        self.message = message
+        self.tasks = tasks
+        self.feedback = feedback
+        self.expected = expected
+    }
+}

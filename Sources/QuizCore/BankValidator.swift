@@ -1,0 +1,80 @@
+/// Checks a bank for what the server and the students rely on, one line per problem, each naming the file and the
+/// question (`questions.json: question "gather-order": choice "c" has no feedback`). Checks that need the grader
+/// (a model solution that must pass) are made by the caller, which has one.
+public struct BankValidator: Sendable {
+    public let file: String
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    public func problems(in bank: QuestionBank) -> [String] {
+        var problems: [String] = []
+        func report(_ message: String) { problems.append("\(file): \(message)") }
+
+        var topicIDs = Set<String>()
+        for topic in bank.topics {
+            if !topicIDs.insert(topic.id).inserted { report("topic \"\(topic.id)\" is defined twice") }
+            if topic.title.isBlank { report("topic \"\(topic.id)\" has no title") }
+            if topic.summary.isBlank { report("topic \"\(topic.id)\" has no summary") }
+        }
+        for required in Topic.requiredIDs where !topicIDs.contains(required) {
+            report("topic \"\(required)\" is missing")
+        }
+
+        var questionIDs = Set<String>()
+        for question in bank.questions {
+            let name = "question \"\(question.id)\""
+            if question.id.isBlank { report("a question has an empty id") }
+            if !questionIDs.insert(question.id).inserted { report("\(name) is defined twice") }
+            if question.id.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-") }) {
+                report("\(name): the id may hold only letters, digits and dashes")
+            }
+            if !topicIDs.contains(question.topic) { report("\(name): unknown topic \"\(question.topic)\"") }
+            if question.title.isBlank { report("\(name): title is empty") }
+            if question.prompt.isBlank { report("\(name): prompt is empty") }
+            if question.explanation.isBlank { report("\(name): explanation is empty") }
+            if !(1...3).contains(question.difficulty) { report("\(name): difficulty must be 1, 2 or 3") }
+            for message in kindProblems(question) { report("\(name): \(message)") }
+        }
+        return problems
+    }
+
+    private func kindProblems(_ question: Question) -> [String] {
+        var problems: [String] = []
+        switch question.kind {
+        case .singleChoice, .multipleChoice:
+            guard let choices = question.choices, choices.count >= 2 else {
+                return ["a choice question needs at least two choices"]
+            }
+            var ids = Set<String>()
+            for choice in choices {
+                if !ids.insert(choice.id).inserted { problems.append("choice \"\(choice.id)\" is defined twice") }
+                if choice.text.isBlank { problems.append("choice \"\(choice.id)\" has no text") }
+                if choice.feedback.isBlank { problems.append("choice \"\(choice.id)\" has no feedback") }
+            }
+            let correct = choices.filter(\.correct).count
+            if correct == 0 { problems.append("no choice is correct") }
+            if question.kind == .singleChoice, correct > 1 {
+                problems.append("a single choice question has \(correct) correct choices")
+            }
+            if question.kind == .multipleChoice, correct == choices.count {
+                problems.append("every choice is correct: nothing to tell apart")
+            }
+        case .predictOutput:
+            if question.code?.isBlank ?? true { problems.append("code is missing") }
+            if question.answer == nil { problems.append("answer is missing") }
+            if question.choices != nil { problems.append("choices are only for choice questions") }
+        case .code:
+            if question.starter == nil { problems.append("starter is missing") }
+            if question.solution?.isBlank ?? true { problems.append("solution is missing") }
+            if (question.wrongSolutions ?? []).count < 3 { problems.append("needs at least three wrong solutions") }
+            if question.choices != nil { problems.append("choices are only for choice questions") }
+        }
+        return problems
+    }
+}
+
+extension String {
+    var isBlank: Bool { allSatisfy(\.isWhitespace) }
+}

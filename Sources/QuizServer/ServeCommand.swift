@@ -1,0 +1,85 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Grader
+import HTTP
+import Logging
+import QuizApp
+import QuizCore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the quiz, the API and the grader.")
+
+    @Option(help: "The address to listen on (IPv4).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free one (printed at start-up).")
+    var port: Int = 8080
+
+    @Option(help: "Where the server keeps its data (SQLite, the generated teacher token).")
+    var dataDir: String = "data"
+
+    @Option(help: "The question bank.")
+    var questions: String = "questions.json"
+
+    @Option(name: .customLong("public"), help: "The browser UI's files.")
+    var publicDirectory: String = "Public"
+
+    @Option(help: "Where Debian's browser libraries are (CodeMirror, highlight.js).")
+    var vendorDir: String = "/usr/share/javascript"
+
+    @Option(help: "libmicrohttpd's I/O threads.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds a handler may take before the client gets 503.")
+    var handlerTimeout: Double = 30
+
+    @Option(help: "Seconds shutdown waits for requests in flight.")
+    var shutdownGrace: Double = 10
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @OptionGroup var grader: GraderOptions
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "quiz")
+        guard (0...65535).contains(port) else {
+            logger.critical("--port must be 0 to 65535")
+            throw ExitCode(2)
+        }
+        let pool = GradingPool(configuration: grader.configuration(), logger: Logger(label: "grader"))
+        let bank: QuestionBank
+        do {
+            bank = try await BankLoader().load(questions, grader: pool)
+        } catch {
+            await pool.shutdown()
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        await pool.warmUp()
+
+        let app = QuizApplication(
+            bank: bank, grader: pool,
+            paths: .init(publicDirectory: publicDirectory, vendorDirectory: vendorDir), logger: logger)
+        let server = HTTPServer(
+            configuration: ServerConfiguration(
+                host: host, port: UInt16(port), threads: threads,
+                handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
+                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))),
+            responder: app.responder(), logger: logger)
+        try server.start()
+        FileHandle.standardOutput.write(Data("QuizServer listening on http://\(host):\(server.port)\n".utf8))
+
+        let signal = await ShutdownSignal.wait()
+        logger.info("shutting down", metadata: ["signal": "\(signal)"])
+        await server.shutdown()
+        await pool.shutdown()
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import HTTP
+import Testing
+
+@Suite("Router, in process")
+struct RouterTests {
+    let router: Router = {
+        var router = Router()
+        router.get("/items/{id}") { request in .text("item \(request.parameters["id"] ?? "?")") }
+        router.post("/items/{id}/notes") { request in .text("note for \(request.parameters["id"] ?? "?")", status: 201) }
+        router.get("/items") { request in .text("items \(request.query["page"] ?? "1")") }
+        return router
+    }()
+
+    @Test func pathParametersReachTheHandler() async throws {
+        let response = try await router.respond(to: Request(method: "GET", path: "/items/42"))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "item 42")
+    }
+
+    @Test func queryParametersReachTheHandler() async throws {
+        let response = try await router.respond(to: Request(method: "GET", path: "/items", query: ["page": "3"]))
+        #expect(String(decoding: response.body, as: UTF8.self) == "items 3")
+    }
+
+    @Test func aKnownPathWithTheWrongMethodIs405WithAllow() async throws {
+        await #expect(throws: HTTPError.methodNotAllowed(allowed: ["GET", "HEAD"])) {
+            try await router.respond(to: Request(method: "DELETE", path: "/items/42"))
+        }
+        await #expect(throws: HTTPError.methodNotAllowed(allowed: ["POST"])) {
+            try await router.respond(to: Request(method: "GET", path: "/items/42/notes"))
+        }
+    }
+
+    @Test func anUnknownPathIs404() async throws {
+        await #expect(throws: HTTPError.self) {
+            try await router.respond(to: Request(method: "GET", path: "/nothing/here"))
+        }
+    }
+
+    @Test func headIsAnsweredLikeGet() async throws {
+        let response = try await router.respond(to: Request(method: "HEAD", path: "/items/7"))
+        #expect(response.status == 200)
+    }
+
+    @Test func errorsBecomeProblemDocumentsInOnePlace() async throws {
+        let chain = MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: router)
+        let response = try await chain.respond(to: Request(method: "PUT", path: "/items"))
+        #expect(response.status == 405)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        #expect(response.headers["Allow"] == "GET, HEAD")
+        let problem = try JSONDecoder().decode(Problem.self, from: response.body)
+        #expect(problem.status == 405)
+        #expect(problem.title == "Method Not Allowed")
+    }
+
+    @Test func decodingErrorsNameTheField() throws {
+        struct Body: Decodable { var name: String; var count: Int }
+        var request = Request(method: "POST", path: "/", headers: HTTPHeaders([("Content-Type", "application/json")]))
+        request.body = Data(#"{"name": "x", "count": "three"}"#.utf8)
+        #expect(throws: HTTPError.badRequest("Field \"count\" must be a number.")) { try request.decodeJSON(Body.self) }
+        request.body = Data(#"{"count": 3}"#.utf8)
+        #expect(throws: HTTPError.badRequest("Missing field \"name\".")) { try request.decodeJSON(Body.self) }
+        request.body = Data(#"{"count": 3,"#.utf8)
+        #expect(throws: HTTPError.badRequest("The body is not valid JSON.")) { try request.decodeJSON(Body.self) }
+    }
+
+    @Test func aBodyNotDeclaredJSONIs415() throws {
+        struct Body: Decodable { var name: String }
+        let request = Request(
+            method: "POST", path: "/", headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Data("{}".utf8))
+        #expect {
+            try request.decodeJSON(Body.self)
+        } throws: { error in
+            (error as? HTTPError)?.problem.status == 415
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Grader
+import HTTP
+import Logging
+import QuizApp
+import QuizCore
+
+/// Where the repository is, whatever the test runner's working directory.
+enum Repository {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+}
+
+/// A real server on a loopback port the kernel picks, for live tests.
+struct TestServer {
+    let server: HTTPServer
+    var client: RawHTTPClient { RawHTTPClient(port: server.port) }
+
+    static func start(
+        _ responder: any Responder, configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> TestServer {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, threads: 2)
+        configure(&configuration)
+        let server = HTTPServer(configuration: configuration, responder: responder, logger: Logger(label: "test"))
+        try server.start()
+        return TestServer(server: server)
+    }
+
+    /// The whole application on the repository's bank and `Public/`.
+    static func app(publicDirectory: String = Repository.path("Public"), grader: GradingPool? = nil) throws -> TestServer {
+        let bank = try QuestionBank.load(contentsOf: Repository.root.appendingPathComponent("questions.json"))
+        let pool = grader ?? GradingPool(
+            configuration: GraderConfiguration(launch: URL(fileURLWithPath: Repository.path("grader/launch"))),
+            logger: Logger(label: "test"))
+        let app = QuizApplication(
+            bank: bank, grader: pool, paths: .init(publicDirectory: publicDirectory), logger: Logger(label: "test"))
+        return try start(app.responder())
+    }
+
+    func stop() async {
+        await server.shutdown()
+    }
+}
