@@ -23,6 +23,9 @@ public final class HTTPServer: @unchecked Sendable {
         var running: [ObjectIdentifier: RequestContext] = [:]
         /// Connections suspended and not yet answered: `MHD_stop_daemon` aborts while any exist.
         var suspended = 0
+        /// Requests handed to a handler whose response has not been fully sent yet: shutdown waits for these, or
+        /// stopping the daemon would cut off a response it has just queued.
+        var unfinished = 0
         var port: UInt16 = 0
     }
 
@@ -89,8 +92,8 @@ public final class HTTPServer: @unchecked Sendable {
                 context.task?.cancel()
             }
         }
-        let suspendedEnd = clock.now + .seconds(5)
-        while state.withLock({ $0.suspended }) > 0, clock.now < suspendedEnd {
+        let sendEnd = clock.now + .seconds(5)
+        while state.withLock({ $0.unfinished }) > 0, clock.now < sendEnd {
             try? await Task.sleep(for: .milliseconds(5))
         }
         reaper.withLock { $0?.cancel() }
@@ -133,8 +136,10 @@ public final class HTTPServer: @unchecked Sendable {
         context.deadline = ContinuousClock.now + configuration.handlerDeadline
         let request = context.request
         let responder = self.responder
+        context.dispatched = true
         state.withLock {
             $0.suspended += 1
+            $0.unfinished += 1
             $0.running[ObjectIdentifier(context)] = context
         }
         context.phase.withLock { $0 = .running(nil) }
@@ -161,6 +166,12 @@ public final class HTTPServer: @unchecked Sendable {
             $0.suspended -= 1
             $0.running.removeValue(forKey: ObjectIdentifier(context))
         }
+    }
+
+    /// Called by libmicrohttpd when a request is over: its response sent, or its connection gone.
+    func didFinish(_ context: RequestContext) {
+        guard context.dispatched else { return }
+        state.withLock { $0.unfinished -= 1 }
     }
 
     func log(_ context: RequestContext, status: Int) {

@@ -70,9 +70,11 @@ let accessHandler: MHD_AccessHandlerCallback = {
     return cmhd_yes()
 }
 
-let requestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
-    guard let conCls, let pointer = conCls.pointee else { return }
-    Unmanaged<RequestContext>.fromOpaque(pointer).release()
+let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    guard let cls, let conCls, let pointer = conCls.pointee else { return }
+    let context = Unmanaged<RequestContext>.fromOpaque(pointer)
+    Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().didFinish(context.takeUnretainedValue())
+    context.release()
     conCls.pointee = nil
 }
 

@@ -29,6 +29,8 @@ final class RequestContext: @unchecked Sendable {
     var oversized = false
     var discardedBytes = 0
     var remoteAddress: String?
+    /// Whether a handler was started for this request (set on the libmicrohttpd thread before the Task starts).
+    var dispatched = false
     let phase = Mutex<Phase>(.receiving)
     var deadline: ContinuousClock.Instant = .now
 

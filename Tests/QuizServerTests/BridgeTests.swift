@@ -35,6 +35,12 @@ struct BridgeTests {
             MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: echoRouter()), configure: configure)
     }
 
+    /// Polls a condition (bounded), so tests wait for a state rather than for a guessed time.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition())
+    }
+
     @Test func answersOverRealHTTP() async throws {
         let server = try Self.start()
         let reply = try await server.client.get("/echo?q=a%20b&z=1", headers: ["X-Thing": "yes"])
@@ -158,8 +164,7 @@ struct BridgeTests {
         let client = server.client
         async let first = client.get("/slow?s=1")
         async let second = client.get("/slow?s=1")
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(server.server.runningRequests == 2)
+        try await Self.waitUntil { server.server.runningRequests == 2 }
         await server.stop()
         #expect(try await first.status == 200)
         #expect(try await second.status == 200)
@@ -170,7 +175,7 @@ struct BridgeTests {
         let server = try Self.start { $0.shutdownGrace = .milliseconds(200) }
         let client = server.client
         async let stuck = client.get("/stubborn")
-        try await Task.sleep(for: .milliseconds(200))
+        try await Self.waitUntil { server.server.runningRequests == 1 }
         await server.stop()
         #expect(try await stuck.status == 503)
     }
