@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // C shims: the only place variadic C calls are made.
@@ -41,13 +42,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The store: classes, students, attempts in SQLite, behind a protocol.
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The application: routes wired to the domain, the store, the server's life cycle.
         .target(
             name: "QuizApp",
             dependencies: [
-                "HTTP", "QuizCore", "Grader",
+                "HTTP", "QuizCore", "Grader", "Store",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -60,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QuizServerTests",
-            dependencies: ["QuizApp", "HTTP", "QuizCore", "Grader"]
+            dependencies: ["QuizApp", "HTTP", "QuizCore", "Grader", "Store"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,11 +2,40 @@ import Foundation
 import Grader
 import HTTP
 import QuizCore
+import Store
 
-/// Grades one attempt: choice and output answers here, code in the grading pool.
+/// Grades one attempt: choice and output answers here, code in the grading pool. When a student sent their token,
+/// the attempt is committed to the store before the answer goes out, so an answered attempt is never lost.
 struct AttemptService: Sendable {
     let bank: QuestionBank
     let grader: GradingPool
+    let store: any AttemptStore
+    let classroom: ClassroomService
+    let codeLimiter: RateLimiter
+
+    func attempt(_ request: Request) async throws -> Response {
+        let questionID = request.parameters["id"] ?? ""
+        guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
+        let body = try request.decodeJSON(AttemptBody.self)
+        let student = try await classroom.student(for: request)
+        if question.kind == .code, let student, let wait = await codeLimiter.admit(student.id) {
+            throw QuizError.rateLimited(seconds: wait)
+        }
+        let result = try await grade(questionID: questionID, body: body)
+        if let student {
+            let answer = (try? String(decoding: JSONEncoder().encode(body), as: UTF8.self)) ?? "{}"
+            let tasks = result.tasks.map { tasks in
+                String(decoding: (try? JSONEncoder().encode(tasks.map { ["name": $0.name, "status": $0.status] })) ?? Data(), as: UTF8.self)
+            }
+            let record = AttemptRecord(
+                studentID: student.id, questionID: question.id, kind: question.kind.rawValue, answer: answer,
+                verdict: result.verdict.rawValue, score: result.score, tasks: tasks, createdAt: Date())
+            _ = try await classroom.wrap { try await store.record(record) }
+        }
+        var response = Response.json(result)
+        response.headers.add("X-Attempt-Recorded", student == nil ? "false" : "true")
+        return response
+    }
 
     /// The most code a submission may have, well under the body limit so the JSON around it always fits.
     static let codeLimit = 32 * 1024

@@ -3,6 +3,7 @@ import Grader
 import HTTP
 import Logging
 import QuizCore
+import Store
 
 /// The application: the bank, the grader, and the routes of the contract.
 public struct QuizApplication: Sendable {
@@ -18,12 +19,20 @@ public struct QuizApplication: Sendable {
 
     let catalog: Catalog
     let attempts: AttemptService
+    let classroom: ClassroomService
     let paths: Paths
     let logger: Logger
 
-    public init(bank: QuestionBank, grader: GradingPool, paths: Paths, logger: Logger) {
+    /// - Parameter codeAttemptsPerMinute: per student; past it, 429 with `Retry-After`.
+    public init(
+        bank: QuestionBank, grader: GradingPool, store: any AttemptStore, teacher: TeacherToken, paths: Paths,
+        logger: Logger, codeAttemptsPerMinute: Int = 20
+    ) {
         catalog = Catalog(bank: bank)
-        attempts = AttemptService(bank: bank, grader: grader)
+        classroom = ClassroomService(store: store, bank: bank, teacher: teacher)
+        attempts = AttemptService(
+            bank: bank, grader: grader, store: store, classroom: classroom,
+            codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60))
         self.paths = paths
         self.logger = logger
     }
@@ -37,6 +46,7 @@ public struct QuizApplication: Sendable {
         var router = Router()
         let catalog = self.catalog
         let attempts = self.attempts
+        let classroom = self.classroom
         router.get("/healthz") { _ in Catalog.json(Data(#"{"status":"ok"}"#.utf8)) }
         router.get("/api/v1/topics") { _ in catalog.topics() }
         router.get("/api/v1/questions") { request in
@@ -45,11 +55,13 @@ public struct QuizApplication: Sendable {
         router.get("/api/v1/questions/{id}") { request in
             try catalog.question(request.parameters["id"] ?? "")
         }
-        router.post("/api/v1/questions/{id}/attempts") { request in
-            let body = try request.decodeJSON(AttemptBody.self)
-            let result = try await attempts.grade(questionID: request.parameters["id"] ?? "", body: body)
-            return Response.json(result)
-        }
+        router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
+        router.post("/api/v1/students") { try await classroom.join($0) }
+        router.get("/api/v1/me/attempts") { try await classroom.myAttempts($0) }
+        router.post("/api/v1/classes") { try await classroom.createClass($0) }
+        router.get("/api/v1/classes") { try await classroom.listClasses($0) }
+        router.get("/api/v1/classes/{code}/results") { try await classroom.results($0) }
+        router.get("/api/v1/classes/{code}/results.csv") { try await classroom.resultsCSV($0) }
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

@@ -6,6 +6,11 @@ public enum QuizError: ProblemConvertible {
     case unknownQuestion(String)
     case invalidField(String, String)
     case invalidQuery(String, String)
+    case unauthorized(String)
+    case unknownClass(String)
+    case nameTaken(String)
+    case rateLimited(seconds: Int)
+    case storeUnavailable
 
     public var problem: Problem {
         switch self {
@@ -15,6 +20,29 @@ public enum QuizError: ProblemConvertible {
             Problem(title: "Bad Request", status: 400, detail: "Field \"\(field)\": \(detail)")
         case .invalidQuery(let parameter, let detail):
             Problem(title: "Bad Request", status: 400, detail: "Query parameter \"\(parameter)\": \(detail)")
+        case .unauthorized(let detail):
+            Problem(title: "Unauthorized", status: 401, detail: detail)
+        case .unknownClass(let code):
+            Problem(title: "Not Found", status: 404, detail: "There is no class with the code \"\(code)\".")
+        case .nameTaken(let name):
+            Problem(
+                title: "Conflict", status: 409,
+                detail: "Someone in this class is already called \"\(name)\"; pick another name.")
+        case .rateLimited(let seconds):
+            Problem(
+                title: "Too Many Requests", status: 429,
+                detail: "That is a lot of code submissions in a minute; try again in \(seconds) s.")
+        case .storeUnavailable:
+            Problem(title: "Service Unavailable", status: 503, detail: "The database is busy; try again.")
+        }
+    }
+
+    public var problemHeaders: HTTPHeaders {
+        switch self {
+        case .rateLimited(let seconds): HTTPHeaders([("Retry-After", String(seconds))])
+        case .unauthorized: HTTPHeaders([("WWW-Authenticate", "Bearer")])
+        case .storeUnavailable: HTTPHeaders([("Retry-After", "1")])
+        default: HTTPHeaders()
         }
     }
 }

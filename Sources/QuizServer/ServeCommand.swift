@@ -6,6 +6,7 @@ import HTTP
 import Logging
 import QuizApp
 import QuizCore
+import Store
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the quiz, the API and the grader.")
@@ -63,10 +64,23 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
+        let store: SQLiteStore
+        let teacher: TeacherToken
+        do {
+            store = try SQLiteStore(directory: dataDir)
+            teacher = try TeacherToken.resolve(environment: ProcessInfo.processInfo.environment, dataDirectory: dataDir)
+        } catch {
+            await pool.shutdown()
+            FileHandle.standardError.write(Data("cannot open the data dir \(dataDir): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if teacher.source != "QUIZ_TEACHER_TOKEN" {
+            FileHandle.standardOutput.write(Data("Teacher token (kept in \(teacher.source)): \(teacher.value)\n".utf8))
+        }
         await pool.warmUp()
 
         let app = QuizApplication(
-            bank: bank, grader: pool,
+            bank: bank, grader: pool, store: store, teacher: teacher,
             paths: .init(publicDirectory: publicDirectory, vendorDirectory: vendorDir), logger: logger)
         let server = HTTPServer(
             configuration: ServerConfiguration(

@@ -4,6 +4,7 @@ import HTTP
 import Logging
 import QuizApp
 import QuizCore
+import Store
 
 /// Where the repository is, whatever the test runner's working directory.
 enum Repository {
@@ -29,13 +30,22 @@ struct TestServer {
     }
 
     /// The whole application on the repository's bank and `Public/`.
-    static func app(publicDirectory: String = Repository.path("Public"), grader: GradingPool? = nil) throws -> TestServer {
+    static let teacherToken = "teacher-secret-for-tests"
+
+    static func app(
+        publicDirectory: String = Repository.path("Public"), grader: GradingPool? = nil, dataDirectory: String? = nil,
+        codeAttemptsPerMinute: Int = 20
+    ) throws -> TestServer {
+        let data = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("quiz-\(UUID().uuidString)").path
+        let store = try SQLiteStore(directory: data)
         let bank = try QuestionBank.load(contentsOf: Repository.root.appendingPathComponent("questions.json"))
         let pool = grader ?? GradingPool(
             configuration: GraderConfiguration(launch: URL(fileURLWithPath: Repository.path("grader/launch"))),
             logger: Logger(label: "test"))
         let app = QuizApplication(
-            bank: bank, grader: pool, paths: .init(publicDirectory: publicDirectory), logger: Logger(label: "test"))
+            bank: bank, grader: pool, store: store, teacher: TeacherToken(value: teacherToken, source: "test"),
+            paths: .init(publicDirectory: publicDirectory), logger: Logger(label: "test"),
+            codeAttemptsPerMinute: codeAttemptsPerMinute)
         return try start(app.responder())
     }
 

@@ -1,0 +1,131 @@
+import Foundation
+import QuizCore
+import Store
+
+/// `{"code","name","created_at"}`.
+struct ClassEntry: Encodable {
+    var code: String
+    var name: String
+    var createdAt: String
+
+    init(_ record: ClassRecord) {
+        code = record.code
+        name = record.name
+        createdAt = ISO8601DateFormatter().string(from: record.createdAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name
+        case createdAt = "created_at"
+    }
+}
+
+/// `GET /api/v1/me/attempts`: the student, then their attempts newest first.
+struct MyAttempts: Encodable {
+    struct Student: Encodable {
+        var id, name, `class`: String
+        init(_ record: StudentRecord) {
+            id = record.id
+            name = record.name
+            `class` = record.classCode
+        }
+    }
+
+    struct Attempt: Encodable {
+        struct TaskStatus: Codable {
+            var name: String
+            var status: String
+        }
+        var id: Int64
+        var question: String
+        var kind: String
+        var verdict: String
+        var score: Double
+        var createdAt: String
+        var tasks: [TaskStatus]?
+
+        init(_ record: AttemptRecord) {
+            id = record.id ?? 0
+            question = record.questionID
+            kind = record.kind
+            verdict = record.verdict
+            score = record.score
+            createdAt = ISO8601DateFormatter().string(from: record.createdAt)
+            tasks = record.tasks.flatMap { try? JSONDecoder().decode([TaskStatus].self, from: Data($0.utf8)) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, question, kind, verdict, score, tasks
+            case createdAt = "created_at"
+        }
+    }
+
+    var student: Student
+    var attempts: [Attempt]
+}
+
+/// A class's results, as JSON and as CSV: one row per student, a column per question anyone in the class attempted
+/// (in the bank's order), the best score in each, and a total.
+struct ClassReport: Encodable {
+    struct ClassInfo: Encodable {
+        var code, name: String
+    }
+
+    struct Cell: Encodable {
+        var best: Double
+        var attempts: Int
+        var lastVerdict: String
+
+        enum CodingKeys: String, CodingKey {
+            case best, attempts
+            case lastVerdict = "last_verdict"
+        }
+    }
+
+    struct StudentRow: Encodable {
+        var id, name: String
+        var total: Double
+        var results: [String: Cell]
+    }
+
+    var `class`: ClassInfo
+    var questions: [String]
+    var students: [StudentRow]
+
+    init(_ results: ClassResults, bank: QuestionBank) {
+        `class` = ClassInfo(code: results.classRecord.code, name: results.classRecord.name)
+        let attempted = Set(results.rows.flatMap { $0.results.keys })
+        var ordered = bank.questions.map(\.id).filter { attempted.contains($0) }
+        ordered += attempted.subtracting(ordered).sorted()  // questions since removed from the bank
+        questions = ordered
+        students = results.rows.map { row in
+            StudentRow(
+                id: row.student.id, name: row.student.name,
+                total: row.results.values.reduce(0) { $0 + $1.best },
+                results: row.results.mapValues { Cell(best: $0.best, attempts: $0.attempts, lastVerdict: $0.lastVerdict) })
+        }
+    }
+
+    /// RFC 4180: CRLF line ends, fields quoted when they must be. A name that a spreadsheet would run as a formula
+    /// (`=`, `+`, `-`, `@`) is prefixed with an apostrophe.
+    func csv() -> String {
+        var lines = [(["student"] + questions + ["total"]).map(Self.field).joined(separator: ",")]
+        for student in students {
+            var name = student.name
+            if let first = name.first, "=+-@\t\r".contains(first) { name = "'" + name }
+            let cells = questions.map { id in student.results[id].map { Self.number($0.best) } ?? "" }
+            lines.append(([Self.field(name)] + cells + [Self.number(student.total)]).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func number(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// At most `limit` events per key in any `window`: code attempts per student, so one student cannot take the
+/// graders from a class.
+actor RateLimiter {
+    let limit: Int
+    let window: TimeInterval
+    private var events: [String: [Date]] = [:]
+
+    init(limit: Int, window: TimeInterval) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Counts one event, or returns how many seconds until one is allowed.
+    func admit(_ key: String, now: Date = Date()) -> Int? {
+        var recent = (events[key] ?? []).filter { now.timeIntervalSince($0) < window }
+        if recent.count >= limit, let oldest = recent.first {
+            events[key] = recent
+            return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+        }
+        recent.append(now)
+        events[key] = recent
+        if events.count > 10_000 { events = events.filter { !$0.value.isEmpty && now.timeIntervalSince($0.value.last!) < window } }
+        return nil
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+
+/// The store in one SQLite file (WAL), through GRDB. Writes are serialized by GRDB's writer; reads run beside them.
+public final class SQLiteStore: AttemptStore {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) `DIR/quiz.sqlite` and brings its schema up to date.
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // NORMAL in WAL mode: a commit survives the process being killed (it is in the OS), not a power cut.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: directory + "/quiz.sqlite", configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE classes (
+                        code TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        created_at DOUBLE NOT NULL);
+                    CREATE TABLE students (
+                        id TEXT PRIMARY KEY,
+                        class_code TEXT NOT NULL REFERENCES classes(code),
+                        name TEXT NOT NULL,
+                        token_hash TEXT NOT NULL UNIQUE,
+                        created_at DOUBLE NOT NULL,
+                        UNIQUE (class_code, name COLLATE NOCASE));
+                    CREATE TABLE attempts (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        student_id TEXT NOT NULL REFERENCES students(id),
+                        question_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        answer TEXT NOT NULL,
+                        verdict TEXT NOT NULL,
+                        score DOUBLE NOT NULL,
+                        tasks TEXT,
+                        created_at DOUBLE NOT NULL);
+                    CREATE INDEX attempts_by_student_question ON attempts(student_id, question_id, id);
+                    """)
+        }
+        return migrator
+    }
+
+    /// Class codes: six characters a class can read off a projector without confusing 0 and O or 1 and I.
+    static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    public func createClass(name: String) async throws -> ClassRecord {
+        try await pool.write { db in
+            for _ in 0..<20 {
+                let code = String((0..<6).map { _ in Self.codeAlphabet.randomElement()! })
+                if try Row.fetchOne(db, sql: "SELECT 1 FROM classes WHERE code = ?", arguments: [code]) != nil { continue }
+                let record = ClassRecord(code: code, name: name, createdAt: Date())
+                try db.execute(
+                    sql: "INSERT INTO classes (code, name, created_at) VALUES (?, ?, ?)",
+                    arguments: [code, name, record.createdAt.timeIntervalSince1970])
+                return record
+            }
+            throw StoreError.unavailable("no free class code")
+        }
+    }
+
+    public func classRecord(code: String) async throws -> ClassRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT code, name, created_at FROM classes WHERE code = ?", arguments: [code])
+                .map(Self.classRecord)
+        }
+    }
+
+    public func classes() async throws -> [ClassRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT code, name, created_at FROM classes ORDER BY created_at DESC").map(Self.classRecord)
+        }
+    }
+
+    public func createStudent(name: String, classCode: String, tokenHash: String) async throws -> StudentRecord {
+        try await pool.write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM classes WHERE code = ?", arguments: [classCode]) != nil else {
+                throw StoreError.unknownClass(classCode)
+            }
+            if try Row.fetchOne(
+                db, sql: "SELECT 1 FROM students WHERE class_code = ? AND name = ? COLLATE NOCASE", arguments: [classCode, name])
+                != nil
+            {
+                throw StoreError.nameTaken(name)
+            }
+            let student = StudentRecord(id: UUID().uuidString.lowercased(), name: name, classCode: classCode)
+            try db.execute(
+                sql: "INSERT INTO students (id, class_code, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [student.id, classCode, name, tokenHash, Date().timeIntervalSince1970])
+            return student
+        }
+    }
+
+    public func student(tokenHash: String) async throws -> StudentRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, class_code FROM students WHERE token_hash = ?", arguments: [tokenHash])
+                .map { StudentRecord(id: $0["id"], name: $0["name"], classCode: $0["class_code"]) }
+        }
+    }
+
+    public func record(_ attempt: AttemptRecord) async throws -> AttemptRecord {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
+                    attempt.tasks, attempt.createdAt.timeIntervalSince1970,
+                ])
+            var saved = attempt
+            saved.id = db.lastInsertedRowID
+            return saved
+        }
+    }
+
+    public func attempts(studentID: String, limit: Int) async throws -> [AttemptRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at
+                    FROM attempts WHERE student_id = ? ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [studentID, limit]
+            ).map { row in
+                AttemptRecord(
+                    id: row["id"], studentID: row["student_id"], questionID: row["question_id"], kind: row["kind"],
+                    answer: row["answer"], verdict: row["verdict"], score: row["score"], tasks: row["tasks"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    public func results(classCode: String) async throws -> ClassResults? {
+        try await pool.read { db in
+            guard let classRow = try Row.fetchOne(
+                db, sql: "SELECT code, name, created_at FROM classes WHERE code = ?", arguments: [classCode])
+            else { return nil }
+            let students = try Row.fetchAll(
+                db, sql: "SELECT id, name, class_code FROM students WHERE class_code = ? ORDER BY name COLLATE NOCASE",
+                arguments: [classCode]
+            ).map { StudentRecord(id: $0["id"], name: $0["name"], classCode: $0["class_code"]) }
+            var cells: [String: [String: ClassResults.Cell]] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.student_id, a.question_id, MAX(a.score) AS best, COUNT(*) AS n,
+                           (SELECT verdict FROM attempts l WHERE l.student_id = a.student_id AND l.question_id = a.question_id
+                            ORDER BY l.id DESC LIMIT 1) AS last_verdict
+                    FROM attempts a JOIN students s ON s.id = a.student_id
+                    WHERE s.class_code = ?
+                    GROUP BY a.student_id, a.question_id
+                    """,
+                arguments: [classCode])
+            for row in rows {
+                let studentID: String = row["student_id"]
+                cells[studentID, default: [:]][row["question_id"]] = ClassResults.Cell(
+                    best: row["best"], attempts: row["n"], lastVerdict: row["last_verdict"])
+            }
+            return ClassResults(
+                classRecord: Self.classRecord(classRow),
+                rows: students.map { ClassResults.Row(student: $0, results: cells[$0.id] ?? [:]) })
+        }
+    }
+
+    private static func classRecord(_ row: Row) -> ClassRecord {
+        ClassRecord(code: row["code"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A class a teacher created; students join it with its code.
+public struct ClassRecord: Codable, Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var createdAt: Date
+
+    public init(code: String, name: String, createdAt: Date) {
+        self.code = code
+        self.name = name
+        self.createdAt = createdAt
+    }
+}
+
+public struct StudentRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var classCode: String
+
+    public init(id: String, name: String, classCode: String) {
+        self.id = id
+        self.name = name
+        self.classCode = classCode
+    }
+}
+
+/// One recorded attempt. `answer` and `tasks` are JSON text: what was sent, and each task's name and status.
+public struct AttemptRecord: Codable, Sendable, Equatable {
+    public var id: Int64?
+    public var studentID: String
+    public var questionID: String
+    public var kind: String
+    public var answer: String
+    public var verdict: String
+    public var score: Double
+    public var tasks: String?
+    public var createdAt: Date
+
+    public init(
+        id: Int64? = nil, studentID: String, questionID: String, kind: String, answer: String, verdict: String,
+        score: Double, tasks: String?, createdAt: Date
+    ) {
+        self.id = id
+        self.studentID = studentID
+        self.questionID = questionID
+        self.kind = kind
+        self.answer = answer
+        self.verdict = verdict
+        self.score = score
+        self.tasks = tasks
+        self.createdAt = createdAt
+    }
+}
+
+/// A class's results: per student, per question attempted.
+public struct ClassResults: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable {
+        public var best: Double
+        public var attempts: Int
+        public var lastVerdict: String
+    }
+
+    public struct Row: Sendable, Equatable {
+        public var student: StudentRecord
+        public var results: [String: Cell]
+    }
+
+    public var classRecord: ClassRecord
+    public var rows: [Row]
+}
+
+public enum StoreError: Error, Equatable {
+    case unknownClass(String)
+    case nameTaken(String)
+    case unavailable(String)
+}

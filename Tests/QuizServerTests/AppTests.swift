@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// The application's routes, live over HTTP, on the repository's own bank.
+@Suite("API, live", .serialized)
+struct AppTests {
+    static let secretKeys: Set<String> = ["answer", "solution", "wrong_solutions", "feedback", "correct", "proof", "tasks"]
+
+    /// Every key anywhere in a JSON value.
+    static func keys(_ value: Any) -> Set<String> {
+        if let object = value as? [String: Any] {
+            return Set(object.keys).union(object.values.flatMap { keys($0) })
+        }
+        if let array = value as? [Any] { return array.reduce(into: Set<String>()) { $0.formUnion(keys($1)) } }
+        return []
+    }
+
+    @Test func healthAndTopics() async throws {
+        let server = try TestServer.app()
+        #expect(try await server.client.get("/healthz").text == #"{"status":"ok"}"#)
+        let topics = try await server.client.get("/api/v1/topics").json()["topics"] as? [[String: Any]] ?? []
+        let ids = Set(topics.compactMap { $0["id"] as? String })
+        for required in ["awaitables", "coroutines", "event-loop", "non-blocking", "single-threaded", "tasks",
+                         "cancellation-timeouts", "error-handling", "synchronization", "nested-async", "async-iteration",
+                         "async-oop", "async-libraries"] {
+            #expect(ids.contains(required), "topic \(required)")
+        }
+        let all = try await server.client.get("/api/v1/questions").json()["questions"] as? [[String: Any]] ?? []
+        #expect(topics.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == all.count)
+        #expect(topics.allSatisfy { !($0["summary"] as? String ?? "").isEmpty })
+        await server.stop()
+    }
+
+    @Test func questionsNeverCarryAnswers() async throws {
+        let server = try TestServer.app()
+        let list = try await server.client.get("/api/v1/questions")
+        let json = try JSONSerialization.jsonObject(with: list.body)
+        #expect(Self.keys(json).isDisjoint(with: Self.secretKeys))
+        let questions = (json as? [String: Any])?["questions"] as? [[String: Any]] ?? []
+        #expect(!questions.isEmpty)
+        for question in questions.prefix(200) {
+            let id = try #require(question["id"] as? String)
+            let one = try await server.client.get("/api/v1/questions/\(id)")
+            #expect(one.status == 200)
+            #expect(Self.keys(try JSONSerialization.jsonObject(with: one.body)).isDisjoint(with: Self.secretKeys))
+        }
+        await server.stop()
+    }
+
+    @Test func filtersSelectByTopicAndKind() async throws {
+        let server = try TestServer.app()
+        let reply = try await server.client.get("/api/v1/questions?topic=tasks&kind=single_choice")
+        let questions = try reply.json()["questions"] as? [[String: Any]] ?? []
+        #expect(!questions.isEmpty)
+        #expect(questions.allSatisfy { $0["topic"] as? String == "tasks" && $0["kind"] as? String == "single_choice" })
+        let badKind = try await server.client.get("/api/v1/questions?kind=essay")
+        #expect(badKind.status == 400)
+        #expect((try badKind.json()["detail"] as? String)?.contains("kind") == true)
+        #expect(try await server.client.get("/api/v1/questions?topic=cooking").status == 400)
+        #expect(try await server.client.get("/api/v1/questions/no-such-question").status == 404)
+        await server.stop()
+    }
+
+    @Test func aChoiceAnswerIsGradedWithFeedback() async throws {
+        let server = try TestServer.app()
+        let bank = try JSONSerialization.jsonObject(with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))) as? [String: Any]
+        let questions = bank?["questions"] as? [[String: Any]] ?? []
+        let single = try #require(questions.first { $0["kind"] as? String == "single_choice" })
+        let id = try #require(single["id"] as? String)
+        let choices = single["choices"] as? [[String: Any]] ?? []
+        let right = try #require(choices.first { $0["correct"] as? Bool == true }?["id"] as? String)
+        let wrong = try #require(choices.first { $0["correct"] as? Bool == false }?["id"] as? String)
+
+        let good = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(right)"]}"#).json()
+        #expect(good["verdict"] as? String == "passed")
+        #expect(good["score"] as? Double == 1)
+        #expect(good["correct"] as? Bool == true)
+        #expect(!(good["explanation"] as? String ?? "").isEmpty)
+        #expect((good["feedback"] as? [[String: Any]])?.count == choices.count)
+
+        let bad = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(wrong)"]}"#).json()
+        #expect(bad["verdict"] as? String == "failed")
+        #expect(bad["score"] as? Double == 0)
+
+        let unknownChoice = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["zz"]}"#)
+        #expect(unknownChoice.status == 400)
+        #expect((try unknownChoice.json()["detail"] as? String)?.contains("choices[0]") == true)
+        let wrongField = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"output":"x"}"#)
+        #expect(wrongField.status == 400)
+        #expect((try wrongField.json()["detail"] as? String)?.contains("choices") == true)
+        let wrongType = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":"a"}"#)
+        #expect(wrongType.status == 400)
+        #expect(try await server.client.postJSON("/api/v1/questions/nope/attempts", #"{"choices":["a"]}"#).status == 404)
+        await server.stop()
+    }
+
+    @Test func aPredictedOutputIsComparedLineByLine() async throws {
+        let server = try TestServer.app()
+        let bank = try JSONSerialization.jsonObject(with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))) as? [String: Any]
+        let questions = bank?["questions"] as? [[String: Any]] ?? []
+        let predict = try #require(questions.first { $0["kind"] as? String == "predict_output" })
+        let id = try #require(predict["id"] as? String)
+        let answer = try #require(predict["answer"] as? String)
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["output": answer + "  \n\n"]), as: UTF8.self)
+        let result = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", body).json()
+        #expect(result["verdict"] as? String == "passed")
+        let wrong = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"output":"something else"}"#).json()
+        #expect(wrong["verdict"] as? String == "failed")
+        #expect(wrong["expected"] as? String == answer)
+        await server.stop()
+    }
+}
