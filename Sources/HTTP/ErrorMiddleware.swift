@@ -12,11 +12,18 @@ public struct ErrorMiddleware: Middleware {
     public func respond(to request: Request, next: any Responder) async throws -> Response {
         do {
             return try await next.respond(to: request)
-        } catch let error as any ProblemConvertible {
-            return error.problem.response(headers: error.problemHeaders)
-        } catch is CancellationError {
-            return HTTPError.serviceUnavailable("The request was cancelled; try again.").problem.response()
         } catch {
+            return Self.response(for: error, request: request, logger: logger)
+        }
+    }
+
+    public static func response(for error: any Error, request: Request, logger: Logger) -> Response {
+        switch error {
+        case let error as any ProblemConvertible:
+            return error.problem.response(headers: error.problemHeaders)
+        case is CancellationError:
+            return HTTPError.serviceUnavailable("The request was cancelled; try again.").problem.response()
+        default:
             logger.error("unhandled error", metadata: ["http.path": "\(request.path)", "error": "\(error)"])
             return HTTPError.internalError("Something went wrong on our side.").problem.response()
         }

@@ -31,13 +31,19 @@ public final class HTTPServer: @unchecked Sendable {
 
     public let configuration: ServerConfiguration
     let responder: any Responder
+    let immediate: (any ImmediateResponder)?
     let logger: Logger
     let state = Mutex(State())
     private let reaper = Mutex<Task<Void, Never>?>(nil)
 
-    public init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
+    /// - Parameter immediate: answers what it can on libmicrohttpd's thread (see `ImmediateResponder`).
+    public init(
+        configuration: ServerConfiguration, responder: any Responder, immediate: (any ImmediateResponder)? = nil,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.responder = responder
+        self.immediate = immediate
         self.logger = logger
     }
 
@@ -136,6 +142,7 @@ public final class HTTPServer: @unchecked Sendable {
         context.deadline = ContinuousClock.now + configuration.handlerDeadline
         let request = context.request
         let responder = self.responder
+        let logger = self.logger
         context.dispatched = true
         state.withLock {
             $0.suspended += 1
@@ -147,10 +154,8 @@ public final class HTTPServer: @unchecked Sendable {
             let response: Response
             do {
                 response = try await responder.respond(to: request)
-            } catch let error as any ProblemConvertible {
-                response = error.problem.response(headers: error.problemHeaders)
             } catch {
-                response = HTTPError.internalError("Something went wrong on our side.").problem.response()
+                response = ErrorMiddleware.response(for: error, request: request, logger: logger)
             }
             context.complete(with: response)
             self?.state.withLock { _ = $0.running.removeValue(forKey: ObjectIdentifier(context)) }

@@ -66,6 +66,9 @@ let accessHandler: MHD_AccessHandlerCallback = {
     if server.isDraining {
         return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").problem.response())
     }
+    if let immediate = server.immediate, let response = immediate.respondImmediately(to: context.request) {
+        return queue(server, context, response)
+    }
     server.dispatch(context)
     return cmhd_yes()
 }

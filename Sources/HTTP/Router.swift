@@ -1,7 +1,7 @@
 /// Routes requests by method and path pattern. Patterns are literal segments and `{name}` parameters
 /// (`/api/v1/questions/{id}`); a path that matches with another method answers 405 with `Allow`, one that matches
 /// nothing goes to the fallback (static files), else 404.
-public struct Router: Responder {
+public struct Router: Responder, ImmediateResponder {
     struct Route: Sendable {
         enum Segment: Sendable, Equatable {
             case literal(String)
@@ -10,6 +10,8 @@ public struct Router: Responder {
         let method: String
         let segments: [Segment]
         let responder: any Responder
+        /// Set for handlers that never wait: the bridge may run these on its own thread.
+        var immediate: (@Sendable (Request) throws -> Response)?
     }
 
     private var routes: [Route] = []
@@ -33,6 +35,12 @@ public struct Router: Responder {
 
     public mutating func get(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> Response) {
         on("GET", pattern, handler)
+    }
+
+    /// A GET handler that answers from memory and never waits: it may be run on libmicrohttpd's thread directly.
+    public mutating func getImmediate(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) {
+        on("GET", pattern) { try handler($0) }
+        routes[routes.count - 1].immediate = handler
     }
 
     public mutating func post(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> Response) {
@@ -70,8 +78,32 @@ public struct Router: Responder {
         throw HTTPError.notFound("There is nothing at \(request.path).")
     }
 
+    /// The immediate answer when the request matches an immediate route, or matches nothing at all (404, 405);
+    /// nil when an async handler or the fallback must answer.
+    func route(for request: Request) -> (Route, [String: String])? {
+        let parts = Self.split(request.path)
+        let method = request.method == "HEAD" ? "GET" : request.method
+        for route in routes where route.method == method {
+            if let parameters = Self.match(route.segments, parts) { return (route, parameters) }
+        }
+        return nil
+    }
+
     static func split(_ path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    public func respondImmediately(to request: Request) -> Response? {
+        guard let (route, parameters) = route(for: request), let immediate = route.immediate else { return nil }
+        var request = request
+        request.parameters = parameters
+        do {
+            return try immediate(request)
+        } catch let error as any ProblemConvertible {
+            return error.problem.response(headers: error.problemHeaders)
+        } catch {
+            return nil
+        }
     }
 
     static func match(_ segments: [Route.Segment], _ parts: [Substring]) -> [String: String]? {

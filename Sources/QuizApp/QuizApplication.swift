@@ -42,17 +42,22 @@ public struct QuizApplication: Sendable {
         MiddlewareChain([ErrorMiddleware(logger: logger)], responder: router())
     }
 
+    /// The routes that answer from memory, for the bridge to run without suspending.
+    public func immediateResponder() -> any ImmediateResponder {
+        router()
+    }
+
     func router() -> Router {
         var router = Router()
         let catalog = self.catalog
         let attempts = self.attempts
         let classroom = self.classroom
-        router.get("/healthz") { _ in Catalog.json(Data(#"{"status":"ok"}"#.utf8)) }
-        router.get("/api/v1/topics") { _ in catalog.topics() }
-        router.get("/api/v1/questions") { request in
+        router.getImmediate("/healthz") { _ in Catalog.json(Data(#"{"status":"ok"}"#.utf8)) }
+        router.getImmediate("/api/v1/topics") { _ in catalog.topics() }
+        router.getImmediate("/api/v1/questions") { request in
             try catalog.questions(topic: request.query["topic"], kind: request.query["kind"])
         }
-        router.get("/api/v1/questions/{id}") { request in
+        router.getImmediate("/api/v1/questions/{id}") { request in
             try catalog.question(request.parameters["id"] ?? "")
         }
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }

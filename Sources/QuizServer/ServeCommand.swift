@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Flag(help: "Run every handler as a Task, even those that answer from memory (for measuring the bridge).")
+    var asyncOnly = false
+
     @OptionGroup var grader: GraderOptions
 
     func run() async throws {
@@ -87,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: UInt16(port), threads: threads,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
                 shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))),
-            responder: app.responder(), logger: logger)
+            responder: app.responder(), immediate: asyncOnly ? nil : app.immediateResponder(), logger: logger)
         try server.start()
         FileHandle.standardOutput.write(Data("QuizServer listening on http://\(host):\(server.port)\n".utf8))
 

@@ -54,6 +54,22 @@ struct RouterTests {
         #expect(problem.title == "Method Not Allowed")
     }
 
+    @Test func immediateRoutesAnswerOnTheSpotAndAsyncOnesDoNot() async throws {
+        var router = Router()
+        router.getImmediate("/now/{id}") { request in
+            guard request.parameters["id"] != "missing" else { throw HTTPError.notFound("no \(request.parameters["id"]!)") }
+            return .text("now \(request.parameters["id"]!)")
+        }
+        router.get("/later") { _ in .text("later") }
+        let now = try #require(router.respondImmediately(to: Request(method: "GET", path: "/now/1")))
+        #expect(String(decoding: now.body, as: UTF8.self) == "now 1")
+        let asyncPath = try await router.respond(to: Request(method: "GET", path: "/now/1"))
+        #expect(asyncPath.body == now.body, "both paths give the same bytes")
+        #expect(router.respondImmediately(to: Request(method: "GET", path: "/now/missing"))?.status == 404)
+        #expect(router.respondImmediately(to: Request(method: "GET", path: "/later")) == nil)
+        #expect(router.respondImmediately(to: Request(method: "POST", path: "/now/1")) == nil)
+    }
+
     @Test func decodingErrorsNameTheField() throws {
         struct Body: Decodable { var name: String; var count: Int }
         var request = Request(method: "POST", path: "/", headers: HTTPHeaders([("Content-Type", "application/json")]))

@@ -20,11 +20,13 @@ struct TestServer {
     var client: RawHTTPClient { RawHTTPClient(port: server.port) }
 
     static func start(
-        _ responder: any Responder, configure: (inout ServerConfiguration) -> Void = { _ in }
+        _ responder: any Responder, immediate: (any ImmediateResponder)? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
     ) throws -> TestServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, threads: 2)
         configure(&configuration)
-        let server = HTTPServer(configuration: configuration, responder: responder, logger: Logger(label: "test"))
+        let server = HTTPServer(
+            configuration: configuration, responder: responder, immediate: immediate, logger: Logger(label: "test"))
         try server.start()
         return TestServer(server: server)
     }
@@ -46,7 +48,7 @@ struct TestServer {
             bank: bank, grader: pool, store: store, teacher: TeacherToken(value: teacherToken, source: "test"),
             paths: .init(publicDirectory: publicDirectory), logger: Logger(label: "test"),
             codeAttemptsPerMinute: codeAttemptsPerMinute)
-        return try start(app.responder())
+        return try start(app.responder(), immediate: app.immediateResponder())
     }
 
     func stop() async {
