@@ -8,10 +8,12 @@ PORT        ?= 8080
 DATA        ?= data
 APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 \
                 libjs-codemirror libjs-highlight.js
+TEST_APT     := chromium chromium-driver
+PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis
 BENCH_APT    := wrk
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps pydeps build build-debug run test test-swift test-python bench validate clean
+.PHONY: all deps pydeps grader-bundle build build-debug run test test-python bench validate clean
 
 all: build
 
@@ -25,12 +27,16 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-## Python packages the tests use (pytest), installed with pip when missing.
+## Python packages the tests use, installed with pip when missing.
 pydeps:
-	@$(PYTHON) -c "import pytest" 2>/dev/null || $(PYTHON) -m pip install -q pytest $(EXTRA_PIP)
-	@for m in $(EXTRA_PIP); do $(PYTHON) -c "import $$m" 2>/dev/null || $(PYTHON) -m pip install -q $$m; done
+	@$(PYTHON) -c "import pytest, selenium, openapi_spec_validator, schemathesis" 2>/dev/null \
+	  || $(PYTHON) -m pip install -q $(PIP_PACKAGES)
 
-build: deps
+## The grader's compiled bundle (grader/launch would make it on first use; made here once, before any test).
+grader-bundle:
+	/usr/bin/python3 -I -S grader/build_bundle.py
+
+build: deps grader-bundle
 	$(SWIFT) build -c release
 
 build-debug: deps
@@ -43,15 +49,14 @@ run: build
 validate: build
 	.build/release/QuizServer validate questions.json
 
-test: deps pydeps
-	$(SWIFT) build
-	$(MAKE) --no-print-directory test-python
+test: EXTRA_APT = $(TEST_APT)
+test: deps pydeps grader-bundle
+	$(SWIFT) build --build-tests
 	$(SWIFT) test
-
-PY_TESTS = $(wildcard Tests/grader Tests/questions)
+	$(MAKE) --no-print-directory test-python
 
 test-python:
-	@if [ -n "$(PY_TESTS)" ]; then $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS); fi
+	$(PYTHON) -m pytest -q -p no:cacheprovider $(wildcard Tests/questions Tests/grader Tests/api Tests/browser)
 
 bench: EXTRA_APT = $(BENCH_APT)
 bench: deps build

@@ -54,7 +54,8 @@ let package = Package(
                 "HTTP", "QuizCore", "Grader", "Store",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            resources: [.copy("Resources/openapi.json")]
         ),
         .executableTarget(
             name: "QuizServer",

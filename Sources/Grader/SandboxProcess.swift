@@ -44,7 +44,8 @@ final class SandboxProcess: @unchecked Sendable {
             // Drained and dropped: the harness reports through stdout; a full stderr pipe must never stall it.
             if handle.availableData.isEmpty { handle.readabilityHandler = nil }
         }
-        process.terminationHandler = { [weak self] _ in self?.receive(Data()) }
+        // The end of the sandbox's answer is the end of its stdout (an empty read), not its exit: the exit can be
+        // reported before the last bytes it wrote have been read.
         try process.run()
     }
 

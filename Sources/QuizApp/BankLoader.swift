@@ -34,7 +34,12 @@ public struct BankLoader: Sendable {
                     guard known.contains(question.id) else { return ["\(name): the grader has no example tasks for it"] }
                     guard let solution = question.solution else { return [] }
                     do {
-                        let verdict = try await grader.grade(question: question.id, code: solution)
+                        // `error` is the grader's own fault (a sandbox starved on a loaded machine, say), not the
+                        // bank's: try again before calling the bank invalid.
+                        var verdict = try await grader.grade(question: question.id, code: solution)
+                        for _ in 0..<2 where verdict.verdict == .error {
+                            verdict = try await grader.grade(question: question.id, code: solution)
+                        }
                         if verdict.verdict != .passed {
                             let failing = (verdict.tasks ?? []).filter { $0.status != "passed" }
                                 .map { "\($0.name): \($0.status)" }.joined(separator: "; ")

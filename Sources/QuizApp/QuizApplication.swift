@@ -47,12 +47,22 @@ public struct QuizApplication: Sendable {
         router()
     }
 
+    /// The OpenAPI 3.1 document, shipped as a resource so the binary finds it wherever it runs.
+    static let openAPIDocument: Data = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+            let data = try? Data(contentsOf: url)
+        else { return Data(#"{"openapi":"3.1.0","info":{"title":"missing","version":"0"},"paths":{}}"#.utf8) }
+        return data
+    }()
+
     func router() -> Router {
         var router = Router()
         let catalog = self.catalog
         let attempts = self.attempts
         let classroom = self.classroom
         router.getImmediate("/healthz") { _ in Catalog.json(Data(#"{"status":"ok"}"#.utf8)) }
+        let openAPI = Self.openAPIDocument
+        router.getImmediate("/openapi.json") { _ in Catalog.json(openAPI) }
         router.getImmediate("/api/v1/topics") { _ in catalog.topics() }
         router.getImmediate("/api/v1/questions") { request in
             try catalog.questions(topic: request.query["topic"], kind: request.query["kind"])

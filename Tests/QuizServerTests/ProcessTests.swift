@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// The real binary: start-up, signals, exit codes, and durability across `kill -9`.
+@Suite("QuizServer process", .serialized)
+struct ProcessTests {
+    static let blockingFetchAll = """
+        import asyncio, time
+        async def fetch_all(fetch, items):
+            time.sleep(1)
+            return await asyncio.gather(*(fetch(i) for i in items))
+        """
+
+    @Test func sigtermLetsGradingsInFlightFinishAndExitsZero() async throws {
+        let server = try ServerProcess.serve(dataDirectory: ServerProcess.temporaryDirectory())
+        try await server.waitUntilServing()
+        let client = server.client
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["code": Self.blockingFetchAll]), as: UTF8.self)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await client.postJSON("/api/v1/questions/code-fetch-all/attempts", body).status }
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            server.signal(SIGTERM)
+            for try await status in group {
+                #expect(status == 200, "a grading in flight at SIGTERM is answered")
+            }
+        }
+        #expect(try await server.exitStatus() == 0)
+        #expect(server.text.contains("shutting down"))
+    }
+
+    @Test func sigintStopsAnIdleServerWithZero() async throws {
+        let server = try ServerProcess.serve(dataDirectory: ServerProcess.temporaryDirectory())
+        try await server.waitUntilServing()
+        #expect(try await server.client.get("/").status == 200)
+        server.signal(SIGINT)
+        #expect(try await server.exitStatus() == 0)
+        #expect(server.text.contains("GET / 200"), "one log line per request")
+    }
+
+    @Test func aGeneratedTeacherTokenIsKeptAndPrintedAtStartUp() async throws {
+        let data = ServerProcess.temporaryDirectory()
+        let server = try ServerProcess.serve(dataDirectory: data)
+        try await server.waitUntilServing()
+        let stored = try String(contentsOfFile: data + "/teacher-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(stored.count >= 40)
+        #expect(server.text.contains(stored))
+        let attributes = try FileManager.default.attributesOfItem(atPath: data + "/teacher-token")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let created = try await server.client.postJSON("/api/v1/classes", #"{"name":"x"}"#, headers: ["Authorization": "Bearer \(stored)"])
+        #expect(created.status == 201)
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+    }
+
+    @Test func anAnsweredAttemptSurvivesKillDashNine() async throws {
+        let data = ServerProcess.temporaryDirectory()
+        let environment = ["QUIZ_TEACHER_TOKEN": "t0ken-for-kill-test"]
+        let first = try ServerProcess.serve(dataDirectory: data, environment: environment)
+        try await first.waitUntilServing()
+        let code = try #require(
+            try await first.client.postJSON("/api/v1/classes", #"{"name":"x"}"#, headers: ["Authorization": "Bearer t0ken-for-kill-test"])
+                .json()["code"] as? String)
+        let token = try #require(
+            try await first.client.postJSON("/api/v1/students", #"{"name":"Ada","class":"\#(code)"}"#).json()["token"] as? String)
+        let question = try ClassroomTests.choiceQuestion()
+        let answered = try await first.client.postJSON(
+            "/api/v1/questions/\(question.id)/attempts", #"{"choices":["\#(question.right)"]}"#,
+            headers: ["Authorization": "Bearer \(token)"])
+        #expect(answered.status == 200)
+        first.signal(SIGKILL)
+        _ = try await first.exitStatus()
+
+        let second = try ServerProcess.serve(dataDirectory: data, environment: environment)
+        try await second.waitUntilServing()
+        let mine = try await second.client.get("/api/v1/me/attempts", headers: ["Authorization": "Bearer \(token)"]).json()
+        let attempts = mine["attempts"] as? [[String: Any]] ?? []
+        #expect(attempts.count == 1)
+        #expect(attempts.first?["question"] as? String == question.id)
+        second.signal(SIGTERM)
+        #expect(try await second.exitStatus() == 0)
+    }
+
+    @Test func serveRefusesAnInvalidBank() async throws {
+        let bad = ServerProcess.temporaryDirectory() + ".json"
+        try #"{"version":1,"topics":[],"questions":[]}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        let server = try ServerProcess.serve(dataDirectory: ServerProcess.temporaryDirectory(), extra: ["--questions", bad])
+        #expect(try await server.exitStatus() == 1)
+        #expect(server.text.contains("topic \"awaitables\" is missing"))
+    }
+
+    @Test func validateExitsOneWithOneLinePerProblem() async throws {
+        let bad = ServerProcess.temporaryDirectory() + "-questions.json"
+        try """
+            {"version":1,"topics":[],"questions":[
+              {"id":"gather-order","topic":"tasks","kind":"single_choice","title":"t","difficulty":1,"prompt":"p","explanation":"e",
+               "choices":[{"id":"a","text":"x","correct":true,"feedback":"f"},{"id":"c","text":"y","correct":false,"feedback":""}]}]}
+            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let run = ServerProcess(arguments: ["validate", bad])
+        try run.process.run()
+        #expect(try await run.exitStatus() == 1)
+        let name = URL(fileURLWithPath: bad).lastPathComponent
+        #expect(run.text.contains("\(name): question \"gather-order\": choice \"c\" has no feedback"))
+        #expect(run.text.contains("\(name): question \"gather-order\": unknown topic \"tasks\""))
+
+        let good = ServerProcess(arguments: ["validate", "questions.json"])
+        try good.process.run()
+        #expect(try await good.exitStatus(timeout: .seconds(120)) == 0, "\(good.text)")
+    }
+}

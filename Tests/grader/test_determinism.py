@@ -1,0 +1,41 @@
+"""The same submissions graded 20 times while 2 CPU-burning processes run: identical verdicts and statuses."""
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import client
+from conftest import GRADER
+
+BANK = {q['id']: q for q in json.load(open(os.path.join(GRADER, 'code_questions.json')))['questions']}
+PICK = [('code-fetch-all', None), ('code-fetch-all', 0), ('code-retry', 2), ('code-run-blocking', 0),
+        ('code-first-result', 0), ('code-safe-counter', 2)]
+ROUNDS = 20
+
+
+def _code(qid, k):
+    q = BANK[qid]
+    return q['solution'] if k is None else q['wrong_solutions'][k]['code']
+
+
+def _summary(r):
+    return (r['verdict'], tuple((t['name'], t['status'], t['elapsed']) for t in r['tasks']))
+
+
+def test_same_results_under_load():
+    burners = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) for _ in range(2)]
+    try:
+        jobs = [(qid, k) for _ in range(ROUNDS) for qid, k in PICK]
+        with ThreadPoolExecutor(2) as ex:
+            res = list(ex.map(lambda j: (j, _summary(client.grade(j[0], _code(*j)))), jobs))
+    finally:
+        for b in burners:
+            b.kill()
+            b.wait()
+    seen = {}
+    for j, s in res:
+        seen.setdefault(j, set()).add(s)
+    for j, ss in seen.items():
+        assert len(ss) == 1, (j, ss)
+    assert seen[('code-fetch-all', None)].pop()[0] == 'passed'

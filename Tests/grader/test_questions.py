@@ -1,0 +1,106 @@
+"""Every model solution passes; every wrong solution gets its expected status (grader/code_questions.json)."""
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import client
+from conftest import GRADER, sandbox_processes, wait_no_leftovers
+
+BANK = json.load(open(os.path.join(GRADER, 'code_questions.json')))['questions']
+CANONICAL = ['code-fetch-all', 'code-bounded-fetch', 'code-fetch-or-default', 'code-first-result', 'code-retry',
+             'code-safe-counter', 'code-run-blocking', 'code-managed-connection', 'code-ticker',
+             'code-fetch-all-settled']
+TOPICS = {'awaitables', 'coroutines', 'event-loop', 'non-blocking', 'single-threaded', 'tasks',
+          'cancellation-timeouts', 'error-handling', 'synchronization', 'nested-async', 'async-iteration',
+          'async-oop', 'async-libraries'}
+STATUSES = {'passed', 'wrong_answer', 'not_concurrent', 'blocked_loop', 'not_cancelled', 'timeout',
+            'runtime_error', 'memory_limit', 'output_limit', 'killed'}
+
+CASES = []
+for q in BANK:
+    CASES.append((q['id'], 'solution', 'passed', q['solution']))
+    for k, w in enumerate(q['wrong_solutions']):
+        CASES.append((q['id'], 'wrong%d' % k, w['status'], w['code']))
+
+
+def _grade(case):
+    return client.grade(case[0], case[3])
+
+
+@pytest.fixture(scope='module')
+def results():
+    with ThreadPoolExecutor(2) as ex:
+        return dict(zip([(c[0], c[1]) for c in CASES], ex.map(_grade, CASES)))
+
+
+def test_bank_shape():
+    ids = [q['id'] for q in BANK]
+    assert len(ids) == len(set(ids)) and len(ids) >= 15
+    assert set(CANONICAL) <= set(ids)
+    listed = client.Sandbox().request({'mode': 'list'})['questions']
+    assert set(ids) == set(listed)
+    for q in BANK:
+        assert q['kind'] == 'code' and q['topic'] in TOPICS and 1 <= q['difficulty'] <= 3
+        for f in ('title', 'prompt', 'starter', 'explanation', 'solution'):
+            assert q[f].strip(), (q['id'], f)
+        assert len(q['wrong_solutions']) >= 3, q['id']
+        for w in q['wrong_solutions']:
+            assert w['why'] and (w['status'] in STATUSES or w['status'] == 'not_gradable')
+
+
+@pytest.mark.parametrize('qid,name,want,code', CASES, ids=['%s-%s' % (c[0], c[1]) for c in CASES])
+def test_case(results, qid, name, want, code):
+    r = results[(qid, name)]
+    statuses = [t['status'] for t in r['tasks']]
+    assert set(statuses) <= STATUSES
+    for t in r['tasks']:
+        assert t['message'] and isinstance(t['elapsed'], (int, float, type(None)))
+    if want == 'passed':
+        assert r['verdict'] == 'passed' and r['score'] == 1, r
+        assert len(r['tasks']) >= 3
+    elif want == 'not_gradable':
+        assert r['verdict'] == 'not_gradable' and r['score'] == 0, r
+        assert r['message']
+    else:
+        assert r['verdict'] == 'failed', r
+        assert want in statuses, r
+        assert r['score'] == pytest.approx(statuses.count('passed') / len(statuses), abs=1e-3)
+
+
+def test_no_process_left(results):
+    assert wait_no_leftovers(), sandbox_processes()
+
+
+def test_teaching_message(results):
+    r = results[('code-fetch-all', 'wrong0')]
+    t = r['tasks'][0]
+    assert t['status'] == 'not_concurrent'
+    assert 'took 6.0 s for delays [2.0, 3.0, 1.0]: the calls ran one after another' in t['message']
+    assert 'the longest, 3.0 s' in t['message']
+    assert [(x['call'], x['start'], x['end']) for x in t['trace']] == [
+        ('fetch(1)', 0.0, 2.0), ('fetch(2)', 2.0, 5.0), ('fetch(3)', 5.0, 6.0)]
+
+
+def test_syntax_error_names_the_line():
+    r = client.grade('code-fetch-all', 'import asyncio\n\nasync def fetch_all(fetch, items)\n    pass\n')
+    assert r['verdict'] == 'not_gradable' and 'line 3' in r['message']
+
+
+def test_missing_function():
+    r = client.grade('code-fetch-all', 'async def fetch_everything(fetch, items):\n    return []\n')
+    assert r['verdict'] == 'not_gradable' and '`fetch_all`' in r['message']
+
+
+def test_unknown_question():
+    r = client.grade('code-nope', 'pass')
+    assert r['verdict'] == 'error' and 'code-nope' in r['message']
+
+
+def test_cancel_trace_marked():
+    q = next(q for q in BANK if q['id'] == 'code-first-result')
+    r = client.grade('code-first-result', q['solution'])
+    tr = r['tasks'][0]['trace']
+    assert {x['call']: x.get('cancelled', False) for x in tr} == {'fetch(1)': True, 'fetch(2)': False, 'fetch(3)': True}
+    assert all(x['end'] == 1.0 for x in tr)

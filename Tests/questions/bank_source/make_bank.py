@@ -1,0 +1,28 @@
+"""Writes <repo>/questions.json from the readable sources in this folder, plus grader/code_questions.json.
+
+The questions live in part1.py … part6.py as triple-quoted strings (helpers.py: S = single_choice,
+M = multiple_choice, P = predict_output); topics.json holds the 13 topics. After a change run
+`python3 Tests/questions/bank_source/make_bank.py`, then `python3 -m pytest Tests/questions`
+(which checks the structure and runs every snippet, in the sandbox when grader/launch exists).
+"""
+import importlib
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from helpers import Q  # noqa: E402
+
+for part in ("part1", "part2", "part3", "part4", "part5", "part6"):
+    importlib.import_module(part)
+
+topics = json.loads((HERE / "topics.json").read_text(encoding="utf-8"))
+root = HERE.parents[2]
+# The code questions are written beside their trusted example tasks (grader/make_questions.py); the bank
+# carries them too, so that questions.json stays the one bank the server loads.
+code = json.loads((root / "grader" / "code_questions.json").read_text(encoding="utf-8"))["questions"]
+out = root / "questions.json"
+out.write_text(json.dumps({"version": 1, "topics": topics, "questions": Q + code}, indent=2,
+                          ensure_ascii=False) + "\n", encoding="utf-8")
+print(f"wrote {out}: {len(Q)} questions and {len(code)} code questions")

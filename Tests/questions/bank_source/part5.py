@@ -1,0 +1,1004 @@
+from helpers import S, M, P
+
+PO = "What does this program print?"
+
+# ---------------------------------------------------------------- async-iteration
+T = "async-iteration"
+
+P("async-gen-basic", T, "An async generator", 1, PO,
+  r"""
+  import asyncio
+
+  async def countdown(n):
+      while n > 0:
+          await asyncio.sleep(0.01)
+          yield n
+          n -= 1
+
+  async def main():
+      async for x in countdown(3):
+          print(x)
+      print([x async for x in countdown(2)])
+
+  asyncio.run(main())
+  """,
+  """
+  3
+  2
+  1
+  [2, 1]
+  """,
+  """
+  An `async def` containing `yield` is an async generator. `async for` awaits each next value
+  (the generator may await between values), and an async comprehension collects all of them into
+  a list.
+  """)
+
+P("aiter-anext-class", T, "`__aiter__` and `__anext__`", 2, PO,
+  r"""
+  import asyncio
+
+  class Ticker:
+      def __init__(self, limit):
+          self.limit = limit
+          self.count = 0
+
+      def __aiter__(self):
+          return self
+
+      async def __anext__(self):
+          if self.count >= self.limit:
+              raise StopAsyncIteration
+          await asyncio.sleep(0)
+          self.count += 1
+          return self.count * 10
+
+  async def main():
+      async for value in Ticker(3):
+          print(value)
+      print("done")
+
+  asyncio.run(main())
+  """,
+  """
+  10
+  20
+  30
+  done
+  """,
+  """
+  `async for` calls `__aiter__()` once (a plain method returning the iterator), then awaits
+  `__anext__()` for every value. Raising `StopAsyncIteration` ends the loop, the async
+  counterpart of `StopIteration`.
+  """)
+
+P("async-gen-aclose", T, "Leaving an async generator early", 3, PO,
+  r"""
+  import asyncio
+
+  async def numbers():
+      try:
+          for i in range(10):
+              yield i
+      finally:
+          print("generator closed")
+
+  async def main():
+      gen = numbers()
+      async for n in gen:
+          print(n)
+          if n == 1:
+              break
+      print("after loop")
+      await gen.aclose()
+      print("end")
+
+  asyncio.run(main())
+  """,
+  """
+  0
+  1
+  after loop
+  generator closed
+  end
+  """,
+  """
+  `break` leaves the loop but does not finish the generator: it stays suspended at `yield 1`, so
+  its `finally` has not run at "after loop". `await gen.aclose()` throws `GeneratorExit` in at the
+  `yield`, which runs the `finally` block. Closing explicitly (or with
+  `contextlib.aclosing`) makes clean-up deterministic.
+  """)
+
+P("anext-default", T, "`anext()` with a default", 2, PO,
+  r"""
+  import asyncio
+
+  async def letters():
+      yield "a"
+      yield "b"
+
+  async def main():
+      g = letters()
+      print(await anext(g))
+      print(await anext(g))
+      print(await anext(g, "no more"))
+      try:
+          await anext(g)
+      except StopAsyncIteration:
+          print("StopAsyncIteration")
+
+  asyncio.run(main())
+  """,
+  """
+  a
+  b
+  no more
+  StopAsyncIteration
+  """,
+  """
+  The built-in `anext()` (3.10+) returns an awaitable for the next value. When the generator is
+  exhausted it raises `StopAsyncIteration`, unless a default is given, in which case the default
+  is returned instead.
+  """)
+
+S("async-for-on-list", T, "`async for` over a list", 1,
+  """
+  Inside a coroutine, what happens with `async for x in [1, 2, 3]: print(x)`?
+  """,
+  [("It prints 1, 2, 3 like a normal `for`", False,
+    "`async for` does not fall back to the normal iteration protocol."),
+   ("It raises `TypeError`: `async for` needs an object with `__aiter__`", True,
+    "Right: a list is only a regular iterable; use a plain `for` for it."),
+   ("It prints the numbers concurrently", False,
+    "`async for` never makes iterations concurrent, and it does not accept a list anyway."),
+   ("It is a `SyntaxError`", False,
+    "The syntax is valid inside a coroutine; the error occurs at run time.")],
+  """
+  `async for` uses the async iteration protocol (`__aiter__`/`__anext__`). Regular iterables
+  such as lists do not implement it, so a `TypeError` is raised. Use `for` for regular iterables.
+  """,
+  proof=(r"""
+  import asyncio
+
+  async def main():
+      try:
+          async for x in [1, 2, 3]:
+              print(x)
+      except TypeError as e:
+          print("TypeError:", e)
+
+  asyncio.run(main())
+  """, """
+  TypeError: 'async for' requires an object with __aiter__ method, got list
+  """))
+
+S("async-gen-not-awaitable", T, "Awaiting an async generator", 2,
+  """
+  ```python
+  async def rows():
+      yield 1
+      yield 2
+
+  async def main():
+      data = await rows()
+  ```
+  What happens at `await rows()`?
+  """,
+  [("`data` becomes `[1, 2]`", False,
+    "An async generator is not collected by awaiting it; use `[r async for r in rows()]`."),
+   ("`data` becomes 1, the first value", False,
+    "To get one value use `await anext(rows())`; `await` on the generator itself is not allowed."),
+   ("`TypeError`: an async generator object cannot be used in an `await` expression", True,
+    "Right: async generators are async *iterables*, not awaitables."),
+   ("`data` becomes `None`", False,
+    "Python reports the mistake with an error.")],
+  """
+  An `async def` with `yield` produces an async generator object. It is consumed with
+  `async for`, an async comprehension or `anext()`; it is not awaitable.
+  """,
+  proof=(r"""
+  import asyncio
+
+  async def rows():
+      yield 1
+      yield 2
+
+  async def main():
+      g = rows()
+      print(type(g).__name__)
+      try:
+          await g
+      except TypeError:
+          print("TypeError")
+      print([r async for r in rows()])
+
+  asyncio.run(main())
+  """, """
+  async_generator
+  TypeError
+  [1, 2]
+  """))
+
+S("async-gen-return-value", T, "`return value` in an async generator", 3,
+  """
+  What happens with this definition?
+  ```python
+  async def pages():
+      yield 1
+      return "done"
+  ```
+  """,
+  [("It works; `async for` stops and the loop receives `'done'`", False,
+    "Unlike regular generators, async generators cannot carry a return value."),
+   ("`SyntaxError`: 'return' with value in async generator", True,
+    "Right: an async generator may use a bare `return` to stop, but not return a value."),
+   ("It works; `\"done\"` is yielded as the last item", False,
+    "`return` never yields; and with a value it is not allowed here."),
+   ("It raises `StopAsyncIteration(\"done\")` at run time", False,
+    "The problem is detected at compile time.")],
+  """
+  In an async generator, `return` may only be used without a value to finish the iteration.
+  `return value` is rejected by the compiler.
+  """,
+  proof=(r"""
+  src = "async def pages():\n    yield 1\n    return 'done'\n"
+  try:
+      compile(src, "pages.py", "exec")
+  except SyntaxError as e:
+      print("SyntaxError:", e.msg)
+  """, """
+  SyntaxError: 'return' with value in async generator
+  """))
+
+M("async-comprehension-facts", T, "Async comprehensions", 2,
+  """
+  Inside a coroutine, which statements about comprehensions are true? Select all that apply.
+  """,
+  [("`[x async for x in agen()]` collects all values of an async generator", True,
+    "That is an async comprehension."),
+   ("`[await fetch(u) for u in urls]` is allowed inside a coroutine", True,
+    "`await` may appear in comprehensions within an `async def`."),
+   ("`[await fetch(u) for u in urls]` runs the fetches one after another", True,
+    "Each element is awaited before the next is started; it is a sequential loop."),
+   ("An async comprehension runs its iterations concurrently", False,
+    "Async comprehensions are sequential; for concurrency use gather or a TaskGroup."),
+   ("`{k: v async for k, v in pairs()}` is a `SyntaxError`", False,
+    "Set and dict comprehensions and generator expressions may also use `async for`.")],
+  """
+  Async comprehensions (`async for` in a comprehension) and `await` inside comprehensions are
+  allowed in coroutines, but they are sequential: they save typing, not time.
+  """,
+  proof=(r"""
+  import asyncio
+
+  async def pairs():
+      for k in "ab":
+          await asyncio.sleep(0)
+          yield k, k.upper()
+
+  async def fetch(n):
+      await asyncio.sleep(0.05)
+      return n
+
+  async def main():
+      print({k: v async for k, v in pairs()})
+      loop = asyncio.get_running_loop()
+      start = loop.time()
+      print([await fetch(n) for n in range(3)], loop.time() - start > 0.14)
+
+  asyncio.run(main())
+  """, """
+  {'a': 'A', 'b': 'B'}
+  [0, 1, 2] True
+  """))
+
+M("async-gen-facts", T, "Async generator objects", 3,
+  """
+  Which statements about async generators (`async def` with `yield`) are true? Select all that
+  apply.
+  """,
+  [("`await agen.aclose()` runs the generator's pending `finally` blocks", True,
+    "aclose throws GeneratorExit at the paused yield, so clean-up code runs."),
+   ("`await agen.asend(value)` resumes the generator and makes `value` the result of the paused `yield`", True,
+    "asend is the async version of a generator's send."),
+   ("`yield from` can be used inside an async generator to delegate to another one", False,
+    "`yield from` is not allowed in async generators; loop with `async for` and yield each value."),
+   ("`asyncio.run` finalizes async generators that are still open when the loop ends", True,
+    "It calls `loop.shutdown_asyncgens()` before closing the loop."),
+   ("An async generator runs in its own task", False,
+    "It runs in the task that is iterating it, a step at a time.")],
+  """
+  Async generators mirror generators: `asend`, `athrow` and `aclose` are awaitable versions of
+  send/throw/close; `yield from` is not supported; they run inside the consuming task, and
+  `asyncio.run` closes leftover ones at shutdown.
+  """,
+  proof=(r"""
+  import asyncio
+
+  async def echo():
+      try:
+          received = None
+          while True:
+              received = yield f"got {received}"
+      finally:
+          print("echo closed")
+
+  async def main():
+      g = echo()
+      print(await anext(g))
+      print(await g.asend("hi"))
+      await g.aclose()
+      try:
+          compile("async def f():\n    yield from g\n", "x", "exec")
+      except SyntaxError:
+          print("yield from: SyntaxError")
+
+  asyncio.run(main())
+  """, """
+  got None
+  got hi
+  echo closed
+  yield from: SyntaxError
+  """))
+
+# ---------------------------------------------------------------- async-oop
+T = "async-oop"
+
+P("aenter-aexit-order", T, "Order of `__aenter__` and `__aexit__`", 2, PO,
+  r"""
+  import asyncio
+
+  class Resource:
+      def __init__(self, name):
+          self.name = name
+      async def __aenter__(self):
+          print("open", self.name)
+          return self
+      async def __aexit__(self, exc_type, exc, tb):
+          print("close", self.name, exc_type.__name__ if exc_type else None)
+          return False
+
+  async def main():
+      async with Resource("a") as a, Resource("b") as b:
+          print("using", a.name, b.name)
+      try:
+          async with Resource("c"):
+              raise ValueError("oops")
+      except ValueError:
+          print("error propagated")
+
+  asyncio.run(main())
+  """,
+  """
+  open a
+  open b
+  using a b
+  close b None
+  close a None
+  open c
+  close c ValueError
+  error propagated
+  """,
+  """
+  Several managers in one `async with` are entered left to right and exited in reverse order.
+  `__aexit__` always runs, also when the body raises; it receives the exception's type, and
+  returning a false value lets the exception continue to propagate.
+  """)
+
+P("async-super", T, "`super()` in an async method", 2, PO,
+  r"""
+  import asyncio
+
+  class Base:
+      async def save(self):
+          await asyncio.sleep(0)
+          print("Base.save")
+          return ["base"]
+
+  class Child(Base):
+      async def save(self):
+          print("Child.save before")
+          result = await super().save()
+          print("Child.save after")
+          return result + ["child"]
+
+  async def main():
+      print(await Child().save())
+
+  asyncio.run(main())
+  """,
+  """
+  Child.save before
+  Base.save
+  Child.save after
+  ['base', 'child']
+  """,
+  """
+  Overriding and `super()` work as usual with async methods; the only rule is that
+  `super().save()` returns a coroutine that must be awaited. The child runs its code, awaits the
+  parent's implementation, then extends its result.
+  """)
+
+P("async-polymorphism", T, "Polymorphic async methods", 2, PO,
+  r"""
+  import asyncio
+
+  class Animal:
+      delay = 0.0
+      async def speak(self):
+          await asyncio.sleep(self.delay)
+          print(self.sound())
+          return type(self).__name__
+      def sound(self):
+          raise NotImplementedError
+
+  class Dog(Animal):
+      delay = 0.1
+      def sound(self):
+          return "woof"
+
+  class Cat(Animal):
+      delay = 0.05
+      def sound(self):
+          return "meow"
+
+  async def main():
+      print(await asyncio.gather(*(a.speak() for a in [Dog(), Cat()])))
+
+  asyncio.run(main())
+  """,
+  """
+  meow
+  woof
+  ['Dog', 'Cat']
+  """,
+  """
+  The inherited coroutine method uses each subclass's `delay` and `sound()`. Gathered, the two
+  calls run concurrently: the cat (0.05 s) speaks before the dog (0.1 s), but gather returns
+  results in argument order.
+  """)
+
+P("asynccontextmanager-order", T, "`@asynccontextmanager`", 2, PO,
+  r"""
+  import asyncio
+  from contextlib import asynccontextmanager
+
+  @asynccontextmanager
+  async def session(name):
+      print("connect", name)
+      await asyncio.sleep(0)
+      try:
+          yield name.upper()
+      finally:
+          print("disconnect", name)
+
+  async def main():
+      async with session("db") as s:
+          print("using", s)
+      try:
+          async with session("cache"):
+              raise RuntimeError("fail")
+      except RuntimeError as e:
+          print("caught", e)
+
+  asyncio.run(main())
+  """,
+  """
+  connect db
+  using DB
+  disconnect db
+  connect cache
+  disconnect cache
+  caught fail
+  """,
+  """
+  `@asynccontextmanager` turns an async generator into an async context manager: code before
+  `yield` is `__aenter__`, the yielded value is bound by `as`, and the code after it (here the
+  `finally`) is `__aexit__`. An exception in the body is thrown in at the `yield`, so the
+  `finally` runs, and then it propagates.
+  """)
+
+S("forgot-await-super", T, "Forgetting to await `super()`", 2,
+  """
+  ```python
+  class Child(Base):
+      async def setup(self):
+          super().setup()          # Base.setup is an async method
+          self.ready = True
+  ```
+  What happens when `await Child().setup()` runs?
+  """,
+  [("`Base.setup` runs first, then `self.ready` is set", False,
+    "Calling an async method without await does not run it."),
+   ("`Base.setup` never runs: the call only creates a coroutine object that is dropped (Python warns it was never awaited)", True,
+    "Right: write `await super().setup()`."),
+   ("`TypeError`: `super()` cannot be used in async methods", False,
+    "`super()` works fine in async methods."),
+   ("`Base.setup` runs in the background", False,
+    "Only Tasks run in the background; a bare coroutine object does nothing.")],
+  """
+  An async method called without `await` returns a coroutine object and does nothing else. With
+  inheritance this silently skips the parent's initialisation; always `await super().method()`.
+  """,
+  proof=(r"""
+  import asyncio
+
+  class Base:
+      async def setup(self):
+          print("Base.setup runs")
+
+  class Child(Base):
+      async def setup(self):
+          pending = super().setup()
+          print("got", type(pending).__name__)
+          pending.close()
+          self.ready = True
+
+  async def main():
+      c = Child()
+      await c.setup()
+      print("ready:", c.ready)
+
+  asyncio.run(main())
+  """, """
+  got coroutine
+  ready: True
+  """))
+
+S("async-property", T, "An `async` property", 3,
+  """
+  ```python
+  class Account:
+      @property
+      async def balance(self):
+          return await self.db.fetch_balance()
+  ```
+  What is `acct.balance` (without `await`)?
+  """,
+  [("The balance, fetched synchronously", False,
+    "A property whose getter is a coroutine function returns what the getter returns: a coroutine."),
+   ("A new coroutine object on every access; callers would have to write `await acct.balance`", True,
+    "Right: it works, but it hides an await behind attribute syntax. An explicit `async def get_balance()` method is clearer."),
+   ("`SyntaxError`: properties cannot be async", False,
+    "Python accepts the definition; it just behaves surprisingly."),
+   ("The cached value of the last `await`", False,
+    "Nothing is cached: every access calls the getter and creates a new coroutine.")],
+  """
+  Attribute access is synchronous. A property with an `async def` getter hands out a fresh
+  coroutine each time, which is easy to forget to await. Prefer an explicit async method
+  (`await acct.get_balance()`), or load the value in an async factory and store it.
+  """,
+  proof=(r"""
+  import asyncio
+
+  class Account:
+      @property
+      async def balance(self):
+          await asyncio.sleep(0)
+          return 100
+
+  async def main():
+      acct = Account()
+      value = acct.balance
+      print(type(value).__name__)
+      print(await value)
+      print(await acct.balance)
+
+  asyncio.run(main())
+  """, """
+  coroutine
+  100
+  100
+  """))
+
+S("async-init-factory", T, "Async initialisation of an object", 2,
+  """
+  A `Client` must open a connection (a coroutine `connect()`) before it can be used. Which
+  design is correct?
+  """,
+  [("`async def __init__(self): self.conn = await connect()`", False,
+    "`__init__` must return None; an async `__init__` returns a coroutine, so `Client()` raises TypeError."),
+   ("In `__init__`, call `asyncio.run(connect())`", False,
+    "Inside a running loop this raises RuntimeError, and it would block anyway."),
+   ("A `@classmethod async def create(cls)` that awaits `connect()` and returns `cls(conn)`, used as `await Client.create()`", True,
+    "Right: an async factory does the awaiting, `__init__` stays synchronous."),
+   ("In `__init__`, call `connect()` without await and store the result", False,
+    "That stores an unawaited coroutine object, not a connection.")],
+  """
+  `__init__` cannot be a coroutine. Put the async work in an async factory (classmethod) or in
+  `__aenter__`, and keep `__init__` for plain assignments.
+  """,
+  proof=(r"""
+  import asyncio
+
+  class Broken:
+      async def __init__(self):
+          self.ok = True
+
+  class Client:
+      def __init__(self, conn):
+          self.conn = conn
+
+      @classmethod
+      async def create(cls):
+          await asyncio.sleep(0)
+          return cls("connection")
+
+  async def main():
+      try:
+          Broken()
+      except TypeError as e:
+          print("TypeError:", e)
+      client = await Client.create()
+      print(client.conn)
+
+  asyncio.run(main())
+  """, """
+  TypeError: __init__() should return None, not 'coroutine'
+  connection
+  """))
+
+M("async-cm-facts", T, "Async context managers", 2,
+  """
+  Which statements about async context managers are true? Select all that apply.
+  """,
+  [("`async with` awaits `__aenter__()` and binds its result to the `as` target", True,
+    "`__aenter__` is awaited; what it returns is bound, often `self`."),
+   ("`__aexit__` is also awaited when the body raises an exception", True,
+    "That is the whole point: clean-up always runs."),
+   ("If `__aexit__` returns a true value, the exception from the body is suppressed", True,
+    "Same rule as `__exit__`; return False/None to let it propagate."),
+   ("A class with only `__aenter__`/`__aexit__` can also be used in a plain `with`", False,
+    "`with` looks for `__enter__`/`__exit__`; it raises TypeError for an async-only manager."),
+   ("`async with` may be used inside a regular `def`", False,
+    "Like `await`, `async with` is only allowed inside `async def`.")],
+  """
+  `async with` is the awaitable version of `with`: it awaits `__aenter__` and `__aexit__`, the
+  exit runs even on errors, and its return value decides whether the exception is suppressed.
+  It only works in coroutines and only with the async protocol.
+  """,
+  proof=(r"""
+  import asyncio
+
+  class Quiet:
+      async def __aenter__(self):
+          return "resource"
+      async def __aexit__(self, exc_type, exc, tb):
+          print("exit with", exc_type.__name__)
+          return True
+
+  async def main():
+      async with Quiet() as r:
+          print("using", r)
+          raise KeyError("x")
+      print("suppressed")
+      try:
+          with Quiet():
+              pass
+      except TypeError:
+          print("plain with: TypeError")
+
+  asyncio.run(main())
+  """, """
+  using resource
+  exit with KeyError
+  suppressed
+  plain with: TypeError
+  """))
+
+M("async-method-facts", T, "Async methods and inheritance", 2,
+  """
+  Which statements about async methods in classes are true? Select all that apply.
+  """,
+  [("An `async def` method is called as `await obj.method()`", True,
+    "Calling it creates a coroutine bound to the instance; awaiting runs it."),
+   ("A subclass can override an async method and call the parent version with `await super().method()`", True,
+    "Inheritance and `super()` work as for normal methods."),
+   ("If a subclass overrides an async method with a plain `def`, callers doing `await obj.method()` will fail", True,
+    "`await` on the plain method's return value (e.g. a str) raises TypeError; keep the override async."),
+   ("Static methods and class methods cannot be async", False,
+    "`@staticmethod async def` and `@classmethod async def` are fine (async factories are a common pattern)."),
+   ("Async methods run in a separate thread per instance", False,
+    "They run on the event loop's thread like any coroutine.")],
+  """
+  Async methods are ordinary coroutine functions bound to objects. Overrides must keep the same
+  "shape" (async stays async) so that polymorphic callers can await them.
+  """,
+  proof=(r"""
+  import asyncio
+
+  class Base:
+      async def name(self):
+          return "base"
+
+  class Good(Base):
+      async def name(self):
+          return "good+" + await super().name()
+
+  class Bad(Base):
+      def name(self):
+          return "bad"
+
+  async def main():
+      print(await Good().name())
+      try:
+          await Bad().name()
+      except TypeError:
+          print("Bad: TypeError")
+
+  asyncio.run(main())
+  """, """
+  good+base
+  Bad: TypeError
+  """))
+
+# ---------------------------------------------------------------- async-libraries
+T = "async-libraries"
+
+S("requests-blocks", T, "Using requests in async code", 1,
+  """
+  A coroutine downloads 20 URLs with `requests.get(url)` inside `asyncio.gather`. Why is this no
+  faster than a plain loop?
+  """,
+  [("requests is slow at parsing responses", False,
+    "Parsing speed is not the issue; the problem is blocking."),
+   ("`requests.get` is synchronous: each call blocks the event loop's thread until its response arrives, so the downloads run one at a time", True,
+    "Right: use an async client such as aiohttp (or httpx's async client), or run requests in threads."),
+   ("gather only works with at most 10 coroutines", False,
+    "gather has no such limit."),
+   ("requests needs `await requests.get(url)`", False,
+    "requests has no awaitable API; `await` on its Response object raises TypeError.")],
+  """
+  asyncio only overlaps operations that give control back to the loop. requests performs blocking
+  socket I/O and never awaits, so the coroutines run one after another and the loop is frozen
+  meanwhile. Async libraries await their network I/O.
+  """,
+  proof=(r"""
+  import asyncio, time
+
+  def fake_requests_get(url):
+      time.sleep(0.05)
+      return url
+
+  async def download(url):
+      return fake_requests_get(url)
+
+  async def main():
+      loop = asyncio.get_running_loop()
+      start = loop.time()
+      await asyncio.gather(*(download(u) for u in "abcd"))
+      print("4 blocking calls took about 0.2 s:", loop.time() - start > 0.19)
+
+  asyncio.run(main())
+  """, """
+  4 blocking calls took about 0.2 s: True
+  """))
+
+S("aiohttp-session", T, "Using aiohttp", 2,
+  """
+  Which snippet uses aiohttp the way its documentation recommends for fetching many pages?
+  """,
+  [("""`async with aiohttp.ClientSession() as session:` once, then for each URL `async with session.get(url) as resp: text = await resp.text()`""", True,
+    "Right: one session reuses its connection pool; the response body is awaited and the response released by `async with`."),
+   ("For each URL: `text = aiohttp.get(url).text`", False,
+    "There is no blocking module-level `get`; aiohttp's API is awaitable and session-based."),
+   ("For each URL, create a new `ClientSession()` and never close it", False,
+    "A session per request throws away connection pooling, and unclosed sessions leak connections (aiohttp warns about it)."),
+   ("`requests.get(url)` inside `async with aiohttp.ClientSession()`", False,
+    "Wrapping a blocking call in an aiohttp session does not make it non-blocking.")],
+  """
+  aiohttp is built around a `ClientSession` that owns a connection pool: create it once (as an
+  async context manager), make requests with `async with session.get(...)`, and await the body
+  (`await resp.text()` / `await resp.json()`).
+  """)
+
+S("aiofiles-why", T, "Why aiofiles?", 2,
+  """
+  Why do libraries like aiofiles exist, and how do they work?
+  """,
+  [("Regular file reads never block, so aiofiles only adds a nicer syntax", False,
+    "Disk I/O can block (slow disks, network file systems, large files)."),
+   ("Ordinary file I/O is blocking and OS readiness notification does not apply to regular files, so aiofiles runs the file operations in a thread pool behind an awaitable API", True,
+    "Right: `async with aiofiles.open(path) as f: data = await f.read()` keeps the loop free while a worker thread reads."),
+   ("aiofiles makes the disk itself faster by reading in parallel on all cores", False,
+    "It does not speed up the disk; it just avoids blocking the loop."),
+   ("aiofiles uses `asyncio.sleep` to wait until the file is ready", False,
+    "Files are always \"ready\" for select/epoll; waiting on them that way is not possible.")],
+  """
+  `select`/`epoll` cannot tell whether a read from a regular file will block, so asyncio has no
+  native non-blocking file I/O. aiofiles delegates each operation to a thread and gives you
+  coroutines to await, the same idea as `asyncio.to_thread(path.read_text)`.
+  """)
+
+S("run-in-executor-default", T, "`run_in_executor(None, ...)`", 2,
+  """
+  What does `await loop.run_in_executor(None, func, arg)` do?
+  """,
+  [("Runs `func(arg)` in the loop's default executor, a `ThreadPoolExecutor`, and suspends the coroutine until the result is ready", True,
+    "Right: `None` means the default thread pool; keyword arguments need `functools.partial`."),
+   ("Runs `func(arg)` in a new process", False,
+    "Only if you pass a ProcessPoolExecutor explicitly; the default is threads."),
+   ("Runs `func(arg)` directly on the event loop thread", False,
+    "Then it would block the loop; the point of the executor is to run it elsewhere."),
+   ("Does nothing, because the executor is `None`", False,
+    "`None` selects the default executor.")],
+  """
+  `loop.run_in_executor(executor, func, *args)` submits a blocking call to an executor and
+  returns an awaitable future. With `None`, asyncio uses (and lazily creates) its default
+  ThreadPoolExecutor. `asyncio.to_thread` is a convenient wrapper that also passes kwargs.
+  """,
+  proof=(r"""
+  import asyncio, threading, functools
+
+  def work(x, scale=1):
+      return x * scale, threading.current_thread() is threading.main_thread()
+
+  async def main():
+      loop = asyncio.get_running_loop()
+      print(await loop.run_in_executor(None, work, 2))
+      print(await loop.run_in_executor(None, functools.partial(work, 2, scale=10)))
+
+  asyncio.run(main())
+  """, """
+  (2, False)
+  (20, False)
+  """))
+
+P("to-thread-keeps-loop-alive", T, "`asyncio.to_thread` and a ticker", 2, PO,
+  r"""
+  import asyncio, time
+
+  def blocking_read(name):
+      time.sleep(0.15)
+      return name.upper()
+
+  async def ticker():
+      for i in range(2):
+          print("tick", i)
+          await asyncio.sleep(0.05)
+
+  async def main():
+      t = asyncio.create_task(ticker())
+      data = await asyncio.to_thread(blocking_read, "file.txt")
+      print("read", data)
+      await t
+
+  asyncio.run(main())
+  """,
+  """
+  tick 0
+  tick 1
+  read FILE.TXT
+  """,
+  """
+  The blocking function runs in a worker thread, so the loop stays free: the ticker prints at
+  0 s and 0.05 s while the read is still in progress, and the result arrives at 0.15 s. Called
+  directly, `time.sleep(0.15)` would have delayed the ticks.
+  """)
+
+P("stream-reader-lines", T, "Reading from a StreamReader", 2, PO,
+  r"""
+  import asyncio
+
+  async def main():
+      reader = asyncio.StreamReader()
+      reader.feed_data(b"HELLO 1\nHELLO 2\npartial")
+      reader.feed_eof()
+      print(await reader.readline())
+      print(await reader.readuntil(b"\n"))
+      print(await reader.read())
+      print(await reader.read(), reader.at_eof())
+
+  asyncio.run(main())
+  """,
+  r"""
+  b'HELLO 1\n'
+  b'HELLO 2\n'
+  b'partial'
+  b'' True
+  """,
+  """
+  A StreamReader (what `asyncio.open_connection` gives you) returns bytes. `readline` and
+  `readuntil` return up to and including the separator, `read()` with no size reads until EOF,
+  and once at EOF `read()` returns `b''`. Here `feed_data` plays the role of the network.
+  """)
+
+P("stream-readexactly", T, "Waiting for stream data", 3, PO,
+  r"""
+  import asyncio
+
+  async def network(reader):
+      await asyncio.sleep(0.05)
+      reader.feed_data(b"par")
+      await asyncio.sleep(0.05)
+      reader.feed_data(b"tial line\nrest")
+      reader.feed_eof()
+
+  async def main():
+      reader = asyncio.StreamReader()
+      feeder = asyncio.create_task(network(reader))
+      print(await reader.readline())
+      try:
+          await reader.readexactly(10)
+      except asyncio.IncompleteReadError as e:
+          print("incomplete:", e.partial)
+      await feeder
+
+  asyncio.run(main())
+  """,
+  r"""
+  b'partial line\n'
+  incomplete: b'rest'
+  """,
+  """
+  `readline()` suspends until a whole line is available, so it waits for both chunks and returns
+  the joined line. `readexactly(10)` needs 10 bytes, but the stream ends after 4, so it raises
+  `IncompleteReadError` carrying the bytes it did get in `partial`.
+  """)
+
+M("async-native-calls", T, "Which calls are non-blocking?", 2,
+  """
+  Inside a coroutine, which of these operations let the event loop run other tasks while they
+  wait? Select all that apply.
+  """,
+  [("`async with session.get(url) as resp: body = await resp.text()` (aiohttp)", True,
+    "aiohttp performs the HTTP exchange with non-blocking sockets."),
+   ("`rows = await conn.fetch(\"SELECT * FROM users WHERE id = $1\", 42)` (asyncpg)", True,
+    "asyncpg speaks the PostgreSQL protocol over asyncio; the query is awaited."),
+   ("`async with aiofiles.open(path) as f: text = await f.read()`", True,
+    "aiofiles runs the read in a thread and gives you an awaitable."),
+   ("`resp = requests.get(url)`", False,
+    "requests is synchronous and blocks the loop for the whole exchange."),
+   ("`cur.execute(\"SELECT ...\")` with a synchronous psycopg2 cursor", False,
+    "A synchronous DB driver blocks the thread while the server answers.")],
+  """
+  An async program needs async-aware libraries (or threads) for its I/O. Libraries built on
+  asyncio expose coroutines and async context managers; synchronous libraries block the loop
+  unless wrapped in `asyncio.to_thread`.
+  """)
+
+M("to-thread-facts", T, "`asyncio.to_thread`", 3,
+  """
+  Which statements about `asyncio.to_thread(func, *args, **kwargs)` are true? Select all that
+  apply.
+  """,
+  [("It returns a coroutine; awaiting it gives `func`'s return value (or raises its exception)", True,
+    "Results and exceptions of the thread are delivered at the await."),
+   ("It passes both positional and keyword arguments to `func`", True,
+    "Unlike `run_in_executor`, no `functools.partial` is needed."),
+   ("Cancelling the task that awaits it does not stop `func`, which keeps running in its thread", True,
+    "Threads cannot be interrupted; only the waiting is cancelled."),
+   ("It makes CPU-bound pure-Python code run in parallel on several cores", False,
+    "Because of the GIL, pure-Python threads do not compute in parallel; use processes."),
+   ("`func` may use `await` inside, since it runs under asyncio", False,
+    "`func` is a regular function running in another thread; it cannot await on the loop.")],
+  """
+  `to_thread` moves one blocking call to the default thread pool and gives you an awaitable for
+  its outcome. It keeps the loop responsive for blocking I/O, but it cannot stop a running thread
+  and does not bypass the GIL.
+  """,
+  proof=(r"""
+  import asyncio, time
+
+  def blocking(x, *, scale):
+      time.sleep(0.1)
+      print("thread function finished")
+      return x * scale
+
+  async def main():
+      print(await asyncio.to_thread(blocking, 2, scale=3))
+      t = asyncio.create_task(asyncio.to_thread(blocking, 1, scale=1))
+      await asyncio.sleep(0.02)
+      t.cancel()
+      try:
+          await t
+      except asyncio.CancelledError:
+          print("waiting task cancelled")
+
+  asyncio.run(main())
+  """, """
+  thread function finished
+  6
+  waiting task cancelled
+  thread function finished
+  """))

@@ -1,0 +1,361 @@
+"""Checks of the question bank `questions.json`.
+
+1. Structure: the rules of docs/questions-format.md and the topic ids of the contract, plus the
+   size of the bank (counts per kind, per topic).
+2. Truth: every predict_output `code` and every choice question's `proof.code` is run, and its
+   stdout (trailing white space trimmed on each line and at the end) must equal `answer` / `output`.
+
+Snippets run in the real sandbox (`<repo>/grader/launch`) when it exists and is executable,
+otherwise with `/usr/bin/python3 -I -c` (a warning says so).
+
+Environment:
+  QUESTIONS_FILE   another bank to check (default: <repo>/questions.json)
+  QB_REPEAT        run every snippet N times (default 1) to look for non-determinism
+  QB_WORKERS       parallel snippet runs (default: the number of CPUs, at least 2)
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BANK = Path(os.environ.get("QUESTIONS_FILE", REPO / "questions.json"))
+LAUNCH = REPO / "grader" / "launch"
+FALLBACK_PYTHON = "/usr/bin/python3"
+SNIPPET_TIMEOUT = 5
+
+TOPIC_IDS = [
+    "awaitables", "coroutines", "event-loop", "non-blocking", "single-threaded", "tasks",
+    "cancellation-timeouts", "error-handling", "synchronization", "nested-async",
+    "async-iteration", "async-oop", "async-libraries",
+]
+KINDS = {"single_choice", "multiple_choice", "predict_output", "code"}
+CHOICE_KINDS = {"single_choice", "multiple_choice"}
+MIN_PER_KIND = {"single_choice": 34, "multiple_choice": 17, "predict_output": 24}
+MIN_NON_CODE = 75
+MIN_NON_CODE_PER_TOPIC = 5
+MAX_SNIPPET_LINES = 25
+
+COMMON_FIELDS = {"id", "topic", "kind", "title", "difficulty", "prompt", "explanation"}
+ALLOWED_FIELDS = {
+    "single_choice": COMMON_FIELDS | {"choices", "proof"},
+    "multiple_choice": COMMON_FIELDS | {"choices", "proof"},
+    "predict_output": COMMON_FIELDS | {"code", "answer"},
+    "code": COMMON_FIELDS | {"starter", "solution", "wrong_solutions"},
+}
+KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Idioms that must never appear in code we show or run as good practice.
+DEPRECATED = [
+    (re.compile(r"\bget_event_loop\s*\("), "asyncio.get_event_loop()"),
+    (re.compile(r"asyncio\.coroutine\b"), "@asyncio.coroutine"),
+    (re.compile(r"\bloop\s*=\s*loop\b"), "the loop= argument"),
+]
+
+
+# ------------------------------------------------------------------ helpers
+
+def normalize(text):
+    """Trim trailing white space on each line and at the end (the grading rule)."""
+    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip()
+
+
+def sandbox_available():
+    return LAUNCH.is_file() and os.access(LAUNCH, os.X_OK)
+
+
+def _run_in_sandbox(code):
+    proc = subprocess.Popen(
+        [str(LAUNCH)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, encoding="utf-8",
+    )
+    try:
+        ready = proc.stdout.readline()
+        try:
+            hello = json.loads(ready)
+        except ValueError:
+            hello = None
+        if not (isinstance(hello, dict) and hello.get("ready") is True):
+            raise RuntimeError(f"sandbox did not say ready: {ready!r}; stderr: {proc.stderr.read()[-2000:]}")
+        request = {"mode": "run", "code": code, "timeout": SNIPPET_TIMEOUT}
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError("sandbox closed without an answer; stderr: " + proc.stderr.read()[-2000:])
+        result = json.loads(line)
+    finally:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=SNIPPET_TIMEOUT + 5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return {
+        "status": result.get("status"),
+        "exit_code": result.get("exit_code"),
+        "stdout": result.get("stdout") or "",
+        "stderr": result.get("stderr") or "",
+        "runner": "sandbox",
+    }
+
+
+def _run_locally(code):
+    try:
+        proc = subprocess.run(
+            [FALLBACK_PYTHON, "-I", "-c", code], capture_output=True, text=True,
+            encoding="utf-8", timeout=SNIPPET_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as e:
+        return {"status": "timeout", "exit_code": None,
+                "stdout": (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""),
+                "stderr": "", "runner": "local"}
+    return {"status": "ok" if proc.returncode == 0 else "error", "exit_code": proc.returncode,
+            "stdout": proc.stdout, "stderr": proc.stderr, "runner": "local"}
+
+
+_warned = []
+
+
+def run_full(code):
+    if sandbox_available():
+        return _run_in_sandbox(code)
+    if not _warned:
+        _warned.append(True)
+        msg = f"sandbox {LAUNCH} not found or not executable: snippets run with {FALLBACK_PYTHON} -I -c"
+        print("WARNING: " + msg, file=sys.stderr)
+        warnings.warn(msg)
+    return _run_locally(code)
+
+
+def run_snippet(code):
+    """Run a Python program the way the server would and return its stdout."""
+    return run_full(code)["stdout"]
+
+
+# ------------------------------------------------------------------ loading
+
+def load_bank():
+    with open(BANK, encoding="utf-8") as f:
+        return json.load(f)
+
+
+BANK_DATA = load_bank()
+QUESTIONS = BANK_DATA.get("questions", []) if isinstance(BANK_DATA, dict) else []
+
+
+def snippets():
+    """(test id, code, expected stdout) for every program in the bank."""
+    out = []
+    for q in QUESTIONS:
+        if not isinstance(q, dict):
+            continue
+        if q.get("kind") == "predict_output":
+            out.append((q.get("id"), q.get("code"), q.get("answer")))
+        elif q.get("kind") in CHOICE_KINDS and isinstance(q.get("proof"), dict):
+            out.append((f"{q.get('id')}:proof", q["proof"].get("code"), q["proof"].get("output")))
+    return out
+
+
+SNIPPETS = snippets()
+
+
+# ------------------------------------------------------------------ structure
+
+def test_top_level():
+    assert isinstance(BANK_DATA, dict)
+    assert set(BANK_DATA) <= {"version", "topics", "questions"}, set(BANK_DATA)
+    assert BANK_DATA.get("version") == 1
+    assert isinstance(BANK_DATA.get("topics"), list)
+    assert isinstance(BANK_DATA.get("questions"), list)
+
+
+def test_topics():
+    topics = BANK_DATA["topics"]
+    ids = [t.get("id") for t in topics]
+    assert len(ids) == len(set(ids)), "duplicate topic ids"
+    missing = set(TOPIC_IDS) - set(ids)
+    assert not missing, f"missing topics {sorted(missing)}"
+    for t in topics:
+        assert set(t) == {"id", "title", "summary"}, t
+        assert KEBAB.match(t["id"]), t["id"]
+        assert isinstance(t["title"], str) and t["title"].strip(), t["id"]
+        summary = t["summary"]
+        assert isinstance(summary, str) and summary.strip(), t["id"]
+        sentences = re.findall(r"[.!?](?=\s|$)", summary.strip())
+        assert 2 <= len(sentences) <= 3, f"topic {t['id']}: summary has {len(sentences)} sentences"
+
+
+def _problems(q, topic_ids):
+    p = []
+    if not isinstance(q, dict):
+        return ["not an object"]
+    kind = q.get("kind")
+    if kind not in KINDS:
+        return [f"unknown kind {kind!r}"]
+    for field in COMMON_FIELDS:
+        if field not in q:
+            p.append(f"missing {field}")
+    extra = set(q) - ALLOWED_FIELDS[kind]
+    if extra:
+        p.append(f"unexpected fields {sorted(extra)}")
+    qid = q.get("id")
+    if not isinstance(qid, str) or not KEBAB.match(qid):
+        p.append(f"id {qid!r} is not lower-case kebab")
+    elif kind != "code" and qid.startswith("code-"):
+        p.append("only code questions may have ids starting with code-")
+    if q.get("topic") not in topic_ids:
+        p.append(f"unknown topic {q.get('topic')!r}")
+    for field in ("title", "prompt", "explanation"):
+        if not isinstance(q.get(field), str) or not q.get(field).strip():
+            p.append(f"{field} must be a non-empty string")
+    d = q.get("difficulty")
+    if not (isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 3):
+        p.append(f"difficulty {d!r} not in 1..3")
+
+    if kind in CHOICE_KINDS:
+        choices = q.get("choices")
+        if not isinstance(choices, list) or not 3 <= len(choices) <= 5:
+            p.append("choices must be a list of 3 to 5")
+            return p
+        for i, c in enumerate(choices):
+            if not isinstance(c, dict):
+                p.append(f"choice {i} is not an object")
+                continue
+            if set(c) != {"id", "text", "correct", "feedback"}:
+                p.append(f"choice {i} has fields {sorted(c)}")
+            if c.get("id") != "abcde"[i]:
+                p.append(f"choice {i} has id {c.get('id')!r}, expected {'abcde'[i]!r}")
+            if not isinstance(c.get("text"), str) or not c.get("text").strip():
+                p.append(f"choice {c.get('id')} has no text")
+            if not isinstance(c.get("correct"), bool):
+                p.append(f"choice {c.get('id')}: correct must be a boolean")
+            if not isinstance(c.get("feedback"), str) or not c.get("feedback").strip():
+                p.append(f"choice {c.get('id')} has no feedback")
+        texts = [c.get("text") for c in choices if isinstance(c, dict)]
+        if len(texts) != len(set(texts)):
+            p.append("two choices have the same text")
+        n_correct = sum(1 for c in choices if isinstance(c, dict) and c.get("correct") is True)
+        if kind == "single_choice" and n_correct != 1:
+            p.append(f"single_choice needs exactly one correct choice, has {n_correct}")
+        if kind == "multiple_choice" and not (n_correct >= 2 and len(choices) - n_correct >= 1):
+            p.append(f"multiple_choice needs >= 2 correct and >= 1 wrong, has {n_correct} of {len(choices)}")
+        if "proof" in q:
+            proof = q["proof"]
+            if not (isinstance(proof, dict) and set(proof) == {"code", "output"}
+                    and isinstance(proof.get("code"), str) and proof["code"].strip()
+                    and isinstance(proof.get("output"), str) and proof["output"].strip()):
+                p.append("proof must be {code, output} with non-empty strings")
+    elif kind == "predict_output":
+        for field in ("code", "answer"):
+            if not isinstance(q.get(field), str) or not q.get(field).strip():
+                p.append(f"{field} must be a non-empty string")
+    elif kind == "code":
+        for field in ("starter", "solution"):
+            if not isinstance(q.get(field), str) or not q.get(field).strip():
+                p.append(f"{field} must be a non-empty string")
+        for w in q.get("wrong_solutions", []):
+            if not (isinstance(w, dict) and isinstance(w.get("code"), str)
+                    and isinstance(w.get("status"), str) and isinstance(w.get("why"), str)):
+                p.append("wrong_solutions entries need code, status, why")
+    return p
+
+
+def test_questions_structure():
+    topic_ids = {t.get("id") for t in BANK_DATA["topics"]}
+    problems = []
+    for i, q in enumerate(QUESTIONS):
+        for prob in _problems(q, topic_ids):
+            name = q.get("id") if isinstance(q, dict) else f"#{i}"
+            problems.append(f'question "{name}": {prob}')
+    assert not problems, "\n".join(problems)
+
+
+def test_ids_unique():
+    ids = [q.get("id") for q in QUESTIONS]
+    dups = sorted({i for i in ids if ids.count(i) > 1})
+    assert not dups, f"duplicate ids {dups}"
+
+
+def test_counts():
+    per_kind = {}
+    per_topic = {t: 0 for t in TOPIC_IDS}
+    for q in QUESTIONS:
+        per_kind[q["kind"]] = per_kind.get(q["kind"], 0) + 1
+        if q["kind"] != "code":
+            per_topic[q["topic"]] = per_topic.get(q["topic"], 0) + 1
+    for kind, minimum in MIN_PER_KIND.items():
+        assert per_kind.get(kind, 0) >= minimum, f"{kind}: {per_kind.get(kind, 0)} < {minimum}"
+    assert sum(per_topic.values()) >= MIN_NON_CODE
+    thin = {t: n for t, n in per_topic.items() if n < MIN_NON_CODE_PER_TOPIC}
+    assert not thin, f"topics with fewer than {MIN_NON_CODE_PER_TOPIC} non-code questions: {thin}"
+
+
+def test_snippets_are_short_and_modern():
+    problems = []
+    for name, code, _ in SNIPPETS:
+        lines = code.rstrip("\n").split("\n")
+        if len(lines) > MAX_SNIPPET_LINES:
+            problems.append(f"{name}: {len(lines)} lines > {MAX_SNIPPET_LINES}")
+        for pattern, what in DEPRECATED:
+            if pattern.search(code):
+                problems.append(f"{name}: uses {what}")
+        try:
+            compile(code, name, "exec")
+        except SyntaxError as e:
+            problems.append(f"{name}: does not compile: {e}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_deprecated_idiom_in_correct_choices():
+    problems = []
+    for q in QUESTIONS:
+        for c in q.get("choices", []):
+            if c.get("correct"):
+                for pattern, what in DEPRECATED:
+                    if pattern.search(c.get("text", "")):
+                        problems.append(f"{q['id']}:{c['id']} presents {what} as right")
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ truth
+
+@pytest.fixture(scope="module")
+def outputs():
+    """Run every snippet (QB_REPEAT times) in parallel; map test id -> list of results."""
+    repeat = max(1, int(os.environ.get("QB_REPEAT", "1")))
+    workers = max(1, int(os.environ.get("QB_WORKERS", str(max(2, os.cpu_count() or 2)))))
+    jobs = [(name, code) for name, code, _ in SNIPPETS for _ in range(repeat)]
+    results = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for (name, _), res in zip(jobs, pool.map(lambda job: _safe_run(job[1]), jobs)):
+            results.setdefault(name, []).append(res)
+    return results
+
+
+def _safe_run(code):
+    try:
+        return run_full(code)
+    except Exception as e:  # reported by the test that uses it
+        return {"status": "harness_error", "exit_code": None, "stdout": "", "stderr": repr(e),
+                "runner": "?"}
+
+
+@pytest.mark.parametrize("name,code,expected", SNIPPETS, ids=[s[0] for s in SNIPPETS])
+def test_snippet_output(outputs, name, code, expected):
+    for res in outputs[name]:
+        got = normalize(res["stdout"])
+        detail = (f"runner={res['runner']} status={res['status']} exit_code={res['exit_code']}\n"
+                  f"--- stdout\n{res['stdout']}\n--- expected\n{expected}\n--- stderr\n{res['stderr'][-1500:]}")
+        assert got == normalize(expected), "wrong output\n" + detail
+        assert res["exit_code"] in (0, None) and res["status"] not in ("timeout", "harness_error"), \
+            "program did not end cleanly\n" + detail

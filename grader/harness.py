@@ -1,0 +1,1494 @@
+# The trusted grading harness. Runs inside bubblewrap (see ./launch), as the sandbox's root.
+#
+# One process per sandbox, the "parent": it owns the virtual clock, the expected values and
+# the verdicts. For each submission it forks an untrusted "child" that drops to its own uid,
+# runs the submission on an asyncio loop whose clock is virtual, and reaches fetch/op/store/
+# connect only through messages to the parent over a SOCK_SEQPACKET socket. Results of the
+# calls are random tokens made by the parent after the fork. Verdicts rest only on what the
+# parent observes (its clock, its trace of calls, the loop thread's /proc scheduler figures).
+#
+# This file is not importable by path inside the sandbox: ./launch hands it to python on fd 3
+# and the task definitions (tasks/questions.py) on fd 4; both fds are closed before any fork.
+import sys
+sys.modules['ssl'] = None          # nothing in the sandbox may use TLS; skips a costly import
+sys.dont_write_bytecode = True
+import os, json, time, signal, resource, selectors, socket, select, heapq, types, inspect
+import threading, asyncio, traceback
+
+_rmono = time.monotonic           # real clocks, saved before the child patches `time`
+_rtime = time.time
+
+MAX_OUT = 1 << 20                 # captured stdout+stderr of a submission before output_limit
+RUN_STDOUT_CAP = 64 * 1024
+BLOCK_LIMIT = 0.100               # one loop step busy this long (s, non-runqueue) = blocked_loop
+TASK_REAL_LIMIT = 3.0             # real seconds for one example task
+GRADE_REAL_LIMIT = 8.0            # real seconds for a whole grading
+LOAD_REAL_LIMIT = 3.0             # real seconds to load (exec) the submission
+MEM_TOTAL_LIMIT = 1 << 30         # sum of RSS of all sandbox processes
+EXIT_MEMORY = 86                  # child exit code after a MemoryError
+
+CHILD_LIMITS = [
+    (resource.RLIMIT_AS, 512 << 20),
+    (resource.RLIMIT_CPU, (4, 5)),
+    (resource.RLIMIT_NPROC, 32),
+    (resource.RLIMIT_FSIZE, 16 << 20),
+    (resource.RLIMIT_NOFILE, 64),
+    (resource.RLIMIT_CORE, 0),
+    (resource.RLIMIT_STACK, 8 << 20),
+]
+
+
+def _dumps(obj):
+    return json.dumps(obj, separators=(',', ':'), ensure_ascii=False, allow_nan=False)
+
+
+# ----------------------------------------------------------------------------------------
+# The untrusted side (runs only in the forked child, after the uid drop).
+# ----------------------------------------------------------------------------------------
+
+class FetchError(Exception):
+    pass
+
+
+class OpError(Exception):
+    pass
+
+
+class ConnectError(Exception):
+    pass
+
+
+_ERRS = {'FetchError': FetchError, 'OpError': OpError, 'ConnectError': ConnectError,
+         'ValueError': ValueError, 'RuntimeError': RuntimeError}
+_CHAN = object()
+RT = None                         # the child's runtime (set in the child only)
+
+
+def enc(v, depth=0):
+    """Child side: any value -> JSON-able description (bounded)."""
+    if depth > 6:
+        return {'$obj': '...', 'repr': '...'}
+    if v is None or isinstance(v, bool):
+        return v
+    if type(v) is int:
+        return v if abs(v) < 1 << 53 else {'$obj': 'int', 'repr': str(v)[:60]}
+    if type(v) is float:
+        return v if v == v and v not in (float('inf'), float('-inf')) else {'$obj': 'float', 'repr': repr(v)}
+    if type(v) is str:
+        return v[:2000]
+    if type(v) in (list, tuple):
+        out = [enc(x, depth + 1) for x in v[:200]]
+        return out if type(v) is list else {'$tuple': out}
+    if type(v) is dict:
+        return {'$dict': [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in list(v.items())[:200]]}
+    if isinstance(v, BaseException):
+        return {'$exc': type(v).__name__, 'msg': _safe_str(v)[:500]}
+    if isinstance(v, Conn):
+        return {'$conn': v._cid}
+    try:
+        r = repr(v)[:200]
+    except BaseException:
+        r = '?'
+    return {'$obj': type(v).__name__, 'repr': r}
+
+
+def _safe_str(e):
+    try:
+        return str(e)
+    except BaseException:
+        return '?'
+
+
+def _sub_line(tb):
+    """The last line of the submission in a traceback, or None."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == '<submission>':
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def enc_exc(e):
+    d = {'$exc': type(e).__name__, 'msg': _safe_str(e)[:500]}
+    try:
+        d['line'] = _sub_line(e.__traceback__)
+        if isinstance(e, BaseExceptionGroup):
+            d['sub'] = [enc_exc(x) for x in e.exceptions[:10]]
+    except BaseException:
+        pass
+    return d
+
+
+class Runtime:
+    def __init__(self, fd, standalone=False):
+        self.sock = socket.socket(fileno=fd) if fd is not None else None
+        if self.sock is not None:
+            self.sock.setblocking(False)
+        self.standalone = standalone
+        self.ack = 0
+        self.now = 0.0
+        self.calls = {}
+        self.bwait = {}
+        self.nid = 0
+        self.loop = None
+        self.jobs = 0
+        self.spin = 0
+        self.last_sent = _rmono()
+        self.lock = threading.Lock()
+
+    def send(self, obj):
+        data = _dumps(obj).encode()
+        while True:
+            try:
+                self.sock.send(data)
+                break
+            except BlockingIOError:
+                select.select([], [self.sock], [], 1.0)
+        self.last_sent = _rmono()
+
+    def recv_block(self):
+        while True:
+            try:
+                data = self.sock.recv(1 << 20)
+            except BlockingIOError:
+                select.select([self.sock], [], [], None)
+                continue
+            if not data:
+                os._exit(0)
+            self.ack += 1
+            return json.loads(data)
+
+    def drain(self):
+        got_adv = False
+        while True:
+            try:
+                data = self.sock.recv(1 << 20)
+            except BlockingIOError:
+                return got_adv
+            if not data:
+                os._exit(0)
+            self.ack += 1
+            msg = json.loads(data)
+            k = msg['k']
+            if k == 'adv':
+                got_adv = True
+                self.now = msg['t']
+                for cid, ok, val in msg['d']:
+                    fut = self.calls.pop(cid, None)
+                    if fut is None or fut.done():
+                        continue
+                    if ok:
+                        fut.set_result(dec(val))
+                    else:
+                        fut.set_exception(_ERRS.get(val[0], RuntimeError)(val[1]))
+            elif k == 'brel':
+                ev = self.bwait.pop(msg['id'], None)
+                if ev is not None:
+                    ev.value = dec(msg['v'])
+                    ev.set()
+            elif k == 'ping':
+                self.send({'k': 'pong'})
+
+    def new_id(self):
+        with self.lock:
+            self.nid += 1
+            return self.nid
+
+    def busy(self):
+        """Is some thread of this process (not the loop) doing work? (jobs, threads count)"""
+        if self.jobs > 0:
+            return True, 0
+        try:
+            tids = os.listdir('/proc/self/task')
+        except OSError:
+            return False, 1
+        if len(tids) <= 1:
+            return False, 1
+        me = str(os.getpid())
+        for tid in tids:
+            if tid == me:
+                continue
+            try:
+                with open('/proc/self/task/%s/stat' % tid) as f:
+                    st = f.read().rsplit(')', 1)[1].split()[0]
+                if st in 'RD':
+                    return True, len(tids)
+                with open('/proc/self/task/%s/syscall' % tid) as f:
+                    nr = f.read().split()[0]
+                if nr in ('35', '230'):        # nanosleep, clock_nanosleep: time.sleep
+                    return True, len(tids)
+            except (OSError, IndexError):
+                pass
+        return False, len(tids)
+
+
+def dec(v):
+    """Child side: parent's JSON value -> Python value."""
+    if type(v) is dict:
+        if '$conn' in v:
+            return Conn(v['$conn'])
+        if '$tuple' in v:
+            return tuple(dec(x) for x in v['$tuple'])
+    if type(v) is list:
+        return [dec(x) for x in v]
+    return v
+
+
+class VSelector(selectors.BaseSelector):
+    """Wraps epoll: the loop's waits become 'idle' reports to the parent, never real sleeps."""
+
+    def __init__(self, rt):
+        self.rt = rt
+        self.sel = selectors.EpollSelector()
+        if rt.sock is not None:
+            self.sel.register(rt.sock, selectors.EVENT_READ, _CHAN)
+
+    def register(self, fileobj, events, data=None):
+        return self.sel.register(fileobj, events, data)
+
+    def unregister(self, fileobj):
+        return self.sel.unregister(fileobj)
+
+    def modify(self, fileobj, events, data=None):
+        return self.sel.modify(fileobj, events, data)
+
+    def get_map(self):
+        return self.sel.get_map()
+
+    def close(self):
+        self.sel.close()
+
+    def _filter(self, ev):
+        out = []
+        for key, mask in ev:
+            if key.data is _CHAN:
+                self.rt.drain()
+            else:
+                out.append((key, mask))
+        return out
+
+    def select(self, timeout=None):
+        rt = self.rt
+        if timeout is not None and timeout <= 0:
+            rt.spin += 1
+            if rt.spin < 2000:
+                ev = self.sel.select(0)
+                if rt.sock is not None and _rmono() - rt.last_sent > 0.02:
+                    rt.send({'k': 'tick'})
+                return self._filter(ev)
+            spinning = True
+        else:
+            spinning = False
+        rt.spin = 0
+        sch = rt.loop._scheduled
+        nxt = sch[0]._when if sch else None
+        busy, nth = rt.busy()
+        if rt.standalone:
+            if busy:
+                return self._filter(self.sel.select(0.002))
+            ev = self.sel.select(0)
+            if ev or spinning:
+                return self._filter(ev)
+            if nxt is None:
+                return self._filter(self.sel.select(None))
+            rt.now = max(rt.now, nxt)
+            return []
+        rt.send({'k': 'idle', 'ack': rt.ack, 'next': nxt, 'busy': busy, 'th': nth})
+        if spinning:
+            return self._filter(self.sel.select(0))
+        return self._filter(self.sel.select(0.002 if busy else None))
+
+
+class VLoop(asyncio.SelectorEventLoop):
+    def __init__(self, rt):
+        self._rt = rt
+        super().__init__(VSelector(rt))
+        rt.loop = self
+
+    def time(self):
+        return self._rt.now
+
+    def run_in_executor(self, executor, func, *args):
+        fut = super().run_in_executor(executor, func, *args)
+        self._rt.jobs += 1
+        fut.add_done_callback(self._job_done)
+        return fut
+
+    def _job_done(self, fut):
+        self._rt.jobs -= 1
+
+
+class VPolicy(asyncio.DefaultEventLoopPolicy):
+    def __init__(self, rt):
+        super().__init__()
+        self._rt = rt
+
+    def new_event_loop(self):
+        return VLoop(self._rt)
+
+
+def _patch_time(rt):
+    base_m = _rmono()
+    base_w = _rtime()
+    time.monotonic = lambda: base_m + rt.now
+    time.perf_counter = lambda: base_m + rt.now
+    time.time = lambda: base_w + rt.now
+    time.monotonic_ns = lambda: int((base_m + rt.now) * 1e9)
+    time.perf_counter_ns = lambda: int((base_m + rt.now) * 1e9)
+    time.time_ns = lambda: int((base_w + rt.now) * 1e9)
+
+
+# --- proxies for the grader's services, as the submission sees them ---
+
+async def _pcall(fn, args):
+    rt = RT
+    cid = rt.new_id()
+    fut = rt.loop.create_future()
+    rt.calls[cid] = fut
+    rt.send({'k': 'call', 'id': cid, 'fn': fn, 'a': args})
+    try:
+        return await fut
+    except asyncio.CancelledError:
+        if rt.calls.pop(cid, None) is not None:
+            rt.send({'k': 'cancel', 'id': cid})
+        raise
+
+
+async def fetch(item):
+    """Fetch one item (the grader decides how long it takes and what it returns)."""
+    return await _pcall('fetch', [enc(item)])
+
+
+async def op():
+    """One attempt of an operation that may fail."""
+    return await _pcall('op', [])
+
+
+async def connect():
+    """Open a connection; close it with `await conn.close()`."""
+    return await _pcall('connect', [])
+
+
+class Conn:
+    def __init__(self, cid):
+        self._cid = cid
+
+    async def close(self):
+        return await _pcall('close', [self._cid])
+
+    async def query(self, q):
+        return await _pcall('query', [self._cid, enc(q)])
+
+    def __repr__(self):
+        return '<Connection %s>' % self._cid
+
+
+class Store:
+    def __init__(self, sid):
+        self._sid = sid
+
+    async def get(self):
+        return await _pcall('get', [self._sid])
+
+    async def set(self, value):
+        return await _pcall('set', [self._sid, enc(value)])
+
+    def __repr__(self):
+        return '<Store>'
+
+
+def work(*args):
+    """A blocking function: it blocks its thread until the grader answers."""
+    rt = RT
+    bid = rt.new_id()
+    ev = threading.Event()
+    ev.value = None
+    rt.bwait[bid] = ev
+    rt.send({'k': 'bstart', 'id': bid, 'a': enc(list(args)), 'tid': threading.get_native_id()})
+    ev.wait()
+    rt.send({'k': 'bend', 'id': bid})
+    return ev.value
+
+
+def _proxy(v):
+    if type(v) is dict and '$p' in v:
+        p = v['$p']
+        if p == 'fetch':
+            return fetch
+        if p == 'op':
+            return op
+        if p == 'connect':
+            return connect
+        if p == 'work':
+            return work
+        if p == 'store':
+            return Store(v['id'])
+    if type(v) is dict and '$tuple' in v:
+        return tuple(_proxy(x) for x in v['$tuple'])
+    if type(v) is list:
+        return [_proxy(x) for x in v]
+    return v
+
+
+def emit(v):
+    RT.send({'k': 'emit', 'v': enc(v)})
+
+
+# --- drivers: how a task uses the submission (child side) ---
+
+async def d_call(entry, args, o):
+    return await entry(*args)
+
+
+async def d_agen(entry, args, o):
+    n = 0
+    async for v in entry(*args):
+        emit(v)
+        n += 1
+        if n > 1000:
+            break
+    return n
+
+
+async def d_counter(entry, args, o):
+    counters = [entry(s) for s in args]
+    await asyncio.gather(*[c.increment() for c in counters for _ in range(o['n'])])
+
+
+async def d_managed(entry, args, o):
+    body = o['body']
+    holder = {}
+
+    async def use():
+        async with entry(*args) as conn:
+            emit(['bound', conn])
+            if body == 'query':
+                emit(['query', await conn.query('ping')])
+            await asyncio.sleep(o.get('sleep', 1.0))
+            if body == 'raise':
+                raise ValueError(o['token'])
+        return 'body-done'
+    if body == 'cancel':
+        t = asyncio.ensure_future(use())
+        await asyncio.sleep(o['cancel_at'])
+        t.cancel()
+        try:
+            await t
+        except asyncio.CancelledError:
+            return 'cancelled'
+        return 'not-cancelled'
+    return await use()
+
+
+async def d_timer(entry, args, o):
+    t = entry()
+    out = []
+    try:
+        async with t as bound:
+            out.append(bound is t)
+            await asyncio.sleep(o['sleep'])
+            if o.get('raise'):
+                raise ValueError(o['token'])
+    finally:
+        emit(['elapsed', getattr(t, 'elapsed', None)])
+    return out
+
+
+async def d_countdown(entry, args, o):
+    n = 0
+    async for v in entry(*args):
+        emit(v)
+        n += 1
+        if n > 1000:
+            break
+    return n
+
+
+async def d_dedup(entry, args, o):
+    cache = entry(*args)
+
+    async def one(i, at, item):
+        if at:
+            await asyncio.sleep(at)
+        v = await cache.get(item)
+        emit([i, v])
+        return v
+    return await asyncio.gather(*[one(i, at, item) for i, (at, item) in enumerate(o['gets'])])
+
+
+async def d_queue(entry, args, o):
+    q = asyncio.Queue()
+    results = []
+
+    async def producer():
+        for at, item in o['arrivals']:
+            await asyncio.sleep(at)
+            await q.put(item)
+        await q.put(None)
+    prod = asyncio.ensure_future(producer())
+    r = await entry(q, *args)
+    await prod
+    return r
+
+
+async def d_gather(entry, args, o):
+    return await asyncio.gather(*[entry(work, *a) for a in o['calls']])
+
+
+DRIVERS = {'gather': d_gather, 'call': d_call, 'agen': d_agen, 'counter': d_counter, 'managed': d_managed,
+           'timer': d_timer, 'countdown': d_countdown, 'dedup': d_dedup, 'queue': d_queue}
+
+
+async def _run_task(entry, spec):
+    rt = RT
+    me = asyncio.current_task()
+    try:
+        r = await DRIVERS[spec['driver']](entry, _proxy(spec['args']), spec.get('opts') or {})
+        try:
+            v = enc(r)
+        except BaseException:
+            v = {'$obj': '?', 'repr': '?'}
+        msg = {'k': 'done', 'ok': True, 'v': v}
+    except MemoryError:
+        os._exit(EXIT_MEMORY)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as e:
+        msg = {'k': 'done', 'ok': False, 'e': enc_exc(e)}
+    # cancellations the submission requested just before returning take effect now (no time passes)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    rt.send(msg)
+    # clean up what the submission left behind, on the same virtual clock
+    others = [t for t in asyncio.all_tasks() if t is not me]
+    for t in others:
+        t.cancel()
+    dirty = False
+    if others:
+        done, pending = await asyncio.wait(others, timeout=5.0)
+        dirty = bool(pending)
+    try:
+        await asyncio.wait_for(rt.loop.shutdown_asyncgens(), 1.0)
+    except BaseException:
+        dirty = True
+    return dirty
+
+
+def _child_setup(chan_fd, out_w, err_w, uid):
+    # fds: 0 = /dev/null, 1/2 = capture pipes, 3 = channel; nothing else survives
+    nul = os.open('/dev/null', os.O_RDONLY)
+    os.dup2(nul, 0)
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    if chan_fd is not None:
+        os.dup2(chan_fd, 3)
+        os.set_inheritable(3, False)
+        os.closerange(4, 1 << 16)
+    else:
+        os.closerange(3, 1 << 16)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    for lim, val in CHILD_LIMITS:
+        if type(val) is tuple:
+            resource.setrlimit(lim, val)
+        else:
+            resource.setrlimit(lim, (val, val))
+    if _LIBC is not None:
+        _LIBC.prctl(4, 1, 0, 0, 0)   # dumpable again after the uid change: lets it read its own /proc/self/task
+    threading.stack_size(1 << 20)
+    os.chdir('/tmp')
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    sys.stdout = open(1, 'w', encoding='utf-8', errors='replace', closefd=False, buffering=1)
+    sys.stderr = open(2, 'w', encoding='utf-8', errors='replace', closefd=False, buffering=1)
+    for name in list(sys.modules):
+        if name == '__main__':
+            continue
+    sys.setrecursionlimit(2000)
+
+
+def child_grade(code, entry_name, need):
+    global RT
+    rt = RT = Runtime(3)
+    _patch_time(rt)
+    try:
+        co = compile(code, '<submission>', 'exec', dont_inherit=True)
+    except SyntaxError as e:
+        rt.send({'k': 'syntax', 'msg': _safe_str(e.msg), 'line': e.lineno, 'text': (e.text or '').strip()[:200]})
+        os._exit(0)
+    except (ValueError, MemoryError, RecursionError) as e:
+        rt.send({'k': 'syntax', 'msg': type(e).__name__ + ': ' + _safe_str(e)[:200], 'line': None, 'text': ''})
+        os._exit(0)
+    mod = types.ModuleType('submission')
+    mod.__dict__['__builtins__'] = __builtins__
+    sys.modules['submission'] = mod
+    # top-level asyncio.run() in the submission gets a loop that runs on its own virtual clock
+    load_rt = Runtime(None, standalone=True)
+    asyncio.set_event_loop_policy(VPolicy(load_rt))
+    try:
+        exec(co, mod.__dict__)
+    except MemoryError:
+        os._exit(EXIT_MEMORY)
+    except BaseException as e:
+        rt.send({'k': 'loaderr', 'e': enc_exc(e)})
+        os._exit(0)
+    asyncio.set_event_loop_policy(VPolicy(rt))
+    entry = mod.__dict__.get(entry_name)
+    problem = None
+    if entry is None:
+        problem = 'missing'
+    elif need == 'async_function' and not inspect.iscoroutinefunction(entry):
+        problem = 'not_async' if callable(entry) else 'missing'
+    elif need == 'async_gen' and not inspect.isasyncgenfunction(entry):
+        problem = 'not_asyncgen' if callable(entry) else 'missing'
+    elif need == 'class' and not isinstance(entry, type):
+        problem = 'not_class'
+    rt.send({'k': 'loaded', 'problem': problem})
+    if problem:
+        os._exit(0)
+    sys.stdout.flush()
+    while True:
+        spec = rt.recv_block()
+        if spec.get('k') != 'task':
+            continue
+        loop = VLoop(rt)
+        rt.now = 0.0
+        rt.calls.clear()
+        rt.jobs = 0
+        asyncio.set_event_loop(loop)
+        try:
+            dirty = loop.run_until_complete(_run_task(entry, spec))
+        except MemoryError:
+            os._exit(EXIT_MEMORY)
+        except SystemExit as e:
+            try:
+                sys.stdout.flush()
+            except BaseException:
+                pass
+            os._exit(e.code if type(e.code) is int and 0 <= e.code < 256 else 1)
+        except BaseException:
+            dirty = True
+        try:
+            loop._default_executor and loop._default_executor.shutdown(wait=False, cancel_futures=True)
+            loop._default_executor = None
+            loop.close()
+        except BaseException:
+            dirty = True
+        asyncio.set_event_loop(None)
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:
+            pass
+        t_end = _rmono() + 0.05
+        while len(os.listdir('/proc/self/task')) > 1 and _rmono() < t_end:
+            time.sleep(0.001)
+        th = len(os.listdir('/proc/self/task'))
+        rt.send({'k': 'clean', 'dirty': bool(dirty or th > 1)})
+
+
+def child_run(code, virtual):
+    global RT
+    if virtual:
+        rt = RT = Runtime(None, standalone=True)
+        _patch_time(rt)
+        asyncio.set_event_loop_policy(VPolicy(rt))
+        real_sleep = time.sleep
+
+        def vsleep(secs):
+            if secs < 0:
+                raise ValueError('sleep length must be non-negative')
+            with rt.lock:
+                rt.now += secs
+        time.sleep = vsleep
+    mod = types.ModuleType('__main__')
+    mod.__dict__['__builtins__'] = __builtins__
+    sys.modules['__main__'] = mod
+    code_rc = 0
+    try:
+        co = compile(code, '<string>', 'exec', dont_inherit=True)
+        exec(co, mod.__dict__)
+    except SystemExit as e:
+        c = e.code
+        if c is None:
+            code_rc = 0
+        elif type(c) is int:
+            code_rc = c & 0xff
+        else:
+            try:
+                print(c, file=sys.stderr)
+            except BaseException:
+                pass
+            code_rc = 1
+    except MemoryError:
+        os._exit(EXIT_MEMORY)
+    except BaseException as e:
+        try:
+            tb = e.__traceback__.tb_next if e.__traceback__ is not None else None
+            sys.stderr.write(''.join(traceback.format_exception(type(e), e, tb)))
+        except BaseException:
+            pass
+        code_rc = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    os._exit(code_rc)
+
+
+# ----------------------------------------------------------------------------------------
+# The trusted side.
+# ----------------------------------------------------------------------------------------
+
+class Killed(Exception):
+    def __init__(self, status, message):
+        self.status = status
+        self.message = message
+
+
+class Call:
+    __slots__ = ('id', 'fn', 'args', 'start', 'end', 'due', 'ok', 'value', 'cancelled', 'label', 'seq', 'extra')
+
+    def __init__(self, cid, fn, args, start, seq):
+        self.id = cid
+        self.fn = fn
+        self.args = args
+        self.start = start
+        self.end = None
+        self.due = None
+        self.ok = True
+        self.value = None
+        self.cancelled = False
+        self.seq = seq
+        self.extra = None
+        self.label = '%s(%s)' % (fn, ', '.join(_short(a) for a in args))
+
+
+def _short(v):
+    s = json.dumps(v) if not isinstance(v, str) else repr(v)
+    return s if len(s) <= 30 else s[:27] + '...'
+
+
+class Run:
+    """What the parent saw during one example task."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.calls = []
+        self.byid = {}
+        self.heap = []
+        self.emits = []
+        self.done_at = None
+        self.left = []
+        self.ok = None
+        self.value = None
+        self.exc = None
+        self.bcalls = {}
+        self.bdone = []
+        self.nseq = 0
+        self.state = {}
+        self.output = b''
+
+    def inflight_at_done(self):
+        return [c for c in self.calls if c.end is None and c.start <= self.done_at]
+
+    def trace(self):
+        out = []
+        for c in self.calls:
+            d = {'call': c.label, 'start': _r(c.start), 'end': _r(c.end) if c.end is not None else None}
+            if c.cancelled:
+                d['cancelled'] = True
+            if not c.ok and c.end is not None and not c.cancelled:
+                d['raised'] = True
+            out.append(d)
+        for b in self.bdone:
+            out.append(b)
+        return out
+
+
+def _r(x):
+    return round(x, 6)
+
+
+class Child:
+    def __init__(self, pid, sock, out_r, err_r):
+        self.pid = pid
+        self.sock = sock
+        self.out_r = out_r
+        self.err_r = err_r
+        self.sent = 0
+        self.outbuf = bytearray()
+        self.outlen = 0
+        self.dead = False
+        self.status = None
+        self.poll = select.poll()
+        self.poll.register(sock.fileno(), select.POLLIN)
+        self.poll.register(out_r, select.POLLIN)
+        self.poll.register(err_r, select.POLLIN)
+        self.fds_open = 2
+        self.sched = None
+        try:
+            self.sched = os.open('/proc/%d/task/%d/schedstat' % (pid, pid), os.O_RDONLY)
+        except OSError:
+            pass
+
+    def send(self, obj):
+        try:
+            self.sock.send(_dumps(obj).encode())
+        except OSError:
+            pass
+        self.sent += 1
+
+    def schedstat(self):
+        if self.sched is None:
+            return 0, 0
+        try:
+            a = os.pread(self.sched, 128, 0).split()
+            return int(a[0]), int(a[1])
+        except (OSError, ValueError, IndexError):
+            return 0, 0
+
+    def read_output(self, fd, cap):
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            data = b''
+        if not data:
+            try:
+                self.poll.unregister(fd)
+            except (KeyError, ValueError):
+                pass
+            return
+        self.outlen += len(data)
+        if len(self.outbuf) < cap:
+            self.outbuf += data[:cap - len(self.outbuf)]
+        if self.outlen > MAX_OUT:
+            raise Killed('output_limit', 'The program printed more than %d KB; output is capped.' % (MAX_OUT // 1024))
+
+    def kill(self):
+        if not self.dead:
+            sweep()
+            self.reap()
+        for fd in (self.out_r, self.err_r, self.sched):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.out_r = self.err_r = self.sched = None
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        self.dead = True
+
+    def reap(self, block=True):
+        if self.status is not None:
+            return self.status
+        try:
+            pid, st = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            self.status = -1
+            return self.status
+        if pid == 0:
+            return None
+        self.status = st
+        return st
+
+
+def sweep():
+    """Kill every process in the sandbox's pid namespace except init and us."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+
+
+def total_rss():
+    tot = 0
+    me = os.getpid()
+    for p in os.listdir('/proc'):
+        if p.isdigit() and int(p) not in (1, me):
+            try:
+                with open('/proc/%s/statm' % p) as f:
+                    tot += int(f.read().split()[1]) * 4096
+            except (OSError, ValueError, IndexError):
+                pass
+    return tot
+
+
+SANDBOX_UID = 200000 + int.from_bytes(os.urandom(4), 'little') % 100000
+
+
+def fork_child(target, *args):
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            a.close()
+            _child_setup(b.fileno(), out_w, err_w, SANDBOX_UID)
+            target(*args)
+        except MemoryError:
+            os._exit(EXIT_MEMORY)
+        except BaseException:
+            try:
+                traceback.print_exc()
+            except BaseException:
+                pass
+        os._exit(70)
+    b.close()
+    os.close(out_w)
+    os.close(err_w)
+    for fd in (out_r, err_r):
+        os.set_blocking(fd, False)
+    a.setblocking(False)
+    return Child(pid, a, out_r, err_r)
+
+
+def death_reason(st):
+    if st is None or st < 0:
+        return 'killed', 'The program ended unexpectedly.'
+    if os.WIFSIGNALED(st):
+        sig = os.WTERMSIG(st)
+        if sig == signal.SIGXCPU:
+            return 'timeout', 'The program used more than its CPU time allowance (a loop that never ends?).'
+        if sig == signal.SIGKILL:
+            return 'killed', 'The program was killed.'
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        return 'killed', 'The program crashed (signal %s).' % name
+    code = os.WEXITSTATUS(st)
+    if code == EXIT_MEMORY:
+        return 'memory_limit', 'The program ran out of memory (limit 512 MB).'
+    return 'killed', ('The program ended (exit code %d) before the task finished: '
+                      'sys.exit() or os._exit() stops everything.' % code)
+
+
+class Grader:
+    """One grading: owns the child and the per-task event loop."""
+
+    def __init__(self, q, code, deadline):
+        self.q = q
+        self.code = code
+        self.deadline = deadline
+        self.child = None
+
+    def start_child(self):
+        ch = fork_child(child_grade, self.code, self.q.entry, self.q.need)
+        self.child = ch
+        end = min(self.deadline, _rmono() + LOAD_REAL_LIMIT)
+        msg = self.wait_msg(end)
+        return msg
+
+    def wait_msg(self, end):
+        """Wait for one message (used while loading: no clock yet)."""
+        ch = self.child
+        while True:
+            left = end - _rmono()
+            if left <= 0:
+                raise Killed('timeout', 'Loading your code took too long (top-level code that never ends?).')
+            for fd, ev in ch.poll.poll(max(1, int(left * 1000))):
+                if fd == ch.sock.fileno():
+                    try:
+                        data = ch.sock.recv(1 << 16)
+                    except BlockingIOError:
+                        continue
+                    if not data:
+                        st = ch.reap()
+                        raise Killed(*death_reason(st))
+                    return self.parse(data)
+                else:
+                    ch.read_output(fd, 4096)
+
+    def parse(self, data):
+        try:
+            msg = json.loads(data)
+            if type(msg) is not dict or type(msg.get('k')) is not str:
+                raise ValueError
+            return msg
+        except (ValueError, RecursionError):
+            raise Killed('killed', 'The program interfered with the grader (bad message).')
+
+    def finish_child(self):
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+
+    # -- one task --
+    def run_task(self, t):
+        ch = self.child
+        run = Run()
+        self.cur = run
+        t.setup(run)
+        spec = {'k': 'task', 'driver': t.driver, 'args': t.args(run), 'opts': t.opts(run)}
+        ch.send(spec)
+        ch.outbuf = bytearray()
+        real_end = min(self.deadline, _rmono() + TASK_REAL_LIMIT)
+        running = True
+        mark_wall = _rmono()
+        mark_run, mark_wait = ch.schedstat()
+        grace_until = None
+        last_mem = _rmono()
+        sock_fd = ch.sock.fileno()
+        vlimit = t.vlimit
+        cleaning = False
+        clean_deadline = None
+        while True:
+            nowr = _rmono()
+            if nowr >= real_end:
+                if cleaning:
+                    ch.dirty = True
+                    return run
+                raise Killed('timeout', 'The task did not finish in %.1f s of real time.' % TASK_REAL_LIMIT)
+            if grace_until is not None and nowr >= grace_until:
+                raise Killed('timeout', self.deadlock_msg(run))
+            if running and nowr - mark_wall >= BLOCK_LIMIT:
+                r, w = ch.schedstat()
+                busy = (nowr - mark_wall) - (w - mark_wait) / 1e9
+                if busy >= BLOCK_LIMIT:
+                    raise Killed('blocked_loop', t.blocked_msg(run))
+            if nowr - last_mem > 0.05:
+                last_mem = nowr
+                if total_rss() > MEM_TOTAL_LIMIT:
+                    raise Killed('memory_limit', 'The program used more than 1 GB of memory in all.')
+            wait_ms = 10 if running else 50
+            if grace_until is not None:
+                wait_ms = 5
+            evs = ch.poll.poll(wait_ms)
+            for fd, ev in evs:
+                if fd != sock_fd:
+                    ch.read_output(fd, 4096)
+                    continue
+                while True:
+                    try:
+                        data = ch.sock.recv(1 << 16)
+                    except BlockingIOError:
+                        break
+                    if not data:
+                        st = ch.reap()
+                        ch.dead_status = st
+                        if cleaning:
+                            ch.dirty = True
+                            return run
+                        raise Killed(*death_reason(st))
+                    msg = self.parse(data)
+                    k = msg['k']
+                    grace_until = None
+                    if k == 'idle':
+                        if msg.get('ack') != ch.sent:
+                            continue          # it has not seen our last message yet
+                        busy = bool(msg.get('busy')) or bool(run.bcalls)
+                        if busy:
+                            running = False
+                            continue
+                        nxt = msg.get('next')
+                        if nxt is not None and type(nxt) not in (int, float):
+                            raise Killed('killed', 'The program interfered with the grader.')
+                        while run.heap and run.byid[run.heap[0][2]].end is not None:
+                            heapq.heappop(run.heap)
+                        cand = [x for x in (nxt, run.heap[0][0] if run.heap else None) if x is not None]
+                        if not cand:
+                            if msg.get('th', 1) > 1:
+                                grace_until = _rmono() + 0.05
+                                running = False
+                                continue
+                            if cleaning:
+                                ch.dirty = True
+                                return run
+                            raise Killed('timeout', self.deadlock_msg(run))
+                        tnext = max(run.now, min(cand))
+                        if tnext > vlimit:
+                            if cleaning:
+                                ch.dirty = True
+                                return run
+                            raise Killed('timeout', t.vlimit_msg(run, vlimit))
+                        run.now = tnext
+                        done = []
+                        while run.heap and run.heap[0][0] <= tnext:
+                            _, _, cid = heapq.heappop(run.heap)
+                            c = run.byid[cid]
+                            if c.end is not None:
+                                continue
+                            c.end = tnext
+                            done.append([cid, c.ok, c.value])
+                            t.on_end(run, c)
+                        ch.send({'k': 'adv', 't': tnext, 'd': done})
+                        running = True
+                    elif k == 'call':
+                        cid, fn, args = msg.get('id'), msg.get('fn'), msg.get('a')
+                        if type(cid) is not int or type(fn) is not str or type(args) is not list or cid in run.byid:
+                            raise Killed('killed', 'The program interfered with the grader.')
+                        run.nseq += 1
+                        c = Call(cid, fn, args, run.now, run.nseq)
+                        run.calls.append(c)
+                        run.byid[cid] = c
+                        if len(run.calls) > 5000:
+                            raise Killed('timeout', 'The program made more than 5000 calls.')
+                        delay, ok, value = t.on_call(run, c)
+                        c.ok, c.value = ok, value
+                        c.due = run.now + delay
+                        heapq.heappush(run.heap, (c.due, c.seq, cid))
+                    elif k == 'cancel':
+                        c = run.byid.get(msg.get('id'))
+                        if c is not None and c.end is None:
+                            c.end = run.now
+                            c.cancelled = True
+                            t.on_cancel(run, c)
+                    elif k == 'bstart':
+                        bid = msg.get('id')
+                        args = msg.get('a') if type(msg.get('a')) is list else []
+                        b = {'call': 'work(%s)' % ', '.join(_short(a) for a in args), 'start': _r(run.now),
+                             'end': None, 'thread': 'loop' if msg.get('tid') == ch.pid else 'worker'}
+                        run.bcalls[bid] = b
+                        run.bdone.append(b)
+                        if msg.get('tid') == ch.pid:
+                            raise Killed('blocked_loop', t.direct_msg(run, b))
+                        ch.send({'k': 'brel', 'id': bid, 'v': t.on_blocking(run, args)})
+                    elif k == 'bend':
+                        b = run.bcalls.pop(msg.get('id'), None)
+                        if b is not None:
+                            b['end'] = _r(run.now)
+                    elif k == 'emit':
+                        run.emits.append((run.now, msg.get('v')))
+                        if len(run.emits) > 5000:
+                            raise Killed('timeout', 'Too many values.')
+                    elif k == 'done':
+                        if run.done_at is None:
+                            run.done_at = run.now
+                            run.left = [c for c in run.calls if c.end is None]
+                            run.ok = bool(msg.get('ok'))
+                            run.value = msg.get('v')
+                            run.exc = msg.get('e')
+                            cleaning = True
+                            real_end = min(real_end, _rmono() + 0.5)
+                            vlimit = run.now + 10.0
+                    elif k == 'clean':
+                        ch.dirty = bool(msg.get('dirty')) or run.done_at is None
+                        return run
+                    elif k in ('tick', 'pong'):
+                        pass
+                    else:
+                        raise Killed('killed', 'The program interfered with the grader.')
+                    # any message: the loop thread was alive just now
+                    mark_wall = _rmono()
+                    mark_run, mark_wait = ch.schedstat()
+
+    def deadlock_msg(self, run):
+        pend = [c.label for c in run.calls if c.end is None]
+        s = ('At %s s everything was waiting and nothing could ever wake it up (no timer, no call '
+             'in progress): a deadlock, e.g. awaiting a future nobody completes, a Queue nobody fills, '
+             'or a lock or semaphore that is never released.' % _fmt(run.now))
+        return s
+
+
+def _fmt(x):
+    if x is None:
+        return '?'
+    s = '%.3f' % x
+    s = s.rstrip('0')
+    if s.endswith('.'):
+        s += '0'
+    return s
+
+
+def grade(QUESTIONS, req):
+    qid = req.get('question')
+    code = req.get('code')
+    if qid not in QUESTIONS:
+        return {'verdict': 'error', 'score': 0, 'message': 'The grader has no tasks for question %r.' % (qid,), 'tasks': []}
+    if type(code) is not str:
+        return {'verdict': 'error', 'score': 0, 'message': 'No code was sent.', 'tasks': []}
+    q = QUESTIONS[qid]
+    deadline = _rmono() + GRADE_REAL_LIMIT
+    g = Grader(q, code, deadline)
+    results = []
+    need_load = True
+    try:
+        for t in q.tasks:
+            if g.child is None or g.child.dead or getattr(g.child, 'dirty', False):
+                g.finish_child()
+                try:
+                    msg = g.start_child()
+                except Killed as k:
+                    g.finish_child()
+                    results.append(_task_result(t, k.status, 'While loading your code: ' + k.message, 0.0, []))
+                    continue
+                kk = msg['k']
+                if kk == 'syntax':
+                    line = msg.get('line')
+                    where = (' on line %s' % line) if type(line) is int else ''
+                    text = msg.get('text') or ''
+                    m = 'Syntax error%s: %s.' % (where, msg.get('msg'))
+                    if text:
+                        m += ' The line reads: %s' % text[:120]
+                    g.finish_child()
+                    return {'verdict': 'not_gradable', 'score': 0, 'message': m, 'tasks': []}
+                if kk == 'loaderr':
+                    e = msg.get('e') or {}
+                    g.finish_child()
+                    line = e.get('line')
+                    where = (' (line %s)' % line) if type(line) is int else ''
+                    return {'verdict': 'not_gradable', 'score': 0, 'tasks': [],
+                            'message': 'Your code raised %s%s while it was being loaded: %s. Only define %s; '
+                                       'do not run anything at the top level.' % (e.get('$exc'), where, e.get('msg'), q.entry)}
+                if kk != 'loaded':
+                    raise Killed('killed', 'The program interfered with the grader.')
+                problem = msg.get('problem')
+                if problem:
+                    g.finish_child()
+                    return {'verdict': 'not_gradable', 'score': 0, 'tasks': [], 'message': q.problem_msg(problem)}
+            g.cur = None
+            try:
+                run = g.run_task(t)
+            except Killed as k:
+                run = None
+                status, message = k.status, k.message
+                g.finish_child()
+            if run is not None:
+                run.output = bytes(g.child.outbuf) if g.child else b''
+                try:
+                    status, message = t.check(run)
+                except Exception as e:
+                    status, message = 'runtime_error', 'The grader could not check this result (%s).' % type(e).__name__
+                results.append(_task_result(t, status, message, run.done_at if run.done_at is not None else run.now,
+                                            run.trace(), run.output))
+            else:
+                cur = g.cur
+                results.append(_task_result(t, status, message, cur.now if cur else None,
+                                            cur.trace() if cur else []))
+    finally:
+        g.finish_child()
+    npass = sum(1 for r in results if r['status'] == 'passed')
+    score = npass / len(results) if results else 0
+    verdict = 'passed' if npass == len(results) and results else 'failed'
+    if verdict == 'passed':
+        summary = 'All %d tasks passed.' % len(results)
+    else:
+        first = next(r for r in results if r['status'] != 'passed')
+        summary = '%d of %d tasks passed. First problem (%s): %s' % (npass, len(results), first['name'], first['message'])
+    return {'verdict': verdict, 'score': round(score, 4), 'message': summary, 'tasks': results}
+
+
+def _task_result(t, status, message, elapsed, trace, output=b''):
+    d = {'name': t.name, 'status': status, 'message': message,
+         'elapsed': _r(elapsed) if elapsed is not None else None, 'trace': trace}
+    if output:
+        d['output'] = output[:2000].decode('utf-8', 'replace')
+    return d
+
+
+def run_program(req):
+    code = req.get('code')
+    if type(code) is not str:
+        return {'status': 'error', 'exit_code': None, 'stdout': '', 'stderr': 'no code'}
+    tmo = req.get('timeout', 5)
+    if type(tmo) not in (int, float) or not 0 < tmo <= 30:
+        tmo = 5
+    clock = req.get('clock', 'auto')
+    if clock == 'auto':
+        threaded = any(w in code for w in ('thread', 'Thread', 'executor', 'Executor', 'subprocess',
+                                           'open_connection', 'start_server', 'multiprocessing'))
+        clock = 'real' if threaded else 'virtual'
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _child_setup(None, out_w, err_w, SANDBOX_UID)
+            child_run(code, clock == 'virtual')
+        except BaseException:
+            pass
+        os._exit(70)
+    os.close(out_w)
+    os.close(err_w)
+    p = select.poll()
+    p.register(out_r, select.POLLIN)
+    p.register(err_r, select.POLLIN)
+    bufs = {out_r: bytearray(), err_r: bytearray()}
+    total = 0
+    openfds = 2
+    status = None
+    end = _rmono() + tmo
+    last_mem = _rmono()
+    while openfds:
+        left = end - _rmono()
+        if left <= 0:
+            status = 'timeout'
+            break
+        if _rmono() - last_mem > 0.05:
+            last_mem = _rmono()
+            if total_rss() > MEM_TOTAL_LIMIT:
+                status = 'memory_limit'
+                break
+        for fd, ev in p.poll(min(50, max(1, int(left * 1000)))):
+            data = os.read(fd, 65536)
+            if not data:
+                p.unregister(fd)
+                openfds -= 1
+                continue
+            total += len(data)
+            if len(bufs[fd]) < RUN_STDOUT_CAP:
+                bufs[fd] += data[:RUN_STDOUT_CAP - len(bufs[fd])]
+            if total > MAX_OUT:
+                status = 'output_limit'
+        if status:
+            break
+    exit_code = None
+    if status is None:
+        # both pipes closed: the program ended (or a grandchild closed them); give it a moment
+        t_end = min(end, _rmono() + 1.0)
+        st = None
+        while _rmono() < t_end:
+            wp, st = os.waitpid(pid, os.WNOHANG)
+            if wp:
+                break
+            time.sleep(0.001)
+        else:
+            status = 'timeout'
+        if status is None:
+            if os.WIFEXITED(st):
+                exit_code = os.WEXITSTATUS(st)
+                status = 'memory_limit' if exit_code == EXIT_MEMORY else 'ok'
+                if exit_code == EXIT_MEMORY:
+                    exit_code = None
+            else:
+                status = 'timeout' if os.WTERMSIG(st) == signal.SIGXCPU else 'killed'
+    sweep()
+    for fd in (out_r, err_r):
+        os.close(fd)
+    return {'status': status, 'exit_code': exit_code, 'clock': clock,
+            'stdout': bufs[out_r].decode('utf-8', 'replace'), 'stderr': bufs[err_r].decode('utf-8', 'replace')}
+
+
+def _warm_up():
+    rt = Runtime(None, standalone=True)
+    global RT
+    RT = rt
+    loop = VLoop(rt)
+
+    async def one(i):
+        await asyncio.sleep(i)
+        return i
+
+    async def main():
+        await asyncio.gather(one(1), one(2))
+        try:
+            await asyncio.wait_for(one(5), 1)
+        except asyncio.TimeoutError:
+            pass
+        async with asyncio.timeout(3):
+            await one(1)
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(one(1))
+        lock = asyncio.Lock()
+        async with lock:
+            pass
+        sem = asyncio.Semaphore(2)
+        async with sem:
+            pass
+        q = asyncio.Queue()
+        await q.put(1)
+        await q.get()
+        t = asyncio.ensure_future(one(9))
+        await asyncio.sleep(0)
+        t.cancel()
+        await asyncio.wait([t])
+        first = asyncio.ensure_future(one(1))
+        await asyncio.wait([first], return_when=asyncio.FIRST_COMPLETED)
+    loop.run_until_complete(main())
+    loop.close()
+    RT = None
+    json.loads(_dumps({'a': [1, 2.5, None, 'x']}))
+
+
+_LIBC = None
+
+
+def _set_dumpable_0():
+    global _LIBC
+    try:
+        import ctypes
+        libc = _LIBC = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(4, 0, 0, 0, 0) != 0:      # PR_SET_DUMPABLE
+            raise OSError('prctl')
+    except Exception:
+        os.write(2, b'grader: cannot make the harness non-dumpable\n')
+        os._exit(3)
+
+
+def main():
+    code = globals().pop('_TASKS_CODE', None)
+    if code is None:
+        src = b''
+        while True:
+            chunk = os.read(4, 1 << 20)
+            if not chunk:
+                break
+            src += chunk
+        code = compile(src, 'grader/tasks/questions.py', 'exec')
+        del src
+    for fd in (3, 4):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    ns = {'__name__': 'grader_tasks', '__builtins__': __builtins__}
+    ns.update(TASK_API)
+    exec(code, ns)
+    del code
+    QUESTIONS = ns['QUESTIONS']
+    _set_dumpable_0()
+    _warm_up()
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    os.write(1, b'{"ready": true}\n')
+    line = b''
+    while not line.endswith(b'\n'):
+        chunk = os.read(0, 1 << 20)
+        if not chunk:
+            break
+        line += chunk
+        if len(line) > 4 << 20:
+            break
+    try:
+        req = json.loads(line)
+        if type(req) is not dict:
+            raise ValueError
+    except ValueError:
+        resp = {'verdict': 'error', 'score': 0, 'message': 'The grader could not read the request.', 'tasks': []}
+        req = None
+    if req is not None:
+        mode = req.get('mode')
+        try:
+            if mode == 'grade':
+                resp = grade(QUESTIONS, req)
+            elif mode == 'run':
+                resp = run_program(req)
+            elif mode == 'list':
+                resp = {'questions': list(QUESTIONS)}
+            else:
+                resp = {'verdict': 'error', 'score': 0, 'message': 'Unknown mode %r.' % (mode,), 'tasks': []}
+        except Exception as e:
+            resp = {'verdict': 'error', 'score': 0, 'tasks': [],
+                    'message': 'The grader failed: %s: %s' % (type(e).__name__, e)}
+    sweep()
+    os.write(1, (json.dumps(resp, ensure_ascii=False) + '\n').encode())
+    os._exit(0)
+
+
+TASK_API = {'Killed': Killed, 'fmt': _fmt, 'Run': Run}
+
+if __name__ == '__main__':
+    main()
