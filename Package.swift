@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Metrics in the Prometheus text format.
+        .target(name: "Metrics"),
         // The store: classes, students, attempts in SQLite, behind a protocol.
         .target(
             name: "Store",
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "QuizApp",
             dependencies: [
-                "HTTP", "QuizCore", "Grader", "Store",
+                "HTTP", "QuizCore", "Grader", "Store", "Metrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

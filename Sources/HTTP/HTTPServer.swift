@@ -32,6 +32,7 @@ public final class HTTPServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
     let responder: any Responder
     let immediate: (any ImmediateResponder)?
+    let observer: (any RequestObserver)?
     let logger: Logger
     let state = Mutex(State())
     private let reaper = Mutex<Task<Void, Never>?>(nil)
@@ -39,11 +40,12 @@ public final class HTTPServer: @unchecked Sendable {
     /// - Parameter immediate: answers what it can on libmicrohttpd's thread (see `ImmediateResponder`).
     public init(
         configuration: ServerConfiguration, responder: any Responder, immediate: (any ImmediateResponder)? = nil,
-        logger: Logger
+        observer: (any RequestObserver)? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.responder = responder
         self.immediate = immediate
+        self.observer = observer
         self.logger = logger
     }
 
@@ -182,6 +184,7 @@ public final class HTTPServer: @unchecked Sendable {
     func log(_ context: RequestContext, status: Int) {
         let elapsed = ContinuousClock.now - context.started
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        observer?.didAnswer(method: context.method, path: context.path, status: status, seconds: ms / 1000)
         logger.info(
             "\(context.method) \(context.path) \(status) \(String(format: "%.1f", ms))ms",
             metadata: ["http.method": "\(context.method)", "http.path": "\(context.path)", "http.status": "\(status)"])

@@ -8,6 +8,7 @@ public struct Router: Responder, ImmediateResponder {
             case parameter(String)
         }
         let method: String
+        let pattern: String
         let segments: [Segment]
         let responder: any Responder
         /// Set for handlers that never wait: the bridge may run these on its own thread.
@@ -30,7 +31,7 @@ public struct Router: Responder, ImmediateResponder {
             if part.hasPrefix("{"), part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
             return .literal(String(part))
         }
-        routes.append(Route(method: method.uppercased(), segments: segments, responder: responder))
+        routes.append(Route(method: method.uppercased(), pattern: pattern, segments: segments, responder: responder))
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> Response) {
@@ -87,6 +88,11 @@ public struct Router: Responder, ImmediateResponder {
             if let parameters = Self.match(route.segments, parts) { return (route, parameters) }
         }
         return nil
+    }
+
+    /// The pattern of the route a request goes to (`/api/v1/questions/{id}`), for labels of bounded cardinality.
+    public func pattern(method: String, path: String) -> String? {
+        route(for: Request(method: method, path: path)).map { $0.0.pattern }
     }
 
     static func split(_ path: String) -> [Substring] {

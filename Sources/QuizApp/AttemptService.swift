@@ -1,6 +1,7 @@
 import Foundation
 import Grader
 import HTTP
+import Metrics
 import QuizCore
 import Store
 
@@ -12,6 +13,7 @@ struct AttemptService: Sendable {
     let store: any AttemptStore
     let classroom: ClassroomService
     let codeLimiter: RateLimiter
+    let metrics: MetricsRegistry
 
     func attempt(_ request: Request) async throws -> Response {
         let questionID = request.parameters["id"] ?? ""
@@ -70,10 +72,16 @@ struct AttemptService: Sendable {
             guard code.utf8.count <= Self.codeLimit else {
                 throw QuizError.invalidField("code", "longer than \(Self.codeLimit / 1024) KiB.")
             }
+            let started = ContinuousClock.now
             let verdict = try await grader.grade(question: question.id, code: code)
-            return AttemptResult(
+            let result = AttemptResult(
                 question: question.id, verdict: verdict.verdict, score: verdict.score,
                 explanation: question.explanation, message: verdict.message, tasks: verdict.tasks)
+            let elapsed = ContinuousClock.now - started
+            AppMetrics.graded(
+                result, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                registry: metrics)
+            return result
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Grader
 import HTTP
 import Logging
+import Metrics
 import QuizCore
 import Store
 
@@ -22,6 +23,8 @@ public struct QuizApplication: Sendable {
     let classroom: ClassroomService
     let paths: Paths
     let logger: Logger
+    let registry = MetricsRegistry()
+    let grader: GradingPool
 
     /// - Parameter codeAttemptsPerMinute: per student; past it, 429 with `Retry-After`.
     public init(
@@ -32,7 +35,8 @@ public struct QuizApplication: Sendable {
         classroom = ClassroomService(store: store, bank: bank, teacher: teacher)
         attempts = AttemptService(
             bank: bank, grader: grader, store: store, classroom: classroom,
-            codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60))
+            codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60), metrics: registry)
+        self.grader = grader
         self.paths = paths
         self.logger = logger
     }
@@ -45,6 +49,11 @@ public struct QuizApplication: Sendable {
     /// The routes that answer from memory, for the bridge to run without suspending.
     public func immediateResponder() -> any ImmediateResponder {
         router()
+    }
+
+    /// Counts every request by route and status; also serves `GET /metrics`.
+    public func metrics() -> any RequestObserver {
+        AppMetrics(registry: registry, router: router(), grader: grader)
     }
 
     /// The OpenAPI 3.1 document, shipped as a resource so the binary finds it wherever it runs.
@@ -61,6 +70,10 @@ public struct QuizApplication: Sendable {
         let attempts = self.attempts
         let classroom = self.classroom
         router.getImmediate("/healthz") { _ in Catalog.json(Data(#"{"status":"ok"}"#.utf8)) }
+        let registry = self.registry
+        router.get("/metrics") { _ in
+            Response.text(await registry.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
         let openAPI = Self.openAPIDocument
         router.getImmediate("/openapi.json") { _ in Catalog.json(openAPI) }
         router.getImmediate("/api/v1/topics") { _ in catalog.topics() }

@@ -90,7 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: UInt16(port), threads: threads,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
                 shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))),
-            responder: app.responder(), immediate: asyncOnly ? nil : app.immediateResponder(), logger: logger)
+            responder: app.responder(), immediate: asyncOnly ? nil : app.immediateResponder(),
+            observer: app.metrics(), logger: logger)
         try server.start()
         FileHandle.standardOutput.write(Data("QuizServer listening on http://\(host):\(server.port)\n".utf8))
 

@@ -110,3 +110,22 @@ struct AppTests {
         await server.stop()
     }
 }
+
+@Suite("Metrics, live")
+struct MetricsTests {
+    @Test func metricsCountRequestsByRoutePatternInPrometheusText() async throws {
+        let server = try TestServer.app()
+        _ = try await server.client.get("/api/v1/questions/no-such-id")
+        _ = try await server.client.get("/healthz")
+        let reply = try await server.client.get("/metrics")
+        #expect(reply.status == 200)
+        #expect(reply.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        let text = reply.text
+        #expect(text.contains("# TYPE http_requests_total counter"))
+        #expect(text.contains(#"http_requests_total{method="GET",route="/api/v1/questions/{id}",status="404"} 1"#))
+        #expect(text.contains(#"http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
+        #expect(text.contains("# TYPE grading_queue_length gauge"))
+        #expect(text.contains("http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1"))
+        await server.stop()
+    }
+}

@@ -21,12 +21,13 @@ struct TestServer {
 
     static func start(
         _ responder: any Responder, immediate: (any ImmediateResponder)? = nil,
-        configure: (inout ServerConfiguration) -> Void = { _ in }
+        observer: (any RequestObserver)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
     ) throws -> TestServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, threads: 2)
         configure(&configuration)
         let server = HTTPServer(
-            configuration: configuration, responder: responder, immediate: immediate, logger: Logger(label: "test"))
+            configuration: configuration, responder: responder, immediate: immediate, observer: observer,
+            logger: Logger(label: "test"))
         try server.start()
         return TestServer(server: server)
     }
@@ -48,7 +49,7 @@ struct TestServer {
             bank: bank, grader: pool, store: store, teacher: TeacherToken(value: teacherToken, source: "test"),
             paths: .init(publicDirectory: publicDirectory), logger: Logger(label: "test"),
             codeAttemptsPerMinute: codeAttemptsPerMinute)
-        return try start(app.responder(), immediate: app.immediateResponder())
+        return try start(app.responder(), immediate: app.immediateResponder(), observer: app.metrics())
     }
 
     func stop() async {
