@@ -55,8 +55,11 @@ test: deps pydeps grader-bundle
 	$(SWIFT) test
 	$(MAKE) --no-print-directory test-python
 
+# One pytest run per folder: each folder has its own conftest.py, and their helpers must not meet.
 test-python:
-	$(PYTHON) -m pytest -q -p no:cacheprovider $(wildcard Tests/questions Tests/grader Tests/api Tests/browser)
+	@set -e; for dir in $(wildcard Tests/questions Tests/grader Tests/api Tests/browser); do \
+	  echo "== pytest $$dir"; $(PYTHON) -m pytest -q -p no:cacheprovider $$dir; \
+	done
 
 bench: EXTRA_APT = $(BENCH_APT)
 bench: deps build
