@@ -9,7 +9,7 @@ DATA        ?= data
 APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 \
                 libjs-codemirror libjs-highlight.js
 TEST_APT     := chromium chromium-driver
-PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis
+PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5
 BENCH_APT    := wrk
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <string.h>
+#include <stdlib.h>
 #include <microhttpd.h>
 
 /// Options the bridge sets; a plain struct because Swift cannot call the variadic MHD_start_daemon.
@@ -23,7 +24,9 @@ struct cmhd_options {
 
 static inline struct MHD_Daemon *cmhd_start(const struct cmhd_options *o,
                                             MHD_AccessHandlerCallback handler, void *handler_cls,
-                                            MHD_RequestCompletedCallback completed, void *completed_cls) {
+                                            MHD_RequestCompletedCallback completed, void *completed_cls,
+                                            void *(*uri_logger)(void *, const char *, struct MHD_Connection *),
+                                            void *uri_logger_cls) {
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof(addr));
     addr.sin_family = AF_INET;
@@ -41,6 +44,7 @@ static inline struct MHD_Daemon *cmhd_start(const struct cmhd_options *o,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_memory_limit,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logger, uri_logger_cls,
                             MHD_OPTION_END);
 }
 

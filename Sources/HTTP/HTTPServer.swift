@@ -36,6 +36,9 @@ public final class HTTPServer: @unchecked Sendable {
     let logger: Logger
     let state = Mutex(State())
     private let reaper = Mutex<Task<Void, Never>?>(nil)
+    /// Connections whose raw request line holds `%00`. libmicrohttpd decodes the path in place, and a decoded NUL
+    /// would end it early (`/a%00junk` read as `/a`); the raw URI is seen only here, before decoding.
+    let encodedNUL = Mutex<Set<UInt>>([])
 
     /// - Parameter immediate: answers what it can on libmicrohttpd's thread (see `ImmediateResponder`).
     public init(
@@ -67,7 +70,7 @@ public final class HTTPServer: @unchecked Sendable {
         let me = Unmanaged.passUnretained(self).toOpaque()
         let daemon = configuration.host.withCString { host -> OpaquePointer? in
             options.host = host
-            return cmhd_start(&options, accessHandler, me, requestCompleted, me)
+            return cmhd_start(&options, accessHandler, me, requestCompleted, me, rawURIObserver, me)
         }
         guard let daemon else { throw ServerError.cannotListen(host: configuration.host, port: configuration.port) }
         let bound = cmhd_bound_port(daemon)

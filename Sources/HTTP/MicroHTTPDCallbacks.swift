@@ -23,6 +23,10 @@ let accessHandler: MHD_AccessHandlerCallback = {
             headers: readHeaders(connection),
             query: readQuery(connection))
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
+        let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
+        if server.encodedNUL.withLock({ $0.remove(key) }) != nil {
+            return queue(server, context, HTTPError.badRequest("The URL holds an encoded NUL byte (%00).").problem.response())
+        }
         if server.isDraining {
             return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").problem.response(
                 headers: HTTPError.serviceUnavailable("").problemHeaders))
@@ -71,6 +75,18 @@ let accessHandler: MHD_AccessHandlerCallback = {
     }
     server.dispatch(context)
     return cmhd_yes()
+}
+
+/// Sees each request line before libmicrohttpd decodes it; returns nil so `con_cls` starts empty.
+let rawURIObserver: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer? = {
+    cls, uri, connection in
+    guard let cls, let uri, let connection, strstr(uri, "%00") != nil else { return nil }
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+    server.encodedNUL.withLock { set in
+        if set.count > 10_000 { set.removeAll() }
+        set.insert(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection))))
+    }
+    return nil
 }
 
 let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in

@@ -44,11 +44,7 @@ struct ClassroomService: Sendable {
 
     func join(_ request: Request) async throws -> Response {
         let body = try request.decodeJSON(NewStudent.self)
-        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...60).contains(name.count) else { throw QuizError.invalidField("name", "must be 1 to 60 characters.") }
-        guard !name.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true }) else {
-            throw QuizError.invalidField("name", "must be one line of text.")
-        }
+        let name = try Self.displayName(body.name, limit: 60)
         let code = body.class.trimmingCharacters(in: .whitespaces).uppercased()
         guard !code.isEmpty else { throw QuizError.invalidField("class", "the class code is empty.") }
         let token = Tokens.make()
@@ -67,8 +63,7 @@ struct ClassroomService: Sendable {
     func createClass(_ request: Request) async throws -> Response {
         try requireTeacher(request)
         let body = try request.decodeJSON(NewClass.self)
-        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count) else { throw QuizError.invalidField("name", "must be 1 to 80 characters.") }
+        let name = try Self.displayName(body.name, limit: 80)
         let record = try await wrap { try await store.createClass(name: name) }
         return .json(ClassEntry(record), status: 201)
     }
@@ -98,6 +93,19 @@ struct ClassroomService: Sendable {
             throw QuizError.unknownClass(code)
         }
         return results
+    }
+
+    /// A name shown to people (a student, a class): one line of 1 to `limit` characters, no control characters,
+    /// which would be cut short or garble a table, a CSV or a terminal.
+    static func displayName(_ raw: String, limit: Int) throws -> String {
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...limit).contains(name.count) else {
+            throw QuizError.invalidField("name", "must be 1 to \(limit) characters.")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw QuizError.invalidField("name", "must be one line of text without control characters.")
+        }
+        return name
     }
 
     /// Store errors become the application's errors here, once.

@@ -13,6 +13,10 @@ public struct AttemptResult: Codable, Sendable, Equatable {
             public var start: Double?
             public var end: Double?
             public var cancelled: Bool?
+            /// The call raised instead of returning.
+            public var raised: Bool?
+            /// For blocking work: which thread ran it (`loop` or `worker`).
+            public var thread: String?
         }
         public var name: String
         public var status: String

@@ -146,6 +146,17 @@ struct BridgeTests {
         await server.stop()
     }
 
+    @Test func anEncodedNULInTheURLIs400NotATruncatedPath() async throws {
+        let server = try Self.start()
+        for path in ["/healthz%00junk", "/echo?q=a%00b", "/%00"] {
+            let reply = try await server.client.get(path)
+            #expect(reply.status == 400, "\(path)")
+            #expect(reply.headers["content-type"] == "application/problem+json")
+        }
+        #expect(try await server.client.get("/healthz").status == 200)
+        await server.stop()
+    }
+
     @Test func aSlowClientDoesNotStallOthers() async throws {
         let server = try Self.start { $0.connectionTimeout = 2 }
         // Ten connections that send half a request head and then nothing.
