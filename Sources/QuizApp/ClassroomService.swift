@@ -76,7 +76,9 @@ struct ClassroomService: Sendable {
 
     func results(_ request: Request) async throws -> Response {
         try requireTeacher(request)
-        return .json(ClassReport(try await loadResults(request), bank: bank))
+        let report = ClassReport(try await loadResults(request), bank: bank)
+        return Response(
+            status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: report.json())
     }
 
     func resultsCSV(_ request: Request) async throws -> Response {

@@ -59,15 +59,31 @@ public struct ClassResults: Sendable, Equatable {
         public var best: Double
         public var attempts: Int
         public var lastVerdict: String
+
+        public init(best: Double, attempts: Int, lastVerdict: String) {
+            self.best = best
+            self.attempts = attempts
+            self.lastVerdict = lastVerdict
+        }
     }
 
     public struct Row: Sendable, Equatable {
         public var student: StudentRecord
         public var results: [String: Cell]
+
+        public init(student: StudentRecord, results: [String: Cell]) {
+            self.student = student
+            self.results = results
+        }
     }
 
     public var classRecord: ClassRecord
     public var rows: [Row]
+
+    public init(classRecord: ClassRecord, rows: [Row]) {
+        self.classRecord = classRecord
+        self.rows = rows
+    }
 }
 
 public enum StoreError: Error, Equatable {
