@@ -9,14 +9,21 @@ public struct GraderConfiguration: Sendable {
     public var queueLimit: Int
     /// Wall-clock limit for one sandbox from request to answer; the harness has its own, shorter limits inside.
     public var deadline: Duration
+    /// Long-lived sandboxes (`launch --serve`) that fork a fresh, isolated worker for each submission, instead of
+    /// one whole sandbox per submission: the interpreter start-up is paid once, not per grading.
+    public var serve: Bool
+    /// A serving sandbox is replaced after this many submissions, so nothing can accumulate in it.
+    public var requestsPerSandbox: Int
 
     public init(
         launch: URL, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, queueLimit: Int = 256,
-        deadline: Duration = .seconds(20)
+        deadline: Duration = .seconds(20), serve: Bool = false, requestsPerSandbox: Int = 500
     ) {
         self.launch = launch
         self.parallelism = max(1, parallelism)
         self.queueLimit = max(0, queueLimit)
         self.deadline = deadline
+        self.serve = serve
+        self.requestsPerSandbox = max(1, requestsPerSandbox)
     }
 }

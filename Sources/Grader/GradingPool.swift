@@ -91,7 +91,17 @@ public actor GradingPool {
         } catch {
             throw .sandboxFailed("cannot encode the request")
         }
-        return await Self.exchange(with: sandbox, body, deadline: configuration.deadline)
+        let answer = await Self.exchange(
+            with: sandbox, body, deadline: configuration.deadline, keepAlive: configuration.serve)
+        if configuration.serve {
+            // A serving sandbox goes back to the pool only after a clean answer, and only so many times.
+            if answer != nil, sandbox.isRunning, sandbox.served < configuration.requestsPerSandbox, !closed {
+                warm.append(sandbox)
+            } else {
+                sandbox.kill()
+            }
+        }
+        return answer
     }
 
     private func acquire() async throws {
@@ -133,7 +143,7 @@ public actor GradingPool {
     // MARK: - Sandboxes
 
     private func spawn() -> SandboxProcess? {
-        let sandbox = SandboxProcess(launch: configuration.launch)
+        let sandbox = SandboxProcess(launch: configuration.launch, arguments: configuration.serve ? ["--serve"] : [])
         do {
             try sandbox.start()
             return sandbox
@@ -143,6 +153,8 @@ public actor GradingPool {
         }
     }
 
+    /// A started sandbox. One-shot: a fresh one, and another is started to take its place. Serving: an idle one,
+    /// which comes back after its answer, so there are never more than `parallelism`.
     private func takeWarm() -> SandboxProcess? {
         while !warm.isEmpty {
             let sandbox = warm.removeFirst()
@@ -157,27 +169,31 @@ public actor GradingPool {
     }
 
     private func refill() {
-        guard !closed, warm.count < configuration.parallelism, let sandbox = spawn() else { return }
+        let total = warm.count + (configuration.serve ? active : 0)
+        guard !closed, total < configuration.parallelism, let sandbox = spawn() else { return }
         warm.append(sandbox)
     }
 
     /// Waits for the sandbox to be ready, sends the request, and waits for the answer, all within the deadline;
     /// at the deadline the sandbox is killed and the answer is nil.
-    private static func exchange(with sandbox: SandboxProcess, _ request: Data, deadline: Duration) async -> Data? {
+    private static func exchange(
+        with sandbox: SandboxProcess, _ request: Data, deadline: Duration, keepAlive: Bool
+    ) async -> Data? {
         await withTaskGroup(of: Data?.self) { group in
             group.addTask {
-                guard let ready = await sandbox.nextLine(), ready.contains(UInt8(ascii: "{")) else { return nil }
-                sandbox.send(request)
+                guard await sandbox.awaitReady() else { return nil }
+                sandbox.send(request, close: !keepAlive)
                 return await sandbox.nextLine()
             }
             group.addTask {
-                try? await Task.sleep(for: deadline)
+                // Cancelled once the answer is in: then the sandbox must live on (a serving one is reused).
+                guard (try? await Task.sleep(for: deadline)) != nil else { return nil }
                 sandbox.kill()
                 return nil
             }
             let answer = await group.next() ?? nil
             group.cancelAll()
-            sandbox.kill()
+            if !keepAlive || answer == nil { sandbox.kill() }
             return answer
         }
     }

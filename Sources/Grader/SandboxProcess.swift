@@ -13,6 +13,8 @@ final class SandboxProcess: @unchecked Sendable {
         var lines: [Data] = []
         var waiter: CheckedContinuation<Data?, Never>?
         var exited = false
+        var ready = false
+        var served = 0
     }
 
     /// The most a sandbox may write on stdout: its one result line is a few KB; anything near this is a broken harness.
@@ -25,9 +27,9 @@ final class SandboxProcess: @unchecked Sendable {
     private let state = Mutex(State())
     let startedAt = ContinuousClock.now
 
-    init(launch: URL) {
+    init(launch: URL, arguments: [String] = []) {
         process.executableURL = launch
-        process.arguments = []
+        process.arguments = arguments
         // A clean environment: the server's own (with the teacher's token, say) never reaches the sandbox.
         process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         process.standardInput = input
@@ -89,13 +91,26 @@ final class SandboxProcess: @unchecked Sendable {
         }
     }
 
-    func send(_ line: Data) {
+    /// Waits for the one `{"ready": true}` line a sandbox writes when it has started; at once after that.
+    func awaitReady() async -> Bool {
+        if state.withLock({ $0.ready }) { return true }
+        guard let line = await nextLine(), line.contains(UInt8(ascii: "{")) else { return false }
+        state.withLock { $0.ready = true }
+        return true
+    }
+
+    /// Sends one request line. A one-shot sandbox gets end-of-file after it; a serving one waits for the next.
+    func send(_ line: Data, close: Bool) {
         let handle = input.fileHandleForWriting
+        state.withLock { $0.served += 1 }
         DispatchQueue.global().async {
             try? handle.write(contentsOf: line + Data("\n".utf8))
-            try? handle.close()
+            if close { try? handle.close() }
         }
     }
+
+    /// Requests this sandbox has been sent.
+    var served: Int { state.withLock { $0.served } }
 
     /// Kills the sandbox; bubblewrap's pid namespace takes every process inside with it.
     func kill() {

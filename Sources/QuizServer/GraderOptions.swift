@@ -13,8 +13,19 @@ struct GraderOptions: ParsableArguments {
     @Option(help: "Submissions that may wait for a grader before new ones get 429.")
     var gradingQueue: Int = 256
 
+    enum SandboxMode: String, ExpressibleByArgument, CaseIterable {
+        /// A whole new sandbox (bubblewrap, interpreter) per submission.
+        case oneShot = "one-shot"
+        /// Long-lived sandboxes that fork a fresh, isolated worker per submission.
+        case serve
+    }
+
+    @Option(help: "How sandboxes are started: one-shot or serve.")
+    var sandboxMode: SandboxMode = .oneShot
+
     func configuration() -> GraderConfiguration {
         GraderConfiguration(
-            launch: URL(fileURLWithPath: graderLaunch), parallelism: graders, queueLimit: gradingQueue)
+            launch: URL(fileURLWithPath: graderLaunch), parallelism: graders, queueLimit: gradingQueue,
+            serve: sandboxMode == .serve)
     }
 }

@@ -164,10 +164,10 @@ public final class SQLiteStore: AttemptStore {
                     GROUP BY a.student_id, a.question_id
                     """,
                 arguments: [classCode])
+            // Columns by position: a class of 300 has thousands of rows, and lookups by name add up.
             for row in rows {
-                let studentID: String = row["student_id"]
-                cells[studentID, default: [:]][row["question_id"]] = ClassResults.Cell(
-                    best: row["best"], attempts: row["n"], lastVerdict: row["last_verdict"])
+                let studentID: String = row[0]
+                cells[studentID, default: [:]][row[1]] = ClassResults.Cell(best: row[2], attempts: row[3], lastVerdict: row[4])
             }
             return ClassResults(
                 classRecord: Self.classRecord(classRow),
