@@ -13,7 +13,7 @@ PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5
 BENCH_APT    := wrk
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps pydeps grader-bundle build build-debug run test test-python bench validate clean
+.PHONY: all deps pydeps grader-bundle build build-debug run lint test test-python bench validate clean
 
 all: build
 
@@ -49,8 +49,11 @@ run: build
 validate: build
 	.build/release/QuizServer validate questions.json
 
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
 test: EXTRA_APT = $(TEST_APT)
-test: deps pydeps grader-bundle
+test: deps pydeps grader-bundle lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) --no-print-directory test-python

@@ -16,8 +16,12 @@ public struct GraderConfiguration: Sendable {
     public var requestsPerSandbox: Int
 
     public init(
-        launch: URL, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, queueLimit: Int = 256,
-        deadline: Duration = .seconds(20), serve: Bool = false, requestsPerSandbox: Int = 500
+        launch: URL,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        queueLimit: Int = 256,
+        deadline: Duration = .seconds(20),
+        serve: Bool = false,
+        requestsPerSandbox: Int = 500
     ) {
         self.launch = launch
         self.parallelism = max(1, parallelism)

@@ -34,8 +34,11 @@ public actor GradingPool {
         let line = try await perform(.grade(question: question, code: code))
         guard let line else {
             return HarnessVerdict(
-                verdict: .error, score: 0,
-                message: "The grader did not answer in time. This is our fault, not yours: try again.", tasks: nil)
+                verdict: .error,
+                score: 0,
+                message: "The grader did not answer in time. This is our fault, not yours: try again.",
+                tasks: nil
+            )
         }
         do {
             return try JSONDecoder().decode(HarnessVerdict.self, from: line)
@@ -92,7 +95,11 @@ public actor GradingPool {
             throw .sandboxFailed("cannot encode the request")
         }
         let answer = await Self.exchange(
-            with: sandbox, body, deadline: configuration.deadline, keepAlive: configuration.serve)
+            with: sandbox,
+            body,
+            deadline: configuration.deadline,
+            keepAlive: configuration.serve
+        )
         if configuration.serve {
             // A serving sandbox goes back to the pool only after a clean answer, and only so many times.
             if answer != nil, sandbox.isRunning, sandbox.served < configuration.requestsPerSandbox, !closed {
@@ -177,7 +184,10 @@ public actor GradingPool {
     /// Waits for the sandbox to be ready, sends the request, and waits for the answer, all within the deadline;
     /// at the deadline the sandbox is killed and the answer is nil.
     private static func exchange(
-        with sandbox: SandboxProcess, _ request: Data, deadline: Duration, keepAlive: Bool
+        with sandbox: SandboxProcess,
+        _ request: Data,
+        deadline: Duration,
+        keepAlive: Bool
     ) async -> Data? {
         await withTaskGroup(of: Data?.self) { group in
             group.addTask {

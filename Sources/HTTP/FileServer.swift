@@ -50,7 +50,8 @@ public final class FileServer: Responder {
         let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         let etag = "\"\(String(size, radix: 16))-\(String(Int(modified * 1000), radix: 16))\""
         let type = MediaType.forPath(path)
-        let wantsGzip = MediaType.isCompressible(type) && size > 512
+        let wantsGzip =
+            MediaType.isCompressible(type) && size > 512
             && (request.headers["Accept-Encoding"]?.lowercased().contains("gzip") ?? false)
         let variantTag = wantsGzip ? String(etag.dropLast()) + "-gz\"" : etag
 

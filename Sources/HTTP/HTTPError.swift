@@ -21,13 +21,17 @@ public enum HTTPError: ProblemConvertible, Equatable {
         case .notFound(let detail): Problem(title: "Not Found", status: 404, detail: detail)
         case .methodNotAllowed(let allowed):
             Problem(
-                title: "Method Not Allowed", status: 405,
-                detail: "This resource allows \(allowed.joined(separator: ", ")).")
+                title: "Method Not Allowed",
+                status: 405,
+                detail: "This resource allows \(allowed.joined(separator: ", "))."
+            )
         case .conflict(let detail): Problem(title: "Conflict", status: 409, detail: detail)
         case .payloadTooLarge(let limit):
             Problem(
-                title: "Payload Too Large", status: 413,
-                detail: "The body is larger than \(limit / 1024) KiB, the most this server accepts.")
+                title: "Payload Too Large",
+                status: 413,
+                detail: "The body is larger than \(limit / 1024) KiB, the most this server accepts."
+            )
         case .unsupportedMediaType(let detail): Problem(title: "Unsupported Media Type", status: 415, detail: detail)
         case .tooManyRequests(_, let detail): Problem(title: "Too Many Requests", status: 429, detail: detail)
         case .serviceUnavailable(let detail): Problem(title: "Service Unavailable", status: 503, detail: detail)

@@ -42,8 +42,11 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// - Parameter immediate: answers what it can on libmicrohttpd's thread (see `ImmediateResponder`).
     public init(
-        configuration: ServerConfiguration, responder: any Responder, immediate: (any ImmediateResponder)? = nil,
-        observer: (any RequestObserver)? = nil, logger: Logger
+        configuration: ServerConfiguration,
+        responder: any Responder,
+        immediate: (any ImmediateResponder)? = nil,
+        observer: (any RequestObserver)? = nil,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.responder = responder
@@ -59,7 +62,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     public func start() throws {
         var options = cmhd_options()
-        options.flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue)
+        options.flags =
+            UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue)
             | UInt32(MHD_ALLOW_SUSPEND_RESUME.rawValue) | UInt32(MHD_USE_ERROR_LOG.rawValue)
         options.port = configuration.port
         options.thread_pool_size = UInt32(max(1, configuration.threads))
@@ -116,7 +120,10 @@ public final class HTTPServer: @unchecked Sendable {
             MHD_stop_daemon(daemon)
             logger.info("stopped")
         } else {
-            logger.error("connections still suspended; leaving the daemon to the process exit", metadata: ["count": "\(stillSuspended)"])
+            logger.error(
+                "connections still suspended; leaving the daemon to the process exit",
+                metadata: ["count": "\(stillSuspended)"]
+            )
         }
     }
 
@@ -190,7 +197,8 @@ public final class HTTPServer: @unchecked Sendable {
         observer?.didAnswer(method: context.method, path: context.path, status: status, seconds: ms / 1000)
         logger.info(
             "\(context.method) \(context.path) \(status) \(String(format: "%.1f", ms))ms",
-            metadata: ["http.method": "\(context.method)", "http.path": "\(context.path)", "http.status": "\(status)"])
+            metadata: ["http.method": "\(context.method)", "http.path": "\(context.path)", "http.status": "\(status)"]
+        )
     }
 }
 

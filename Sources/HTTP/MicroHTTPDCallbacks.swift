@@ -9,7 +9,14 @@ import Foundation
 private let discardLimit = 4 * 1024 * 1024
 
 let accessHandler: MHD_AccessHandlerCallback = {
-    cls, connection, url, method, version, uploadData, uploadDataSize, conCls in
+    cls,
+    connection,
+    url,
+    method,
+    version,
+    uploadData,
+    uploadDataSize,
+    conCls in
     guard let cls, let connection, let conCls, let uploadDataSize else { return cmhd_no() }
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
 
@@ -21,18 +28,34 @@ let accessHandler: MHD_AccessHandlerCallback = {
             path: url.map { String(cString: $0) } ?? "/",
             version: version.map { String(cString: $0) } ?? "HTTP/1.1",
             headers: readHeaders(connection),
-            query: readQuery(connection))
+            query: readQuery(connection)
+        )
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
         let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
         if server.encodedNUL.withLock({ $0.remove(key) }) != nil {
-            return queue(server, context, HTTPError.badRequest("The URL holds an encoded NUL byte (%00).").problem.response())
+            return queue(
+                server,
+                context,
+                HTTPError.badRequest("The URL holds an encoded NUL byte (%00).").problem.response()
+            )
         }
         if server.isDraining {
-            return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").problem.response(
-                headers: HTTPError.serviceUnavailable("").problemHeaders))
+            return queue(
+                server,
+                context,
+                HTTPError.serviceUnavailable("The server is shutting down.").problem.response(
+                    headers: HTTPError.serviceUnavailable("").problemHeaders
+                )
+            )
         }
-        if let length = context.headers["Content-Length"], let size = Int(length), size > server.configuration.maxBodySize {
-            return queue(server, context, HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response())
+        if let length = context.headers["Content-Length"], let size = Int(length),
+            size > server.configuration.maxBodySize
+        {
+            return queue(
+                server,
+                context,
+                HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response()
+            )
         }
         return cmhd_yes()
     }
@@ -48,7 +71,9 @@ let accessHandler: MHD_AccessHandlerCallback = {
             context.discardedBytes += size
             return context.discardedBytes > discardLimit ? cmhd_no() : cmhd_yes()
         }
-        if let uploadData { context.body.append(UnsafeRawPointer(uploadData).assumingMemoryBound(to: UInt8.self), count: size) }
+        if let uploadData {
+            context.body.append(UnsafeRawPointer(uploadData).assumingMemoryBound(to: UInt8.self), count: size)
+        }
         return cmhd_yes()
     }
 
@@ -65,7 +90,11 @@ let accessHandler: MHD_AccessHandlerCallback = {
         return queue(server, context, ready)
     }
     if context.oversized {
-        return queue(server, context, HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response())
+        return queue(
+            server,
+            context,
+            HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response()
+        )
     }
     if server.isDraining {
         return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").problem.response())
@@ -78,16 +107,19 @@ let accessHandler: MHD_AccessHandlerCallback = {
 }
 
 /// Sees each request line before libmicrohttpd decodes it; returns nil so `con_cls` starts empty.
-let rawURIObserver: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer? = {
-    cls, uri, connection in
-    guard let cls, let uri, let connection, strstr(uri, "%00") != nil else { return nil }
-    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
-    server.encodedNUL.withLock { set in
-        if set.count > 10_000 { set.removeAll() }
-        set.insert(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection))))
+let rawURIObserver:
+    @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer? = {
+        cls,
+        uri,
+        connection in
+        guard let cls, let uri, let connection, strstr(uri, "%00") != nil else { return nil }
+        let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+        server.encodedNUL.withLock { set in
+            if set.count > 10_000 { set.removeAll() }
+            set.insert(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection))))
+        }
+        return nil
     }
-    return nil
-}
 
 let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
     guard let cls, let conCls, let pointer = conCls.pointee else { return }
@@ -113,12 +145,16 @@ private func queue(_ server: HTTPServer, _ context: RequestContext, _ response: 
 private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
     var headers = HTTPHeaders()
     withUnsafeMutablePointer(to: &headers) { pointer in
-        _ = cmhd_headers(connection, { cls, _, key, keySize, value, valueSize in
-            guard let cls, let key else { return cmhd_yes() }
-            let headers = cls.assumingMemoryBound(to: HTTPHeaders.self)
-            headers.pointee.add(decode(key, keySize), value.map { decode($0, valueSize) } ?? "")
-            return cmhd_yes()
-        }, pointer)
+        _ = cmhd_headers(
+            connection,
+            { cls, _, key, keySize, value, valueSize in
+                guard let cls, let key else { return cmhd_yes() }
+                let headers = cls.assumingMemoryBound(to: HTTPHeaders.self)
+                headers.pointee.add(decode(key, keySize), value.map { decode($0, valueSize) } ?? "")
+                return cmhd_yes()
+            },
+            pointer
+        )
     }
     return headers
 }
@@ -126,12 +162,16 @@ private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
 private func readQuery(_ connection: OpaquePointer) -> [String: String] {
     var query: [String: String] = [:]
     withUnsafeMutablePointer(to: &query) { pointer in
-        _ = cmhd_arguments(connection, { cls, _, key, keySize, value, valueSize in
-            guard let cls, let key else { return cmhd_yes() }
-            let query = cls.assumingMemoryBound(to: [String: String].self)
-            query.pointee[decode(key, keySize)] = value.map { decode($0, valueSize) } ?? ""
-            return cmhd_yes()
-        }, pointer)
+        _ = cmhd_arguments(
+            connection,
+            { cls, _, key, keySize, value, valueSize in
+                guard let cls, let key else { return cmhd_yes() }
+                let query = cls.assumingMemoryBound(to: [String: String].self)
+                query.pointee[decode(key, keySize)] = value.map { decode($0, valueSize) } ?? ""
+                return cmhd_yes()
+            },
+            pointer
+        )
     }
     return query
 }

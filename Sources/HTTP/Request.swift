@@ -13,8 +13,12 @@ public struct Request: Sendable {
     public var remoteAddress: String?
 
     public init(
-        method: String, path: String, query: [String: String] = [:], headers: HTTPHeaders = HTTPHeaders(),
-        body: Data = Data(), remoteAddress: String? = nil
+        method: String,
+        path: String,
+        query: [String: String] = [:],
+        headers: HTTPHeaders = HTTPHeaders(),
+        body: Data = Data(),
+        remoteAddress: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -41,7 +45,8 @@ public struct Request: Sendable {
             throw HTTPError.unsupportedMediaType(
                 contentType.isEmpty
                     ? "The body must be JSON, sent with Content-Type: application/json."
-                    : "The body must be JSON (Content-Type: application/json), not \(contentType).")
+                    : "The body must be JSON (Content-Type: application/json), not \(contentType)."
+            )
         }
         do {
             return try decoder.decode(T.self, from: body)
@@ -56,7 +61,8 @@ public struct Request: Sendable {
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let names = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return names.isEmpty ? "the body" : "field \"\(names.joined(separator: ".").replacingOccurrences(of: ".[", with: "["))\""
+            return names.isEmpty
+                ? "the body" : "field \"\(names.joined(separator: ".").replacingOccurrences(of: ".[", with: "["))\""
         }
         switch error {
         case .dataCorrupted(let context):

@@ -35,7 +35,11 @@ final class RequestContext: @unchecked Sendable {
     var deadline: ContinuousClock.Instant = .now
 
     init(
-        connection: OpaquePointer, method: String, path: String, version: String, headers: HTTPHeaders,
+        connection: OpaquePointer,
+        method: String,
+        path: String,
+        version: String,
+        headers: HTTPHeaders,
         query: [String: String]
     ) {
         self.connection = connection

@@ -41,7 +41,10 @@ public struct MiddlewareChain: Responder {
 
         func respond(to request: Request) async throws -> Response {
             guard let first = middleware.first else { return try await responder.respond(to: request) }
-            return try await first.respond(to: request, next: Link(middleware: middleware.dropFirst(), responder: responder))
+            return try await first.respond(
+                to: request,
+                next: Link(middleware: middleware.dropFirst(), responder: responder)
+            )
         }
     }
 }

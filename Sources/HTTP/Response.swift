@@ -17,10 +17,18 @@ public struct Response: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: body)
+        return Response(
+            status: status,
+            headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]),
+            body: body
+        )
     }
 
-    public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8") -> Response {
+    public static func text(
+        _ text: String,
+        status: Int = 200,
+        contentType: String = "text/plain; charset=utf-8"
+    ) -> Response {
         Response(status: status, headers: HTTPHeaders([("Content-Type", contentType)]), body: Data(text.utf8))
     }
 }

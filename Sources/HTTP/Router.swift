@@ -21,7 +21,9 @@ public struct Router: Responder, ImmediateResponder {
     public init() {}
 
     public mutating func on(
-        _ method: String, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> Response
+        _ method: String,
+        _ pattern: String,
+        _ handler: @escaping @Sendable (Request) async throws -> Response
     ) {
         add(method, pattern, ClosureResponder(handler))
     }

@@ -15,9 +15,15 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGrace: Duration
 
     public init(
-        host: String = "127.0.0.1", port: UInt16 = 8080, threads: Int = 2, connectionTimeout: Int = 30,
-        connectionLimit: Int = 4096, perAddressConnectionLimit: Int = 0, maxBodySize: Int = 64 * 1024,
-        handlerDeadline: Duration = .seconds(30), shutdownGrace: Duration = .seconds(10)
+        host: String = "127.0.0.1",
+        port: UInt16 = 8080,
+        threads: Int = 2,
+        connectionTimeout: Int = 30,
+        connectionLimit: Int = 4096,
+        perAddressConnectionLimit: Int = 0,
+        maxBodySize: Int = 64 * 1024,
+        handlerDeadline: Duration = .seconds(30),
+        shutdownGrace: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port

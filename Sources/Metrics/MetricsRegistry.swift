@@ -35,7 +35,8 @@ public final class MetricsRegistry: Sendable {
     public func observe(_ name: String, _ value: Double, labels: [String: String] = [:], buckets: [Double]) {
         let key = Self.labelText(labels)
         state.withLock { state in
-            var histogram = state.histograms[name]?[key]
+            var histogram =
+                state.histograms[name]?[key]
                 ?? Histogram(buckets: buckets, counts: Array(repeating: 0, count: buckets.count))
             for (index, bound) in histogram.buckets.enumerated() where value <= bound { histogram.counts[index] += 1 }
             histogram.sum += value
@@ -85,8 +86,11 @@ public final class MetricsRegistry: Sendable {
     static func labelText(_ labels: [String: String]) -> String {
         guard !labels.isEmpty else { return "" }
         let pairs = labels.sorted { $0.key < $1.key }.map { key, value in
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"",
+                with: "\\\""
+            )
+            .replacingOccurrences(of: "\n", with: "\\n")
             return "\(key)=\"\(escaped)\""
         }
         return "{" + pairs.joined(separator: ",") + "}"

@@ -14,25 +14,58 @@ public struct AppMetrics: RequestObserver {
     init(registry: MetricsRegistry, router: Router, grader: GradingPool) {
         self.registry = registry
         self.router = router
-        registry.describe("http_requests_total", type: "counter", help: "Requests answered, by route pattern, method and status.")
-        registry.describe("http_request_duration_seconds", type: "histogram", help: "Time from request head to answer, by route.")
-        registry.describe("grading_duration_seconds", type: "histogram", help: "Time to grade one code submission, queue included.")
-        registry.describe("grading_verdicts_total", type: "counter", help: "Graded code submissions by question and verdict.")
-        registry.describe("grading_task_statuses_total", type: "counter", help: "Example task outcomes in the sandbox, by status.")
-        registry.gauge("grading_queue_length", help: "Code submissions waiting for a grader.") { Double(await grader.queueLength) }
-        registry.gauge("grading_active", help: "Code submissions being graded now.") { Double(await grader.activeCount) }
+        registry.describe(
+            "http_requests_total",
+            type: "counter",
+            help: "Requests answered, by route pattern, method and status."
+        )
+        registry.describe(
+            "http_request_duration_seconds",
+            type: "histogram",
+            help: "Time from request head to answer, by route."
+        )
+        registry.describe(
+            "grading_duration_seconds",
+            type: "histogram",
+            help: "Time to grade one code submission, queue included."
+        )
+        registry.describe(
+            "grading_verdicts_total",
+            type: "counter",
+            help: "Graded code submissions by question and verdict."
+        )
+        registry.describe(
+            "grading_task_statuses_total",
+            type: "counter",
+            help: "Example task outcomes in the sandbox, by status."
+        )
+        registry.gauge("grading_queue_length", help: "Code submissions waiting for a grader.") {
+            Double(await grader.queueLength)
+        }
+        registry.gauge("grading_active", help: "Code submissions being graded now.") {
+            Double(await grader.activeCount)
+        }
     }
 
     public func didAnswer(method: String, path: String, status: Int, seconds: Double) {
-        let route = router.pattern(method: method, path: path)
+        let route =
+            router.pattern(method: method, path: path)
             ?? (path.hasPrefix("/api/") ? "unmatched" : "static")
         registry.increment("http_requests_total", labels: ["route": route, "method": method, "status": String(status)])
-        registry.observe("http_request_duration_seconds", seconds, labels: ["route": route], buckets: Self.requestBuckets)
+        registry.observe(
+            "http_request_duration_seconds",
+            seconds,
+            labels: ["route": route],
+            buckets: Self.requestBuckets
+        )
     }
 
     static func graded(_ result: AttemptResult, seconds: Double, registry: MetricsRegistry) {
         registry.observe("grading_duration_seconds", seconds, buckets: Self.gradingBuckets)
-        registry.increment("grading_verdicts_total", labels: ["question": result.question, "verdict": result.verdict.rawValue])
+        registry.increment(
+            "grading_verdicts_total",
+            labels: ["question": result.question, "verdict": result.verdict.rawValue]
+        )
         for task in result.tasks ?? [] {
             registry.increment("grading_task_statuses_total", labels: ["status": task.status])
         }

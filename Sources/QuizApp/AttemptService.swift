@@ -27,11 +27,22 @@ struct AttemptService: Sendable {
         if let student {
             let answer = (try? String(decoding: JSONEncoder().encode(body), as: UTF8.self)) ?? "{}"
             let tasks = result.tasks.map { tasks in
-                String(decoding: (try? JSONEncoder().encode(tasks.map { ["name": $0.name, "status": $0.status] })) ?? Data(), as: UTF8.self)
+                String(
+                    decoding: (try? JSONEncoder().encode(tasks.map { ["name": $0.name, "status": $0.status] }))
+                        ?? Data(),
+                    as: UTF8.self
+                )
             }
             let record = AttemptRecord(
-                studentID: student.id, questionID: question.id, kind: question.kind.rawValue, answer: answer,
-                verdict: result.verdict.rawValue, score: result.score, tasks: tasks, createdAt: Date())
+                studentID: student.id,
+                questionID: question.id,
+                kind: question.kind.rawValue,
+                answer: answer,
+                verdict: result.verdict.rawValue,
+                score: result.score,
+                tasks: tasks,
+                createdAt: Date()
+            )
             _ = try await classroom.wrap { try await store.record(record) }
         }
         var response = Response.json(result)
@@ -47,7 +58,10 @@ struct AttemptService: Sendable {
         switch question.kind {
         case .singleChoice, .multipleChoice:
             guard let chosen = body.choices else {
-                throw QuizError.invalidField("choices", "required for a \(question.kind.rawValue) question, e.g. {\"choices\": [\"b\"]}.")
+                throw QuizError.invalidField(
+                    "choices",
+                    "required for a \(question.kind.rawValue) question, e.g. {\"choices\": [\"b\"]}."
+                )
             }
             let known = Set(question.choices?.map(\.id) ?? [])
             for (index, id) in chosen.enumerated() where !known.contains(id) {
@@ -62,12 +76,18 @@ struct AttemptService: Sendable {
             return AnswerChecker.grade(question, choices: chosen)
         case .predictOutput:
             guard let output = body.output else {
-                throw QuizError.invalidField("output", "required for a predict_output question, e.g. {\"output\": \"1\\n2\"}.")
+                throw QuizError.invalidField(
+                    "output",
+                    "required for a predict_output question, e.g. {\"output\": \"1\\n2\"}."
+                )
             }
             return AnswerChecker.grade(question, output: output)
         case .code:
             guard let code = body.code else {
-                throw QuizError.invalidField("code", "required for a code question, e.g. {\"code\": \"async def ...\"}.")
+                throw QuizError.invalidField(
+                    "code",
+                    "required for a code question, e.g. {\"code\": \"async def ...\"}."
+                )
             }
             guard code.utf8.count <= Self.codeLimit else {
                 throw QuizError.invalidField("code", "longer than \(Self.codeLimit / 1024) KiB.")
@@ -75,12 +95,19 @@ struct AttemptService: Sendable {
             let started = ContinuousClock.now
             let verdict = try await grader.grade(question: question.id, code: code)
             let result = AttemptResult(
-                question: question.id, verdict: verdict.verdict, score: verdict.score,
-                explanation: question.explanation, message: verdict.message, tasks: verdict.tasks)
+                question: question.id,
+                verdict: verdict.verdict,
+                score: verdict.score,
+                explanation: question.explanation,
+                message: verdict.message,
+                tasks: verdict.tasks
+            )
             let elapsed = ContinuousClock.now - started
             AppMetrics.graded(
-                result, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                registry: metrics)
+                result,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                registry: metrics
+            )
             return result
         }
     }

@@ -31,7 +31,9 @@ public struct BankLoader: Sendable {
             for question in codeQuestions {
                 group.addTask {
                     let name = "\(file): question \"\(question.id)\""
-                    guard known.contains(question.id) else { return ["\(name): the grader has no example tasks for it"] }
+                    guard known.contains(question.id) else {
+                        return ["\(name): the grader has no example tasks for it"]
+                    }
                     guard let solution = question.solution else { return [] }
                     do {
                         // `error` is the grader's own fault (a sandbox starved on a loaded machine, say), not the
@@ -43,7 +45,9 @@ public struct BankLoader: Sendable {
                         if verdict.verdict != .passed {
                             let failing = (verdict.tasks ?? []).filter { $0.status != "passed" }
                                 .map { "\($0.name): \($0.status)" }.joined(separator: "; ")
-                            return ["\(name): the model solution does not pass (\(verdict.verdict.rawValue): \(failing.isEmpty ? verdict.message ?? "" : failing))"]
+                            return [
+                                "\(name): the model solution does not pass (\(verdict.verdict.rawValue): \(failing.isEmpty ? verdict.message ?? "" : failing))"
+                            ]
                         }
                     } catch {
                         return ["\(name): the model solution could not be graded (\(error))"]

@@ -21,8 +21,11 @@ struct Catalog: Sendable {
         }
         let entries = bank.topics.map { topic in
             TopicEntry(
-                id: topic.id, title: topic.title, summary: topic.summary,
-                count: bank.questions.count { $0.topic == topic.id })
+                id: topic.id,
+                title: topic.title,
+                summary: topic.summary,
+                count: bank.questions.count { $0.topic == topic.id }
+            )
         }
         topicsBody = (try? encoder.encode(["topics": entries])) ?? Data()
 

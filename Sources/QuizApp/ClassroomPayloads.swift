@@ -100,9 +100,13 @@ struct ClassReport: Encodable {
         questions = ordered
         students = results.rows.map { row in
             StudentRow(
-                id: row.student.id, name: row.student.name,
+                id: row.student.id,
+                name: row.student.name,
                 total: row.results.values.reduce(0) { $0 + $1.best },
-                results: row.results.mapValues { Cell(best: $0.best, attempts: $0.attempts, lastVerdict: $0.lastVerdict) })
+                results: row.results.mapValues {
+                    Cell(best: $0.best, attempts: $0.attempts, lastVerdict: $0.lastVerdict)
+                }
+            )
         }
     }
 
@@ -121,7 +125,8 @@ struct ClassReport: Encodable {
             for (question, cell) in student.results.sorted(by: { $0.key < $1.key }) {
                 if !firstCell { out += "," }
                 firstCell = false
-                out += "\(JSONText.string(question)):{\"attempts\":\(cell.attempts),\"best\":\(JSONText.number(cell.best)),"
+                out +=
+                    "\(JSONText.string(question)):{\"attempts\":\(cell.attempts),\"best\":\(JSONText.number(cell.best)),"
                 out += "\"last_verdict\":\(JSONText.string(cell.lastVerdict))}"
             }
             out += "},\"total\":\(JSONText.number(student.total))}"
@@ -166,7 +171,8 @@ enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                     + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }

@@ -48,7 +48,9 @@ struct ClassroomService: Sendable {
         let code = body.class.trimmingCharacters(in: .whitespaces).uppercased()
         guard !code.isEmpty else { throw QuizError.invalidField("class", "the class code is empty.") }
         let token = Tokens.make()
-        let student = try await wrap { try await store.createStudent(name: name, classCode: code, tokenHash: Tokens.hash(token)) }
+        let student = try await wrap {
+            try await store.createStudent(name: name, classCode: code, tokenHash: Tokens.hash(token))
+        }
         return .json(["id": student.id, "name": student.name, "class": student.classCode, "token": token], status: 201)
     }
 
@@ -78,7 +80,10 @@ struct ClassroomService: Sendable {
         try requireTeacher(request)
         let report = ClassReport(try await loadResults(request), bank: bank)
         return Response(
-            status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: report.json())
+            status: 200,
+            headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]),
+            body: report.json()
+        )
     }
 
     func resultsCSV(_ request: Request) async throws -> Response {

@@ -28,14 +28,24 @@ public struct QuizApplication: Sendable {
 
     /// - Parameter codeAttemptsPerMinute: per student; past it, 429 with `Retry-After`.
     public init(
-        bank: QuestionBank, grader: GradingPool, store: any AttemptStore, teacher: TeacherToken, paths: Paths,
-        logger: Logger, codeAttemptsPerMinute: Int = 20
+        bank: QuestionBank,
+        grader: GradingPool,
+        store: any AttemptStore,
+        teacher: TeacherToken,
+        paths: Paths,
+        logger: Logger,
+        codeAttemptsPerMinute: Int = 20
     ) {
         catalog = Catalog(bank: bank)
         classroom = ClassroomService(store: store, bank: bank, teacher: teacher)
         attempts = AttemptService(
-            bank: bank, grader: grader, store: store, classroom: classroom,
-            codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60), metrics: registry)
+            bank: bank,
+            grader: grader,
+            store: store,
+            classroom: classroom,
+            codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60),
+            metrics: registry
+        )
         self.grader = grader
         self.paths = paths
         self.logger = logger
@@ -103,7 +113,11 @@ struct StaticFiles: Responder {
     init(paths: QuizApplication.Paths) {
         site = FileServer(root: paths.publicDirectory, prefix: "/")
         vendor = ["codemirror", "highlight.js"].map {
-            FileServer(root: paths.vendorDirectory + "/" + $0, prefix: "/vendor/\($0)/", cacheControl: "public, max-age=86400")
+            FileServer(
+                root: paths.vendorDirectory + "/" + $0,
+                prefix: "/vendor/\($0)/",
+                cacheControl: "public, max-age=86400"
+            )
         }
     }
 

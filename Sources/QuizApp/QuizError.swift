@@ -26,12 +26,16 @@ public enum QuizError: ProblemConvertible {
             Problem(title: "Not Found", status: 404, detail: "There is no class with the code \"\(code)\".")
         case .nameTaken(let name):
             Problem(
-                title: "Conflict", status: 409,
-                detail: "Someone in this class is already called \"\(name)\"; pick another name.")
+                title: "Conflict",
+                status: 409,
+                detail: "Someone in this class is already called \"\(name)\"; pick another name."
+            )
         case .rateLimited(let seconds):
             Problem(
-                title: "Too Many Requests", status: 429,
-                detail: "That is a lot of code submissions in a minute; try again in \(seconds) s.")
+                title: "Too Many Requests",
+                status: 429,
+                detail: "That is a lot of code submissions in a minute; try again in \(seconds) s."
+            )
         case .storeUnavailable:
             Problem(title: "Service Unavailable", status: 503, detail: "The database is busy; try again.")
         }
@@ -55,7 +59,11 @@ extension GradingError: ProblemConvertible {
         case .shuttingDown:
             Problem(title: "Service Unavailable", status: 503, detail: "The server is shutting down.")
         case .sandboxFailed:
-            Problem(title: "Service Unavailable", status: 503, detail: "The grader is not available right now; try again.")
+            Problem(
+                title: "Service Unavailable",
+                status: 503,
+                detail: "The grader is not available right now; try again."
+            )
         }
     }
 

@@ -21,7 +21,9 @@ actor RateLimiter {
         }
         recent.append(now)
         events[key] = recent
-        if events.count > 10_000 { events = events.filter { !$0.value.isEmpty && now.timeIntervalSince($0.value.last!) < window } }
+        if events.count > 10_000 {
+            events = events.filter { !$0.value.isEmpty && now.timeIntervalSince($0.value.last!) < window }
+        }
         return nil
     }
 }

@@ -14,7 +14,12 @@ public enum AnswerChecker {
             score = right.isEmpty ? 0 : max(0, Double(good - bad) / Double(right.count))
         }
         let feedback = choices.map {
-            AttemptResult.ChoiceFeedback(choice: $0.id, correct: $0.correct, chosen: picked.contains($0.id), feedback: $0.feedback)
+            AttemptResult.ChoiceFeedback(
+                choice: $0.id,
+                correct: $0.correct,
+                chosen: picked.contains($0.id),
+                feedback: $0.feedback
+            )
         }
         let verdict: AttemptResult.Verdict = score >= 1 ? .passed : .failed
         let message: String
@@ -24,23 +29,35 @@ public enum AnswerChecker {
         default: message = "Not quite."
         }
         return AttemptResult(
-            question: question.id, verdict: verdict, score: score, explanation: question.explanation, message: message,
-            feedback: feedback)
+            question: question.id,
+            verdict: verdict,
+            score: score,
+            explanation: question.explanation,
+            message: message,
+            feedback: feedback
+        )
     }
 
     public static func grade(_ question: Question, output: String) -> AttemptResult {
         let expected = question.answer ?? ""
         let passed = normalize(output) == normalize(expected)
         return AttemptResult(
-            question: question.id, verdict: passed ? .passed : .failed, score: passed ? 1 : 0,
+            question: question.id,
+            verdict: passed ? .passed : .failed,
+            score: passed ? 1 : 0,
             explanation: question.explanation,
-            message: passed ? "Right: that is exactly what it prints." : "Not quite: compare your lines with the real output.",
-            expected: expected)
+            message: passed
+                ? "Right: that is exactly what it prints." : "Not quite: compare your lines with the real output.",
+            expected: expected
+        )
     }
 
     /// Trailing white space on each line and at the end does not count.
     public static func normalize(_ text: String) -> String {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
         var trimmed = lines.map { line -> Substring in
             var line = line
             while let last = line.last, last == " " || last == "\t" || last == "\r" { line = line.dropLast() }

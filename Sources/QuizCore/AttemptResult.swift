@@ -45,8 +45,14 @@ public struct AttemptResult: Codable, Sendable, Equatable {
     public var expected: String?
 
     public init(
-        question: String, verdict: Verdict, score: Double, explanation: String, message: String? = nil,
-        tasks: [TaskResult]? = nil, feedback: [ChoiceFeedback]? = nil, expected: String? = nil
+        question: String,
+        verdict: Verdict,
+        score: Double,
+        explanation: String,
+        message: String? = nil,
+        tasks: [TaskResult]? = nil,
+        feedback: [ChoiceFeedback]? = nil,
+        expected: String? = nil
     ) {
         self.question = question
         self.verdict = verdict

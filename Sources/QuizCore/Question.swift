@@ -21,9 +21,20 @@ public struct Question: Codable, Sendable, Equatable {
     }
 
     public init(
-        id: String, topic: String, kind: QuestionKind, title: String, difficulty: Int = 1, prompt: String,
-        explanation: String, choices: [Choice]? = nil, proof: Proof? = nil, code: String? = nil, answer: String? = nil,
-        starter: String? = nil, solution: String? = nil, wrongSolutions: [WrongSolution]? = nil
+        id: String,
+        topic: String,
+        kind: QuestionKind,
+        title: String,
+        difficulty: Int = 1,
+        prompt: String,
+        explanation: String,
+        choices: [Choice]? = nil,
+        proof: Proof? = nil,
+        code: String? = nil,
+        answer: String? = nil,
+        starter: String? = nil,
+        solution: String? = nil,
+        wrongSolutions: [WrongSolution]? = nil
     ) {
         self.id = id
         self.topic = topic

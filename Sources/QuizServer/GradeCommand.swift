@@ -7,7 +7,9 @@ import QuizCore
 
 struct GradeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "grade", abstract: "Grade a snippet offline in the same sandbox; exit 0 if it passed.")
+        commandName: "grade",
+        abstract: "Grade a snippet offline in the same sandbox; exit 0 if it passed."
+    )
 
     @Option(help: "The code question's id.")
     var question: String
@@ -34,8 +36,13 @@ struct GradeCommand: AsyncParsableCommand {
         let verdict = try await pool.grade(question: entry.id, code: code)
         await pool.shutdown()
         let result = AttemptResult(
-            question: entry.id, verdict: verdict.verdict, score: verdict.score, explanation: entry.explanation,
-            message: verdict.message, tasks: verdict.tasks)
+            question: entry.id,
+            verdict: verdict.verdict,
+            score: verdict.score,
+            explanation: entry.explanation,
+            message: verdict.message,
+            tasks: verdict.tasks
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(result), as: UTF8.self))

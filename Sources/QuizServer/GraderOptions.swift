@@ -25,7 +25,10 @@ struct GraderOptions: ParsableArguments {
 
     func configuration() -> GraderConfiguration {
         GraderConfiguration(
-            launch: URL(fileURLWithPath: graderLaunch), parallelism: graders, queueLimit: gradingQueue,
-            serve: sandboxMode == .serve)
+            launch: URL(fileURLWithPath: graderLaunch),
+            parallelism: graders,
+            queueLimit: gradingQueue,
+            serve: sandboxMode == .serve
+        )
     }
 }

@@ -9,7 +9,10 @@ import QuizCore
 import Store
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the quiz, the API and the grader.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the quiz, the API and the grader."
+    )
 
     @Option(help: "The address to listen on (IPv4).")
     var host: String = "127.0.0.1"
@@ -83,15 +86,26 @@ struct ServeCommand: AsyncParsableCommand {
         await pool.warmUp()
 
         let app = QuizApplication(
-            bank: bank, grader: pool, store: store, teacher: teacher,
-            paths: .init(publicDirectory: publicDirectory, vendorDirectory: vendorDir), logger: logger)
+            bank: bank,
+            grader: pool,
+            store: store,
+            teacher: teacher,
+            paths: .init(publicDirectory: publicDirectory, vendorDirectory: vendorDir),
+            logger: logger
+        )
         let server = HTTPServer(
             configuration: ServerConfiguration(
-                host: host, port: UInt16(port), threads: threads,
+                host: host,
+                port: UInt16(port),
+                threads: threads,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
-                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))),
-            responder: app.responder(), immediate: asyncOnly ? nil : app.immediateResponder(),
-            observer: app.metrics(), logger: logger)
+                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))
+            ),
+            responder: app.responder(),
+            immediate: asyncOnly ? nil : app.immediateResponder(),
+            observer: app.metrics(),
+            logger: logger
+        )
         try server.start()
         FileHandle.standardOutput.write(Data("QuizServer listening on http://\(host):\(server.port)\n".utf8))
 

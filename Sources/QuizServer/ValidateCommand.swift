@@ -6,7 +6,9 @@ import QuizApp
 
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "validate", abstract: "Check a question bank; exit 1 with one line per problem.")
+        commandName: "validate",
+        abstract: "Check a question bank; exit 1 with one line per problem."
+    )
 
     @Argument(help: "The bank to check.")
     var file: String = "questions.json"

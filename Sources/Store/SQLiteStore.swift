@@ -46,7 +46,8 @@ public final class SQLiteStore: AttemptStore {
                         tasks TEXT,
                         created_at DOUBLE NOT NULL);
                     CREATE INDEX attempts_by_student_question ON attempts(student_id, question_id, id);
-                    """)
+                    """
+            )
         }
         return migrator
     }
@@ -58,11 +59,14 @@ public final class SQLiteStore: AttemptStore {
         try await pool.write { db in
             for _ in 0..<20 {
                 let code = String((0..<6).map { _ in Self.codeAlphabet.randomElement()! })
-                if try Row.fetchOne(db, sql: "SELECT 1 FROM classes WHERE code = ?", arguments: [code]) != nil { continue }
+                if try Row.fetchOne(db, sql: "SELECT 1 FROM classes WHERE code = ?", arguments: [code]) != nil {
+                    continue
+                }
                 let record = ClassRecord(code: code, name: name, createdAt: Date())
                 try db.execute(
                     sql: "INSERT INTO classes (code, name, created_at) VALUES (?, ?, ?)",
-                    arguments: [code, name, record.createdAt.timeIntervalSince1970])
+                    arguments: [code, name, record.createdAt.timeIntervalSince1970]
+                )
                 return record
             }
             throw StoreError.unavailable("no free class code")
@@ -78,17 +82,23 @@ public final class SQLiteStore: AttemptStore {
 
     public func classes() async throws -> [ClassRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT code, name, created_at FROM classes ORDER BY created_at DESC").map(Self.classRecord)
+            try Row.fetchAll(db, sql: "SELECT code, name, created_at FROM classes ORDER BY created_at DESC").map(
+                Self.classRecord
+            )
         }
     }
 
     public func createStudent(name: String, classCode: String, tokenHash: String) async throws -> StudentRecord {
         try await pool.write { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM classes WHERE code = ?", arguments: [classCode]) != nil else {
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM classes WHERE code = ?", arguments: [classCode]) != nil
+            else {
                 throw StoreError.unknownClass(classCode)
             }
             if try Row.fetchOne(
-                db, sql: "SELECT 1 FROM students WHERE class_code = ? AND name = ? COLLATE NOCASE", arguments: [classCode, name])
+                db,
+                sql: "SELECT 1 FROM students WHERE class_code = ? AND name = ? COLLATE NOCASE",
+                arguments: [classCode, name]
+            )
                 != nil
             {
                 throw StoreError.nameTaken(name)
@@ -96,15 +106,20 @@ public final class SQLiteStore: AttemptStore {
             let student = StudentRecord(id: UUID().uuidString.lowercased(), name: name, classCode: classCode)
             try db.execute(
                 sql: "INSERT INTO students (id, class_code, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [student.id, classCode, name, tokenHash, Date().timeIntervalSince1970])
+                arguments: [student.id, classCode, name, tokenHash, Date().timeIntervalSince1970]
+            )
             return student
         }
     }
 
     public func student(tokenHash: String) async throws -> StudentRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name, class_code FROM students WHERE token_hash = ?", arguments: [tokenHash])
-                .map { StudentRecord(id: $0["id"], name: $0["name"], classCode: $0["class_code"]) }
+            try Row.fetchOne(
+                db,
+                sql: "SELECT id, name, class_code FROM students WHERE token_hash = ?",
+                arguments: [tokenHash]
+            )
+            .map { StudentRecord(id: $0["id"], name: $0["name"], classCode: $0["class_code"]) }
         }
     }
 
@@ -118,7 +133,8 @@ public final class SQLiteStore: AttemptStore {
                 arguments: [
                     attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
                     attempt.tasks, attempt.createdAt.timeIntervalSince1970,
-                ])
+                ]
+            )
             var saved = attempt
             saved.id = db.lastInsertedRowID
             return saved
@@ -136,20 +152,32 @@ public final class SQLiteStore: AttemptStore {
                 arguments: [studentID, limit]
             ).map { row in
                 AttemptRecord(
-                    id: row["id"], studentID: row["student_id"], questionID: row["question_id"], kind: row["kind"],
-                    answer: row["answer"], verdict: row["verdict"], score: row["score"], tasks: row["tasks"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                    id: row["id"],
+                    studentID: row["student_id"],
+                    questionID: row["question_id"],
+                    kind: row["kind"],
+                    answer: row["answer"],
+                    verdict: row["verdict"],
+                    score: row["score"],
+                    tasks: row["tasks"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"])
+                )
             }
         }
     }
 
     public func results(classCode: String) async throws -> ClassResults? {
         try await pool.read { db in
-            guard let classRow = try Row.fetchOne(
-                db, sql: "SELECT code, name, created_at FROM classes WHERE code = ?", arguments: [classCode])
+            guard
+                let classRow = try Row.fetchOne(
+                    db,
+                    sql: "SELECT code, name, created_at FROM classes WHERE code = ?",
+                    arguments: [classCode]
+                )
             else { return nil }
             let students = try Row.fetchAll(
-                db, sql: "SELECT id, name, class_code FROM students WHERE class_code = ? ORDER BY name COLLATE NOCASE",
+                db,
+                sql: "SELECT id, name, class_code FROM students WHERE class_code = ? ORDER BY name COLLATE NOCASE",
                 arguments: [classCode]
             ).map { StudentRecord(id: $0["id"], name: $0["name"], classCode: $0["class_code"]) }
             var cells: [String: [String: ClassResults.Cell]] = [:]
@@ -163,15 +191,21 @@ public final class SQLiteStore: AttemptStore {
                     WHERE s.class_code = ?
                     GROUP BY a.student_id, a.question_id
                     """,
-                arguments: [classCode])
+                arguments: [classCode]
+            )
             // Columns by position: a class of 300 has thousands of rows, and lookups by name add up.
             for row in rows {
                 let studentID: String = row[0]
-                cells[studentID, default: [:]][row[1]] = ClassResults.Cell(best: row[2], attempts: row[3], lastVerdict: row[4])
+                cells[studentID, default: [:]][row[1]] = ClassResults.Cell(
+                    best: row[2],
+                    attempts: row[3],
+                    lastVerdict: row[4]
+                )
             }
             return ClassResults(
                 classRecord: Self.classRecord(classRow),
-                rows: students.map { ClassResults.Row(student: $0, results: cells[$0.id] ?? [:]) })
+                rows: students.map { ClassResults.Row(student: $0, results: cells[$0.id] ?? [:]) }
+            )
         }
     }
 

@@ -38,8 +38,15 @@ public struct AttemptRecord: Codable, Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        id: Int64? = nil, studentID: String, questionID: String, kind: String, answer: String, verdict: String,
-        score: Double, tasks: String?, createdAt: Date
+        id: Int64? = nil,
+        studentID: String,
+        questionID: String,
+        kind: String,
+        answer: String,
+        verdict: String,
+        score: Double,
+        tasks: String?,
+        createdAt: Date
     ) {
         self.id = id
         self.studentID = studentID

@@ -4,7 +4,9 @@ import Testing
 /// The application's routes, live over HTTP, on the repository's own bank.
 @Suite("API, live", .serialized)
 struct AppTests {
-    static let secretKeys: Set<String> = ["answer", "solution", "wrong_solutions", "feedback", "correct", "proof", "tasks"]
+    static let secretKeys: Set<String> = [
+        "answer", "solution", "wrong_solutions", "feedback", "correct", "proof", "tasks",
+    ]
 
     /// Every key anywhere in a JSON value.
     static func keys(_ value: Any) -> Set<String> {
@@ -20,9 +22,11 @@ struct AppTests {
         #expect(try await server.client.get("/healthz").text == #"{"status":"ok"}"#)
         let topics = try await server.client.get("/api/v1/topics").json()["topics"] as? [[String: Any]] ?? []
         let ids = Set(topics.compactMap { $0["id"] as? String })
-        for required in ["awaitables", "coroutines", "event-loop", "non-blocking", "single-threaded", "tasks",
-                         "cancellation-timeouts", "error-handling", "synchronization", "nested-async", "async-iteration",
-                         "async-oop", "async-libraries"] {
+        for required in [
+            "awaitables", "coroutines", "event-loop", "non-blocking", "single-threaded", "tasks",
+            "cancellation-timeouts", "error-handling", "synchronization", "nested-async", "async-iteration",
+            "async-oop", "async-libraries",
+        ] {
             #expect(ids.contains(required), "topic \(required)")
         }
         let all = try await server.client.get("/api/v1/questions").json()["questions"] as? [[String: Any]] ?? []
@@ -63,7 +67,10 @@ struct AppTests {
 
     @Test func aChoiceAnswerIsGradedWithFeedback() async throws {
         let server = try TestServer.app()
-        let bank = try JSONSerialization.jsonObject(with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))) as? [String: Any]
+        let bank =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))
+            ) as? [String: Any]
         let questions = bank?["questions"] as? [[String: Any]] ?? []
         let single = try #require(questions.first { $0["kind"] as? String == "single_choice" })
         let id = try #require(single["id"] as? String)
@@ -71,14 +78,16 @@ struct AppTests {
         let right = try #require(choices.first { $0["correct"] as? Bool == true }?["id"] as? String)
         let wrong = try #require(choices.first { $0["correct"] as? Bool == false }?["id"] as? String)
 
-        let good = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(right)"]}"#).json()
+        let good = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(right)"]}"#)
+            .json()
         #expect(good["verdict"] as? String == "passed")
         #expect(good["score"] as? Double == 1)
         #expect(good["correct"] as? Bool == true)
         #expect(!(good["explanation"] as? String ?? "").isEmpty)
         #expect((good["feedback"] as? [[String: Any]])?.count == choices.count)
 
-        let bad = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(wrong)"]}"#).json()
+        let bad = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(wrong)"]}"#)
+            .json()
         #expect(bad["verdict"] as? String == "failed")
         #expect(bad["score"] as? Double == 0)
 
@@ -90,21 +99,32 @@ struct AppTests {
         #expect((try wrongField.json()["detail"] as? String)?.contains("choices") == true)
         let wrongType = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":"a"}"#)
         #expect(wrongType.status == 400)
-        #expect(try await server.client.postJSON("/api/v1/questions/nope/attempts", #"{"choices":["a"]}"#).status == 404)
+        #expect(
+            try await server.client.postJSON("/api/v1/questions/nope/attempts", #"{"choices":["a"]}"#).status == 404
+        )
         await server.stop()
     }
 
     @Test func aPredictedOutputIsComparedLineByLine() async throws {
         let server = try TestServer.app()
-        let bank = try JSONSerialization.jsonObject(with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))) as? [String: Any]
+        let bank =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))
+            ) as? [String: Any]
         let questions = bank?["questions"] as? [[String: Any]] ?? []
         let predict = try #require(questions.first { $0["kind"] as? String == "predict_output" })
         let id = try #require(predict["id"] as? String)
         let answer = try #require(predict["answer"] as? String)
-        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["output": answer + "  \n\n"]), as: UTF8.self)
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["output": answer + "  \n\n"]),
+            as: UTF8.self
+        )
         let result = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", body).json()
         #expect(result["verdict"] as? String == "passed")
-        let wrong = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"output":"something else"}"#).json()
+        let wrong = try await server.client.postJSON(
+            "/api/v1/questions/\(id)/attempts",
+            #"{"output":"something else"}"#
+        ).json()
         #expect(wrong["verdict"] as? String == "failed")
         #expect(wrong["expected"] as? String == answer)
         await server.stop()

@@ -32,7 +32,9 @@ struct BridgeTests {
 
     static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TestServer {
         try TestServer.start(
-            MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: echoRouter()), configure: configure)
+            MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: echoRouter()),
+            configure: configure
+        )
     }
 
     /// Polls a condition (bounded), so tests wait for a state rather than for a guessed time.
@@ -85,7 +87,8 @@ struct BridgeTests {
 
     @Test func aDeclaredOversizedBodyIs413BeforeItIsRead() async throws {
         let server = try Self.start()
-        let head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n"
+        let head =
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n"
         // Only the head is sent: the answer must come without the body.
         let reply = try await server.client.send(Data(head.utf8), readTimeout: 5)
         #expect(reply.status == 413)
@@ -95,7 +98,8 @@ struct BridgeTests {
 
     @Test func aChunkedOversizedBodyIs413() async throws {
         let server = try Self.start()
-        let head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        let head =
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         var chunks: [Data] = []
         let piece = Data(repeating: UInt8(ascii: "a"), count: 16 * 1024)
         for _ in 0..<8 { chunks.append(Data("4000\r\n".utf8) + piece + Data("\r\n".utf8)) }
@@ -123,7 +127,11 @@ struct BridgeTests {
         #expect(wrongType.status == 400)
         #expect(try wrongType.json()["detail"] as? String == "Field \"name\" must be a string.")
         let notJSON = try await server.client.request(
-            "POST", "/echo", headers: ["Content-Type": "text/plain"], body: Data("name=x".utf8))
+            "POST",
+            "/echo",
+            headers: ["Content-Type": "text/plain"],
+            body: Data("name=x".utf8)
+        )
         #expect(notJSON.status == 415)
         let unknown = try await server.client.get("/no/such/thing")
         #expect(unknown.status == 404)

@@ -15,7 +15,8 @@ struct ClassReportTests {
                 results: [
                     "q-two": .init(best: 0.5, attempts: 3, lastVerdict: "failed"),
                     "q-one": .init(best: 1, attempts: 1, lastVerdict: "passed"),
-                ]),
+                ]
+            ),
             ClassResults.Row(student: StudentRecord(id: "s2", name: "Bob", classCode: "ABC234"), results: [:]),
         ]
         let bank = QuestionBank(topics: [], questions: [])
@@ -31,9 +32,13 @@ struct ClassReportTests {
         let rows = [
             ClassResults.Row(
                 student: StudentRecord(id: "s1", name: "=HYPERLINK(\"x\")", classCode: "ABC234"),
-                results: ["q": .init(best: 0.333, attempts: 1, lastVerdict: "failed")])
+                results: ["q": .init(best: 0.333, attempts: 1, lastVerdict: "failed")]
+            )
         ]
-        let report = ClassReport(ClassResults(classRecord: record, rows: rows), bank: QuestionBank(topics: [], questions: []))
+        let report = ClassReport(
+            ClassResults(classRecord: record, rows: rows),
+            bank: QuestionBank(topics: [], questions: [])
+        )
         #expect(report.csv() == "student,q,total\r\n\"'=HYPERLINK(\"\"x\"\")\",0.33,0.33\r\n")
     }
 }

@@ -7,7 +7,10 @@ struct ClassroomTests {
     static let teacher = ["Authorization": "Bearer \(TestServer.teacherToken)"]
 
     static func choiceQuestion() throws -> (id: String, right: String, wrong: String) {
-        let bank = try JSONSerialization.jsonObject(with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))) as? [String: Any]
+        let bank =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))
+            ) as? [String: Any]
         let questions = bank?["questions"] as? [[String: Any]] ?? []
         let single = try #require(questions.first { $0["kind"] as? String == "single_choice" })
         let choices = single["choices"] as? [[String: Any]] ?? []
@@ -24,7 +27,11 @@ struct ClassroomTests {
         return try #require(try reply.json()["code"] as? String)
     }
 
-    static func join(_ client: RawHTTPClient, _ name: String, _ code: String) async throws -> (id: String, token: String) {
+    static func join(
+        _ client: RawHTTPClient,
+        _ name: String,
+        _ code: String
+    ) async throws -> (id: String, token: String) {
         let body = try JSONSerialization.data(withJSONObject: ["name": name, "class": code])
         let reply = try await client.postJSON("/api/v1/students", String(decoding: body, as: UTF8.self))
         #expect(reply.status == 201)
@@ -83,13 +90,25 @@ struct ClassroomTests {
         let bob = try await Self.join(client, "Bob, \"the\" builder", code)
         let path = "/api/v1/questions/\(question.id)/attempts"
 
-        let first = try await client.postJSON(path, #"{"choices":["\#(question.wrong)"]}"#, headers: ["Authorization": "Bearer \(ada.token)"])
+        let first = try await client.postJSON(
+            path,
+            #"{"choices":["\#(question.wrong)"]}"#,
+            headers: ["Authorization": "Bearer \(ada.token)"]
+        )
         #expect(first.status == 200)
         #expect(first.headers["x-attempt-recorded"] == "true")
-        _ = try await client.postJSON(path, #"{"choices":["\#(question.right)"]}"#, headers: ["Authorization": "Bearer \(ada.token)"])
+        _ = try await client.postJSON(
+            path,
+            #"{"choices":["\#(question.right)"]}"#,
+            headers: ["Authorization": "Bearer \(ada.token)"]
+        )
         let anonymous = try await client.postJSON(path, #"{"choices":["\#(question.right)"]}"#)
         #expect(anonymous.headers["x-attempt-recorded"] == "false")
-        let forged = try await client.postJSON(path, #"{"choices":["\#(question.right)"]}"#, headers: ["Authorization": "Bearer forged"])
+        let forged = try await client.postJSON(
+            path,
+            #"{"choices":["\#(question.right)"]}"#,
+            headers: ["Authorization": "Bearer forged"]
+        )
         #expect(forged.status == 401)
 
         let mine = try await client.get("/api/v1/me/attempts", headers: ["Authorization": "Bearer \(ada.token)"]).json()
@@ -129,11 +148,14 @@ struct ClassroomTests {
         let code = try await Self.createClass(first.client)
         let ada = try await Self.join(first.client, "Ada", code)
         _ = try await first.client.postJSON(
-            "/api/v1/questions/\(question.id)/attempts", #"{"choices":["\#(question.right)"]}"#,
-            headers: ["Authorization": "Bearer \(ada.token)"])
+            "/api/v1/questions/\(question.id)/attempts",
+            #"{"choices":["\#(question.right)"]}"#,
+            headers: ["Authorization": "Bearer \(ada.token)"]
+        )
         await first.stop()
         let second = try TestServer.app(dataDirectory: data)
-        let mine = try await second.client.get("/api/v1/me/attempts", headers: ["Authorization": "Bearer \(ada.token)"]).json()
+        let mine = try await second.client.get("/api/v1/me/attempts", headers: ["Authorization": "Bearer \(ada.token)"])
+            .json()
         #expect((mine["attempts"] as? [Any])?.count == 1)
         await second.stop()
     }

@@ -14,18 +14,26 @@ struct GraderTests {
     static func pool(parallelism: Int = 2, queueLimit: Int = 64) -> GradingPool {
         GradingPool(
             configuration: GraderConfiguration(
-                launch: URL(fileURLWithPath: Repository.path("grader/launch")), parallelism: parallelism, queueLimit: queueLimit),
-            logger: Logger(label: "test"))
+                launch: URL(fileURLWithPath: Repository.path("grader/launch")),
+                parallelism: parallelism,
+                queueLimit: queueLimit
+            ),
+            logger: Logger(label: "test")
+        )
     }
 
-    static let bank: QuestionBank = (try? QuestionBank.load(contentsOf: Repository.root.appendingPathComponent("questions.json")))
+    static let bank: QuestionBank =
+        (try? QuestionBank.load(contentsOf: Repository.root.appendingPathComponent("questions.json")))
         ?? QuestionBank(topics: [], questions: [])
     static let codeQuestions = bank.questions.filter { $0.kind == .code }
 
     @Test func theBankHasTheCanonicalCodeQuestions() {
         let ids = Set(Self.codeQuestions.map(\.id))
-        for id in ["code-fetch-all", "code-bounded-fetch", "code-fetch-or-default", "code-first-result", "code-retry",
-                   "code-safe-counter", "code-run-blocking", "code-managed-connection", "code-ticker", "code-fetch-all-settled"] {
+        for id in [
+            "code-fetch-all", "code-bounded-fetch", "code-fetch-or-default", "code-first-result", "code-retry",
+            "code-safe-counter", "code-run-blocking", "code-managed-connection", "code-ticker",
+            "code-fetch-all-settled",
+        ] {
             #expect(ids.contains(id), "\(id)")
         }
     }
@@ -45,7 +53,8 @@ struct GraderTests {
                 let statuses = (verdict.tasks ?? []).map(\.status)
                 #expect(
                     statuses.contains(wrong.status),
-                    "\(question.id) (\(wrong.why ?? "")): got \(verdict.verdict) \(statuses): \(verdict.message ?? "")")
+                    "\(question.id) (\(wrong.why ?? "")): got \(verdict.verdict) \(statuses): \(verdict.message ?? "")"
+                )
             }
             #expect((verdict.tasks ?? []).allSatisfy { !$0.message.isEmpty })
         }
@@ -54,7 +63,8 @@ struct GraderTests {
 
     @Test func aCorrectAnswerOverHTTPPassesWithATimeline() async throws {
         let server = try TestServer.app(grader: Self.pool())
-        let code = "import asyncio\nasync def fetch_all(fetch, items):\n    return await asyncio.gather(*(fetch(i) for i in items))\n"
+        let code =
+            "import asyncio\nasync def fetch_all(fetch, items):\n    return await asyncio.gather(*(fetch(i) for i in items))\n"
         let body = String(decoding: try JSONSerialization.data(withJSONObject: ["code": code]), as: UTF8.self)
         let result = try await server.client.postJSON("/api/v1/questions/code-fetch-all/attempts", body).json()
         #expect(result["verdict"] as? String == "passed")
@@ -80,10 +90,16 @@ struct GraderTests {
 
     @Test func aSyntaxErrorIsNotGradableWithTheLine() async throws {
         let pool = Self.pool()
-        let verdict = try await pool.grade(question: "code-fetch-all", code: "async def fetch_all(fetch, items)\n    return 1\n")
+        let verdict = try await pool.grade(
+            question: "code-fetch-all",
+            code: "async def fetch_all(fetch, items)\n    return 1\n"
+        )
         #expect(verdict.verdict == .notGradable)
         #expect(verdict.message?.contains("line 1") == true)
-        let missing = try await pool.grade(question: "code-fetch-all", code: "async def fetch_everything(fetch, items):\n    return []\n")
+        let missing = try await pool.grade(
+            question: "code-fetch-all",
+            code: "async def fetch_everything(fetch, items):\n    return []\n"
+        )
         #expect(missing.verdict == .notGradable)
         #expect(missing.message?.contains("fetch_all") == true)
         await pool.shutdown()
@@ -122,7 +138,10 @@ struct GraderTests {
         var retryAfter: String?
         for _ in 0..<3 {
             let reply = try await client.postJSON(
-                "/api/v1/questions/code-fetch-all/attempts", body, headers: ["Authorization": "Bearer \(student.token)"])
+                "/api/v1/questions/code-fetch-all/attempts",
+                body,
+                headers: ["Authorization": "Bearer \(student.token)"]
+            )
             statuses.append(reply.status)
             retryAfter = reply.headers["retry-after"] ?? retryAfter
         }

@@ -15,7 +15,10 @@ struct ProcessTests {
         let server = try ServerProcess.serve(dataDirectory: ServerProcess.temporaryDirectory())
         try await server.waitUntilServing()
         let client = server.client
-        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["code": Self.blockingFetchAll]), as: UTF8.self)
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["code": Self.blockingFetchAll]),
+            as: UTF8.self
+        )
         try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {
                 group.addTask { try await client.postJSON("/api/v1/questions/code-fetch-all/attempts", body).status }
@@ -43,12 +46,18 @@ struct ProcessTests {
         let data = ServerProcess.temporaryDirectory()
         let server = try ServerProcess.serve(dataDirectory: data)
         try await server.waitUntilServing()
-        let stored = try String(contentsOfFile: data + "/teacher-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stored = try String(contentsOfFile: data + "/teacher-token", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
         #expect(stored.count >= 40)
         #expect(server.text.contains(stored))
         let attributes = try FileManager.default.attributesOfItem(atPath: data + "/teacher-token")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let created = try await server.client.postJSON("/api/v1/classes", #"{"name":"x"}"#, headers: ["Authorization": "Bearer \(stored)"])
+        let created = try await server.client.postJSON(
+            "/api/v1/classes",
+            #"{"name":"x"}"#,
+            headers: ["Authorization": "Bearer \(stored)"]
+        )
         #expect(created.status == 201)
         server.signal(SIGTERM)
         #expect(try await server.exitStatus() == 0)
@@ -60,21 +69,31 @@ struct ProcessTests {
         let first = try ServerProcess.serve(dataDirectory: data, environment: environment)
         try await first.waitUntilServing()
         let code = try #require(
-            try await first.client.postJSON("/api/v1/classes", #"{"name":"x"}"#, headers: ["Authorization": "Bearer t0ken-for-kill-test"])
-                .json()["code"] as? String)
+            try await first.client.postJSON(
+                "/api/v1/classes",
+                #"{"name":"x"}"#,
+                headers: ["Authorization": "Bearer t0ken-for-kill-test"]
+            )
+            .json()["code"] as? String
+        )
         let token = try #require(
-            try await first.client.postJSON("/api/v1/students", #"{"name":"Ada","class":"\#(code)"}"#).json()["token"] as? String)
+            try await first.client.postJSON("/api/v1/students", #"{"name":"Ada","class":"\#(code)"}"#).json()["token"]
+                as? String
+        )
         let question = try ClassroomTests.choiceQuestion()
         let answered = try await first.client.postJSON(
-            "/api/v1/questions/\(question.id)/attempts", #"{"choices":["\#(question.right)"]}"#,
-            headers: ["Authorization": "Bearer \(token)"])
+            "/api/v1/questions/\(question.id)/attempts",
+            #"{"choices":["\#(question.right)"]}"#,
+            headers: ["Authorization": "Bearer \(token)"]
+        )
         #expect(answered.status == 200)
         first.signal(SIGKILL)
         _ = try await first.exitStatus()
 
         let second = try ServerProcess.serve(dataDirectory: data, environment: environment)
         try await second.waitUntilServing()
-        let mine = try await second.client.get("/api/v1/me/attempts", headers: ["Authorization": "Bearer \(token)"]).json()
+        let mine = try await second.client.get("/api/v1/me/attempts", headers: ["Authorization": "Bearer \(token)"])
+            .json()
         let attempts = mine["attempts"] as? [[String: Any]] ?? []
         #expect(attempts.count == 1)
         #expect(attempts.first?["question"] as? String == question.id)
@@ -85,7 +104,10 @@ struct ProcessTests {
     @Test func serveRefusesAnInvalidBank() async throws {
         let bad = ServerProcess.temporaryDirectory() + ".json"
         try #"{"version":1,"topics":[],"questions":[]}"#.write(toFile: bad, atomically: true, encoding: .utf8)
-        let server = try ServerProcess.serve(dataDirectory: ServerProcess.temporaryDirectory(), extra: ["--questions", bad])
+        let server = try ServerProcess.serve(
+            dataDirectory: ServerProcess.temporaryDirectory(),
+            extra: ["--questions", bad]
+        )
         #expect(try await server.exitStatus() == 1)
         #expect(server.text.contains("topic \"awaitables\" is missing"))
     }
@@ -93,10 +115,10 @@ struct ProcessTests {
     @Test func validateExitsOneWithOneLinePerProblem() async throws {
         let bad = ServerProcess.temporaryDirectory() + "-questions.json"
         try """
-            {"version":1,"topics":[],"questions":[
-              {"id":"gather-order","topic":"tasks","kind":"single_choice","title":"t","difficulty":1,"prompt":"p","explanation":"e",
-               "choices":[{"id":"a","text":"x","correct":true,"feedback":"f"},{"id":"c","text":"y","correct":false,"feedback":""}]}]}
-            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        {"version":1,"topics":[],"questions":[
+          {"id":"gather-order","topic":"tasks","kind":"single_choice","title":"t","difficulty":1,"prompt":"p","explanation":"e",
+           "choices":[{"id":"a","text":"x","correct":true,"feedback":"f"},{"id":"c","text":"y","correct":false,"feedback":""}]}]}
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
         let run = ServerProcess(arguments: ["validate", bad])
         try run.process.run()
         #expect(try await run.exitStatus() == 1)

@@ -9,8 +9,14 @@ struct QuizCoreTests {
     }
 
     let multiple = Question(
-        id: "multi", topic: "tasks", kind: .multipleChoice, title: "t", prompt: "p", explanation: "e",
-        choices: [choice("a", true), choice("b", true), choice("c", false), choice("d", false)])
+        id: "multi",
+        topic: "tasks",
+        kind: .multipleChoice,
+        title: "t",
+        prompt: "p",
+        explanation: "e",
+        choices: [choice("a", true), choice("b", true), choice("c", false), choice("d", false)]
+    )
 
     @Test func multipleChoiceGivesPartialCreditFlooredAtZero() {
         #expect(AnswerChecker.grade(multiple, choices: ["a", "b"]).score == 1)
@@ -31,16 +37,29 @@ struct QuizCoreTests {
 
     @Test func singleChoiceIsExact() {
         let single = Question(
-            id: "s", topic: "tasks", kind: .singleChoice, title: "t", prompt: "p", explanation: "e",
-            choices: [Self.choice("a", false), Self.choice("b", true)])
+            id: "s",
+            topic: "tasks",
+            kind: .singleChoice,
+            title: "t",
+            prompt: "p",
+            explanation: "e",
+            choices: [Self.choice("a", false), Self.choice("b", true)]
+        )
         #expect(AnswerChecker.grade(single, choices: ["b"]).score == 1)
         #expect(AnswerChecker.grade(single, choices: ["a"]).score == 0)
     }
 
     @Test func predictedOutputIgnoresTrailingWhiteSpaceOnly() {
         let question = Question(
-            id: "p", topic: "tasks", kind: .predictOutput, title: "t", prompt: "p", explanation: "e", code: "print(1)",
-            answer: "start\n  indented\nend\n")
+            id: "p",
+            topic: "tasks",
+            kind: .predictOutput,
+            title: "t",
+            prompt: "p",
+            explanation: "e",
+            code: "print(1)",
+            answer: "start\n  indented\nend\n"
+        )
         #expect(AnswerChecker.grade(question, output: "start  \n  indented\t\nend\n\n\n").verdict == .passed)
         #expect(AnswerChecker.grade(question, output: "start\r\n  indented\r\nend").verdict == .passed)
         #expect(AnswerChecker.grade(question, output: "start\nindented\nend").verdict == .failed)

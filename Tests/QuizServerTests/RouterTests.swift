@@ -7,7 +7,8 @@ struct RouterTests {
     let router: Router = {
         var router = Router()
         router.get("/items/{id}") { request in .text("item \(request.parameters["id"] ?? "?")") }
-        router.post("/items/{id}/notes") { request in .text("note for \(request.parameters["id"] ?? "?")", status: 201) }
+        router.post("/items/{id}/notes") { request in .text("note for \(request.parameters["id"] ?? "?")", status: 201)
+        }
         router.get("/items") { request in .text("items \(request.query["page"] ?? "1")") }
         return router
     }()
@@ -57,7 +58,9 @@ struct RouterTests {
     @Test func immediateRoutesAnswerOnTheSpotAndAsyncOnesDoNot() async throws {
         var router = Router()
         router.getImmediate("/now/{id}") { request in
-            guard request.parameters["id"] != "missing" else { throw HTTPError.notFound("no \(request.parameters["id"]!)") }
+            guard request.parameters["id"] != "missing" else {
+                throw HTTPError.notFound("no \(request.parameters["id"]!)")
+            }
             return .text("now \(request.parameters["id"]!)")
         }
         router.get("/later") { _ in .text("later") }
@@ -71,7 +74,10 @@ struct RouterTests {
     }
 
     @Test func decodingErrorsNameTheField() throws {
-        struct Body: Decodable { var name: String; var count: Int }
+        struct Body: Decodable {
+            var name: String
+            var count: Int
+        }
         var request = Request(method: "POST", path: "/", headers: HTTPHeaders([("Content-Type", "application/json")]))
         request.body = Data(#"{"name": "x", "count": "three"}"#.utf8)
         #expect(throws: HTTPError.badRequest("Field \"count\" must be a number.")) { try request.decodeJSON(Body.self) }
@@ -84,7 +90,11 @@ struct RouterTests {
     @Test func aBodyNotDeclaredJSONIs415() throws {
         struct Body: Decodable { var name: String }
         let request = Request(
-            method: "POST", path: "/", headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Data("{}".utf8))
+            method: "POST",
+            path: "/",
+            headers: HTTPHeaders([("Content-Type", "text/plain")]),
+            body: Data("{}".utf8)
+        )
         #expect {
             try request.decodeJSON(Body.self)
         } throws: { error in

@@ -8,18 +8,30 @@ struct StaticFileTests {
     static func makeSite() throws -> (root: URL, server: TestServer) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)")
         let root = base.appendingPathComponent("Public")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("js"), withIntermediateDirectories: true)
-        try "<!doctype html><title>home</title>".write(to: root.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("js"),
+            withIntermediateDirectories: true
+        )
+        try "<!doctype html><title>home</title>".write(
+            to: root.appendingPathComponent("index.html"),
+            atomically: true,
+            encoding: .utf8
+        )
         try String(repeating: "export const x = 1;\n", count: 200)
             .write(to: root.appendingPathComponent("js/app.js"), atomically: true, encoding: .utf8)
         try "body{}".write(to: root.appendingPathComponent("style.css"), atomically: true, encoding: .utf8)
         try "TOP-SECRET-CONTENT".write(to: base.appendingPathComponent("secret.txt"), atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(
-            atPath: root.appendingPathComponent("escape.txt").path, withDestinationPath: base.appendingPathComponent("secret.txt").path)
+            atPath: root.appendingPathComponent("escape.txt").path,
+            withDestinationPath: base.appendingPathComponent("secret.txt").path
+        )
         try FileManager.default.createSymbolicLink(
-            atPath: root.appendingPathComponent("etc").path, withDestinationPath: "/etc")
+            atPath: root.appendingPathComponent("etc").path,
+            withDestinationPath: "/etc"
+        )
         let server = try TestServer.start(
-            MiddlewareChain([ErrorMiddleware(logger: .init(label: "t"))], responder: FileServer(root: root.path)))
+            MiddlewareChain([ErrorMiddleware(logger: .init(label: "t"))], responder: FileServer(root: root.path))
+        )
         return (base, server)
     }
 
@@ -62,8 +74,10 @@ struct StaticFileTests {
     }
 
     @Test(arguments: [
-        "/../secret.txt", "/%2e%2e/secret.txt", "/js/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/js%2f..%2f..%2fsecret.txt",
-        "/escape.txt", "/etc/passwd", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/....//secret.txt", "/.%2e/secret.txt",
+        "/../secret.txt", "/%2e%2e/secret.txt", "/js/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt",
+        "/js%2f..%2f..%2fsecret.txt",
+        "/escape.txt", "/etc/passwd", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/....//secret.txt",
+        "/.%2e/secret.txt",
     ])
     func thereIsNoWayOutOfPublic(path: String) async throws {
         let (base, server) = try Self.makeSite()

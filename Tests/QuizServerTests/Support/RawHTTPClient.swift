@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A deliberately plain HTTP/1.1 client over a blocking socket on its own thread: tests need to send exactly the
@@ -28,7 +28,12 @@ struct RawHTTPClient {
         try await request("GET", path, headers: headers)
     }
 
-    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) async throws -> Reply {
+    func request(
+        _ method: String,
+        _ path: String,
+        headers: [String: String] = [:],
+        body: Data? = nil
+    ) async throws -> Reply {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\n" }
@@ -47,7 +52,9 @@ struct RawHTTPClient {
         let port = self.port
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result { try Self.exchange(port: port, bytes, chunks: chunks, readTimeout: readTimeout) })
+                continuation.resume(
+                    with: Result { try Self.exchange(port: port, bytes, chunks: chunks, readTimeout: readTimeout) }
+                )
             }
             thread.stackSize = 256 * 1024
             thread.start()
@@ -62,7 +69,9 @@ struct RawHTTPClient {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             close(fd)

@@ -34,10 +34,17 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
-    static func serve(dataDirectory: String, extra: [String] = [], environment: [String: String] = [:]) throws -> ServerProcess {
+    static func serve(
+        dataDirectory: String,
+        extra: [String] = [],
+        environment: [String: String] = [:]
+    ) throws -> ServerProcess {
         let port = freePort()
         let server = ServerProcess(
-            arguments: ["serve", "--port", String(port), "--data-dir", dataDirectory] + extra, environment: environment, port: port)
+            arguments: ["serve", "--port", String(port), "--data-dir", dataDirectory] + extra,
+            environment: environment,
+            port: port
+        )
         try server.process.run()
         return server
     }
@@ -80,7 +87,9 @@ final class ServerProcess: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {

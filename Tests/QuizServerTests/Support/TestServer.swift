@@ -20,14 +20,20 @@ struct TestServer {
     var client: RawHTTPClient { RawHTTPClient(port: server.port) }
 
     static func start(
-        _ responder: any Responder, immediate: (any ImmediateResponder)? = nil,
-        observer: (any RequestObserver)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
+        _ responder: any Responder,
+        immediate: (any ImmediateResponder)? = nil,
+        observer: (any RequestObserver)? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
     ) throws -> TestServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, threads: 2)
         configure(&configuration)
         let server = HTTPServer(
-            configuration: configuration, responder: responder, immediate: immediate, observer: observer,
-            logger: Logger(label: "test"))
+            configuration: configuration,
+            responder: responder,
+            immediate: immediate,
+            observer: observer,
+            logger: Logger(label: "test")
+        )
         try server.start()
         return TestServer(server: server)
     }
@@ -36,19 +42,31 @@ struct TestServer {
     static let teacherToken = "teacher-secret-for-tests"
 
     static func app(
-        publicDirectory: String = Repository.path("Public"), grader: GradingPool? = nil, dataDirectory: String? = nil,
+        publicDirectory: String = Repository.path("Public"),
+        grader: GradingPool? = nil,
+        dataDirectory: String? = nil,
         codeAttemptsPerMinute: Int = 20
     ) throws -> TestServer {
-        let data = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("quiz-\(UUID().uuidString)").path
+        let data =
+            dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("quiz-\(UUID().uuidString)").path
         let store = try SQLiteStore(directory: data)
         let bank = try QuestionBank.load(contentsOf: Repository.root.appendingPathComponent("questions.json"))
-        let pool = grader ?? GradingPool(
-            configuration: GraderConfiguration(launch: URL(fileURLWithPath: Repository.path("grader/launch"))),
-            logger: Logger(label: "test"))
+        let pool =
+            grader
+            ?? GradingPool(
+                configuration: GraderConfiguration(launch: URL(fileURLWithPath: Repository.path("grader/launch"))),
+                logger: Logger(label: "test")
+            )
         let app = QuizApplication(
-            bank: bank, grader: pool, store: store, teacher: TeacherToken(value: teacherToken, source: "test"),
-            paths: .init(publicDirectory: publicDirectory), logger: Logger(label: "test"),
-            codeAttemptsPerMinute: codeAttemptsPerMinute)
+            bank: bank,
+            grader: pool,
+            store: store,
+            teacher: TeacherToken(value: teacherToken, source: "test"),
+            paths: .init(publicDirectory: publicDirectory),
+            logger: Logger(label: "test"),
+            codeAttemptsPerMinute: codeAttemptsPerMinute
+        )
         return try start(app.responder(), immediate: app.immediateResponder(), observer: app.metrics())
     }
 

@@ -12,7 +12,8 @@ router.get("api/v1/questions") { _, _ -> Response in
     Response(
         status: .ok,
         headers: [.contentType: "application/json; charset=utf-8"],
-        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+    )
 }
 router.get("healthz") { _, _ in "ok" }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
