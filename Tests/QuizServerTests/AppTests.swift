@@ -67,11 +67,7 @@ struct AppTests {
 
     @Test func aChoiceAnswerIsGradedWithFeedback() async throws {
         let server = try TestServer.app()
-        let bank =
-            try JSONSerialization.jsonObject(
-                with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))
-            ) as? [String: Any]
-        let questions = bank?["questions"] as? [[String: Any]] ?? []
+        let questions = try Repository.bankQuestions()
         let single = try #require(questions.first { $0["kind"] as? String == "single_choice" })
         let id = try #require(single["id"] as? String)
         let choices = single["choices"] as? [[String: Any]] ?? []
@@ -107,11 +103,7 @@ struct AppTests {
 
     @Test func aPredictedOutputIsComparedLineByLine() async throws {
         let server = try TestServer.app()
-        let bank =
-            try JSONSerialization.jsonObject(
-                with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))
-            ) as? [String: Any]
-        let questions = bank?["questions"] as? [[String: Any]] ?? []
+        let questions = try Repository.bankQuestions()
         let predict = try #require(questions.first { $0["kind"] as? String == "predict_output" })
         let id = try #require(predict["id"] as? String)
         let answer = try #require(predict["answer"] as? String)

@@ -7,11 +7,7 @@ struct ClassroomTests {
     static let teacher = ["Authorization": "Bearer \(TestServer.teacherToken)"]
 
     static func choiceQuestion() throws -> (id: String, right: String, wrong: String) {
-        let bank =
-            try JSONSerialization.jsonObject(
-                with: Data(contentsOf: Repository.root.appendingPathComponent("questions.json"))
-            ) as? [String: Any]
-        let questions = bank?["questions"] as? [[String: Any]] ?? []
+        let questions = try Repository.bankQuestions()
         let single = try #require(questions.first { $0["kind"] as? String == "single_choice" })
         let choices = single["choices"] as? [[String: Any]] ?? []
         return (

@@ -12,6 +12,14 @@ enum Repository {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// The bank's questions as plain JSON, secrets included: what a test needs to know the right answers.
+    static func bankQuestions() throws -> [[String: Any]] {
+        let bank = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: root.appendingPathComponent("questions.json"))
+        )
+        return (bank as? [String: Any])?["questions"] as? [[String: Any]] ?? []
+    }
 }
 
 /// A real server on a loopback port the kernel picks, for live tests.
