@@ -70,6 +70,11 @@ public struct Question: Codable, Sendable, Equatable {
     public struct Proof: Codable, Sendable, Equatable {
         public var code: String
         public var output: String
+
+        public init(code: String, output: String) {
+            self.code = code
+            self.output = output
+        }
     }
 
     /// A wrong answer to a code question, and the failing status the grader must give it.
@@ -77,6 +82,12 @@ public struct Question: Codable, Sendable, Equatable {
         public var code: String
         public var status: String
         public var why: String?
+
+        public init(code: String, status: String, why: String? = nil) {
+            self.code = code
+            self.status = status
+            self.why = why
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Grader
 import Logging
+import QuizApp
 import QuizCore
 import Testing
 
@@ -57,6 +58,38 @@ struct GraderTests {
                 )
             }
             #expect((verdict.tasks ?? []).allSatisfy { !$0.message.isEmpty })
+        }
+        await pool.shutdown()
+    }
+
+    @Test func aBankWhoseModelSolutionFailsIsRejected() async throws {
+        var bank = Self.bank
+        let index = try #require(bank.questions.firstIndex { $0.id == "code-fetch-all" })
+        bank.questions[index].solution =
+            "async def fetch_all(fetch, items):\n    return [await fetch(i) for i in items]\n"
+        bank.questions.append(
+            Question(
+                id: "code-nobody-grades-this",
+                topic: "tasks",
+                kind: .code,
+                title: "t",
+                prompt: "p",
+                explanation: "e",
+                starter: "",
+                solution: "pass",
+                wrongSolutions: Array(repeating: .init(code: "", status: "x"), count: 3)
+            )
+        )
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bank-\(UUID().uuidString).json")
+        try JSONEncoder().encode(bank).write(to: file)
+        let pool = Self.pool()
+        await #expect {
+            try await BankLoader().load(file.path, grader: pool)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("question \"code-fetch-all\": the model solution does not pass (failed:")
+                && text.contains("not_concurrent")
+                && text.contains("question \"code-nobody-grades-this\": the grader has no example tasks for it")
         }
         await pool.shutdown()
     }
