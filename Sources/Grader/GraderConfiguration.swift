@@ -20,7 +20,7 @@ public struct GraderConfiguration: Sendable {
         parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
         queueLimit: Int = 256,
         deadline: Duration = .seconds(20),
-        serve: Bool = false,
+        serve: Bool = true,
         requestsPerSandbox: Int = 500
     ) {
         self.launch = launch

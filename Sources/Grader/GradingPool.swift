@@ -18,6 +18,10 @@ public actor GradingPool {
         self.logger = logger
     }
 
+    deinit {
+        for sandbox in warm { sandbox.kill() }
+    }
+
     /// Submissions waiting for a worker.
     public var queueLength: Int { waiting.count }
     public var activeCount: Int { active }
@@ -94,18 +98,27 @@ public actor GradingPool {
         } catch {
             throw .sandboxFailed("cannot encode the request")
         }
-        let answer = await Self.exchange(
+        let started = ContinuousClock.now
+        var answer = await Self.exchange(
             with: sandbox,
             body,
             deadline: configuration.deadline,
             keepAlive: configuration.serve
         )
         if configuration.serve {
-            // A serving sandbox goes back to the pool only after a clean answer, and only so many times.
-            if answer != nil, sandbox.isRunning, sandbox.served < configuration.requestsPerSandbox, !closed {
+            // A serving sandbox goes back to the pool only after a whole answer, and only so many times.
+            let whole = answer.map { $0.first == UInt8(ascii: "{") && $0.last == UInt8(ascii: "}") } ?? false
+            if whole, sandbox.isRunning, sandbox.served < configuration.requestsPerSandbox, !closed {
                 warm.append(sandbox)
             } else {
                 sandbox.kill()
+                if !whole { answer = nil }
+            }
+            // A serving sandbox that died before answering (not one stopped by the deadline) may never have read
+            // the request; grading is a pure function of it, so a fresh sandbox tries once more.
+            if answer == nil, ContinuousClock.now - started < configuration.deadline, !closed, let fresh = spawn() {
+                answer = await Self.exchange(with: fresh, body, deadline: configuration.deadline, keepAlive: true)
+                if answer != nil, fresh.isRunning, !closed { warm.append(fresh) } else { fresh.kill() }
             }
         }
         return answer

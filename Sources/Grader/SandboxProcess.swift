@@ -112,9 +112,32 @@ final class SandboxProcess: @unchecked Sendable {
     /// Requests this sandbox has been sent.
     var served: Int { state.withLock { $0.served } }
 
-    /// Kills the sandbox; bubblewrap's pid namespace takes every process inside with it.
+    /// Kills the sandbox: bubblewrap, and its descendants as well, found through `/proc` before the first signal.
+    /// bubblewrap's pid namespace should take everything with it, but an orphaned namespace init was seen here
+    /// outliving a killed bubblewrap, so every process of the tree is signalled directly.
     func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        guard process.isRunning else { return }
+        let root = process.processIdentifier
+        let tree = [root] + Self.descendants(of: root)
+        for pid in tree { Foundation.kill(pid, SIGKILL) }
+    }
+
+    static func descendants(of pid: Int32) -> [Int32] {
+        var found: [Int32] = []
+        var queue = [pid]
+        while let next = queue.popLast(), found.count < 4096 {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(next)/task")) ?? []
+            for task in tasks {
+                guard let text = try? String(contentsOfFile: "/proc/\(next)/task/\(task)/children", encoding: .utf8)
+                else { continue }
+                let children = text.split(separator: " ").compactMap {
+                    Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+                found += children
+                queue += children
+            }
+        }
+        return found
     }
 
     var isRunning: Bool { process.isRunning }

@@ -20,8 +20,8 @@ struct GraderOptions: ParsableArguments {
         case serve
     }
 
-    @Option(help: "How sandboxes are started: one-shot or serve.")
-    var sandboxMode: SandboxMode = .oneShot
+    @Option(help: "serve: long-lived sandboxes fork an isolated worker per submission; one-shot: a new sandbox each.")
+    var sandboxMode: SandboxMode = .serve
 
     func configuration() -> GraderConfiguration {
         GraderConfiguration(

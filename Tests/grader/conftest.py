@@ -6,7 +6,8 @@ import pytest
 GRADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'grader')
 sys.path.insert(0, os.path.abspath(GRADER))
 
-UID_LO, UID_HI = 200000, 300000     # the harness gives each sandbox's child a uid in this range
+UID_LO, UID_HI = 200000, 300000     # one-shot mode: the harness gives each sandbox's child a uid in this range
+SERVE_UID_LO, SERVE_UID_HI = 1000000, 1000000 + (1 << 30)     # serve mode: a uid per request in this range
 
 
 def sandbox_processes():
@@ -20,7 +21,7 @@ def sandbox_processes():
                 for line in f:
                     if line.startswith('Uid:'):
                         uid = int(line.split()[1])
-                        if UID_LO <= uid < UID_HI:
+                        if UID_LO <= uid < UID_HI or SERVE_UID_LO <= uid < SERVE_UID_HI:
                             out.append((int(p), uid))
                         break
         except (OSError, ValueError):
@@ -44,3 +45,13 @@ def wait_no_leftovers(seconds=10.0):
 def no_leftovers():
     yield
     assert wait_no_leftovers(), sandbox_processes()
+
+
+@pytest.fixture(scope='session', params=['oneshot', 'serve'])
+def backend(request):
+    """How requests reach the harness: a fresh `launch` per request, or two long-lived `launch --serve`
+    zygotes shared by every test of the session."""
+    import client
+    b = client.OneShot() if request.param == 'oneshot' else client.ZygotePool(2)
+    yield b
+    b.close()

@@ -5,7 +5,6 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-import client
 from conftest import GRADER
 
 BANK = {q['id']: q for q in json.load(open(os.path.join(GRADER, 'code_questions.json')))['questions']}
@@ -23,12 +22,12 @@ def _summary(r):
     return (r['verdict'], tuple((t['name'], t['status'], t['elapsed']) for t in r['tasks']))
 
 
-def test_same_results_under_load():
+def test_same_results_under_load(backend):
     burners = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) for _ in range(2)]
     try:
         jobs = [(qid, k) for _ in range(ROUNDS) for qid, k in PICK]
         with ThreadPoolExecutor(2) as ex:
-            res = list(ex.map(lambda j: (j, _summary(client.grade(j[0], _code(*j)))), jobs))
+            res = list(ex.map(lambda j: (j, _summary(backend.grade(j[0], _code(*j)))), jobs))
     finally:
         for b in burners:
             b.kill()

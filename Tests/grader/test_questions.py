@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import client
 from conftest import GRADER, sandbox_processes, wait_no_leftovers
 
 BANK = json.load(open(os.path.join(GRADER, 'code_questions.json')))['questions']
@@ -25,21 +24,17 @@ for q in BANK:
         CASES.append((q['id'], 'wrong%d' % k, w['status'], w['code']))
 
 
-def _grade(case):
-    return client.grade(case[0], case[3])
-
-
 @pytest.fixture(scope='module')
-def results():
+def results(backend):
     with ThreadPoolExecutor(2) as ex:
-        return dict(zip([(c[0], c[1]) for c in CASES], ex.map(_grade, CASES)))
+        return dict(zip([(c[0], c[1]) for c in CASES], ex.map(lambda c: backend.grade(c[0], c[3]), CASES)))
 
 
-def test_bank_shape():
+def test_bank_shape(backend):
     ids = [q['id'] for q in BANK]
     assert len(ids) == len(set(ids)) and len(ids) >= 15
     assert set(CANONICAL) <= set(ids)
-    listed = client.Sandbox().request({'mode': 'list'})['questions']
+    listed = backend.request({'mode': 'list'})['questions']
     assert set(ids) == set(listed)
     for q in BANK:
         assert q['kind'] == 'code' and q['topic'] in TOPICS and 1 <= q['difficulty'] <= 3
@@ -83,24 +78,24 @@ def test_teaching_message(results):
         ('fetch(1)', 0.0, 2.0), ('fetch(2)', 2.0, 5.0), ('fetch(3)', 5.0, 6.0)]
 
 
-def test_syntax_error_names_the_line():
-    r = client.grade('code-fetch-all', 'import asyncio\n\nasync def fetch_all(fetch, items)\n    pass\n')
+def test_syntax_error_names_the_line(backend):
+    r = backend.grade('code-fetch-all', 'import asyncio\n\nasync def fetch_all(fetch, items)\n    pass\n')
     assert r['verdict'] == 'not_gradable' and 'line 3' in r['message']
 
 
-def test_missing_function():
-    r = client.grade('code-fetch-all', 'async def fetch_everything(fetch, items):\n    return []\n')
+def test_missing_function(backend):
+    r = backend.grade('code-fetch-all', 'async def fetch_everything(fetch, items):\n    return []\n')
     assert r['verdict'] == 'not_gradable' and '`fetch_all`' in r['message']
 
 
-def test_unknown_question():
-    r = client.grade('code-nope', 'pass')
+def test_unknown_question(backend):
+    r = backend.grade('code-nope', 'pass')
     assert r['verdict'] == 'error' and 'code-nope' in r['message']
 
 
-def test_cancel_trace_marked():
+def test_cancel_trace_marked(backend):
     q = next(q for q in BANK if q['id'] == 'code-first-result')
-    r = client.grade('code-first-result', q['solution'])
+    r = backend.grade('code-first-result', q['solution'])
     tr = r['tasks'][0]['trace']
     assert {x['call']: x.get('cancelled', False) for x in tr} == {'fetch(1)': True, 'fetch(2)': False, 'fetch(3)': True}
     assert all(x['end'] == 1.0 for x in tr)

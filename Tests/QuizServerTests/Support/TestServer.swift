@@ -25,6 +25,7 @@ enum Repository {
 /// A real server on a loopback port the kernel picks, for live tests.
 struct TestServer {
     let server: HTTPServer
+    var grader: GradingPool?
     var client: RawHTTPClient { RawHTTPClient(port: server.port) }
 
     static func start(
@@ -75,10 +76,14 @@ struct TestServer {
             logger: Logger(label: "test"),
             codeAttemptsPerMinute: codeAttemptsPerMinute
         )
-        return try start(app.responder(), immediate: app.immediateResponder(), observer: app.metrics())
+        var server = try start(app.responder(), immediate: app.immediateResponder(), observer: app.metrics())
+        server.grader = pool
+        return server
     }
 
+    /// Stops the server, then the grading pool, so no sandbox outlives its test.
     func stop() async {
         await server.shutdown()
+        await grader?.shutdown()
     }
 }
