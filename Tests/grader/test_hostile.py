@@ -247,7 +247,9 @@ async def fetch_all(fetch, items):
     th.join()
     srv.close()
     assert got == []
-    assert r['verdict'] == 'failed' and statuses(r)[0] == 'runtime_error'
+    # Nothing listens in the sandbox's own network namespace: the connect fails at once (runtime_error), or, on a
+    # loaded machine, the blocking connect is caught holding the loop first (blocked_loop). Either way: no pass.
+    assert r['verdict'] == 'failed' and statuses(r)[0] in ('runtime_error', 'blocked_loop')
 
 
 def test_subprocess(no_leftovers, backend):
