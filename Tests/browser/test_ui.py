@@ -8,6 +8,7 @@ Environment:
   QUIZ_UI_QUESTIONS      a question bank to serve instead of <repo>/questions.json
   QUIZ_UI_SCREENSHOTS    a directory: save screenshots of the main pages there (1280x900), e.g. docs/screenshots
   CHROME_BIN, CHROMEDRIVER   the browser and its driver (default: found on PATH)
+  QUIZ_UI_TIMEOUT        seconds any one wait may take (default 30; grading waits twice that)
 """
 
 import json
@@ -27,6 +28,12 @@ import pytest
 pytest.importorskip("selenium", reason="selenium is not installed (python3 -m pip install selenium)")
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -37,6 +44,10 @@ SERVER_BIN = os.environ.get("QUIZ_SERVER_BIN", str(REPO / ".build" / "debug" / "
 TEACHER_TOKEN = "some-test-token"
 SHOTS = os.environ.get("QUIZ_UI_SCREENSHOTS")
 WIDTH, HEIGHT = 1280, 900
+# Generous: on a loaded machine (CI, a 2-core box with the grader busy) pages and grading are slow. Waits end
+# as soon as their condition holds, so a passing run is no slower for it.
+TIMEOUT = float(os.environ.get("QUIZ_UI_TIMEOUT", "30"))
+GRADE_TIMEOUT = 2 * TIMEOUT
 
 CORRECT_FETCH_ALL = (
     "import asyncio\n"
@@ -165,8 +176,29 @@ def driver():
     assert not script_errors, f"JavaScript errors in the console: {script_errors}"
 
 
-def wait(d, seconds=10):
-    return WebDriverWait(d, seconds)
+# Elements the UI re-renders (a view drawn again, a results table reloaded, a timeline redrawn at its real width)
+# go stale between finding and reading them: every wait re-finds instead of failing on the first stale read.
+RETRIED = (NoSuchElementException, StaleElementReferenceException)
+
+
+def wait(d, seconds=None):
+    return WebDriverWait(d, seconds or TIMEOUT, poll_frequency=0.1, ignored_exceptions=RETRIED)
+
+
+def read(d, fn, seconds=None):
+    """fn(driver) run until it neither raises a stale/missing-element error nor returns None; its value."""
+    box = wait(d, seconds).until(lambda x: (lambda v: None if v is None else [v])(fn(x)))
+    return box[0]
+
+
+def text(d, css):
+    """The text of the element matching css now, re-found when it was re-rendered meanwhile."""
+    return read(d, lambda x: x.find_element(By.CSS_SELECTOR, css).text)
+
+
+def settled(d, seconds=None):
+    """Waits until nothing on the page is busy (a view being built, a region loading or grading)."""
+    wait(d, seconds).until(lambda x: x.execute_script("return !document.querySelector('[aria-busy]')"))
 
 
 def go(d, base, route):
@@ -183,10 +215,28 @@ def shot(d, name):
 
 
 def click(d, css):
-    el = wait(d).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
-    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
-    el.click()
-    return el
+    """Clicks the element matching css once it is clickable; found again if it is re-rendered or covered
+    (a smooth scroll still running) before the click lands. A failed attempt has not clicked, so retrying is safe."""
+    def attempt(x):
+        el = EC.element_to_be_clickable((By.CSS_SELECTOR, css))(x)
+        if not el:
+            return None
+        x.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", el)
+        el.click()
+        return el
+    return WebDriverWait(d, TIMEOUT, poll_frequency=0.1, ignored_exceptions=RETRIED + (
+        ElementClickInterceptedException, ElementNotInteractableException)).until(attempt)
+
+
+def type_into(d, css, value):
+    """Replaces the value of the input matching css (found again if the view re-rendered it meanwhile)."""
+    def attempt(x):
+        el = x.find_element(By.CSS_SELECTOR, css)
+        el.clear()
+        el.send_keys(value)
+        return el if el.get_attribute("value") == value else None
+    return WebDriverWait(d, TIMEOUT, poll_frequency=0.1, ignored_exceptions=RETRIED + (
+        ElementNotInteractableException,)).until(attempt)
 
 
 def first_question(base, kind):
@@ -215,12 +265,13 @@ def test_topics_list_progress_and_phone_width(server, driver):
     status, body = http(server, "GET", "/api/v1/topics")
     assert status == 200
     go(driver, server, "/topics")
-    cards = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "li.topic") or None)
-    assert len(cards) == len(body["topics"])
     first = body["topics"][0]
-    assert first["title"] in cards[0].text
-    assert f"{first['count']} question" in cards[0].text
-    assert "Not recording" in driver.find_element(By.ID, "recording").text
+    # read the cards in one go: a list found now, its texts read later, would not survive a re-render
+    cards = read(driver, lambda d: [c.text for c in d.find_elements(By.CSS_SELECTOR, "li.topic")] or None)
+    assert len(cards) == len(body["topics"])
+    assert first["title"] in cards[0]
+    assert f"{first['count']} question" in cards[0]
+    assert "Not recording" in text(driver, "#recording")
     shot(driver, "topics.png")
 
     # at phone width nothing scrolls sideways
@@ -229,6 +280,7 @@ def test_topics_list_progress_and_phone_width(server, driver):
     try:
         go(driver, server, "/topics")
         wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "li.topic"))
+        wait(driver).until(lambda d: d.execute_script("return innerWidth") == 360)
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 360
     finally:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
@@ -238,52 +290,66 @@ def test_topics_list_progress_and_phone_width(server, driver):
 def test_choice_question_shows_verdict_explanation_and_feedback(server, driver):
     q = first_question(server, "single_choice")
     go(driver, server, f"/q/{q['id']}")
-    assert wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "h1")).text.strip() != ""
+    assert text(driver, "h1").strip() != ""
     assert unlabelled_controls(driver) == []
     # submitting nothing asks for a choice instead of sending
     click(driver, "form.answer button[type=submit]")
-    assert "Choose an answer" in driver.find_element(By.CSS_SELECTOR, ".form-hint").text
+    wait(driver).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".form-hint"), "Choose an answer"))
+    assert not driver.find_elements(By.CSS_SELECTOR, "section.result")
     chosen = q["choices"][0]["id"]
     click(driver, f"label[for='choice-{q['id']}-{chosen}']")
+    wait(driver).until(EC.element_located_to_be_selected((By.ID, f"choice-{q['id']}-{chosen}")))
     click(driver, "form.answer button[type=submit]")
-    result = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "section.result"))
-    assert result.find_element(By.TAG_NAME, "h2").text.split("·")[0].strip().endswith(("Correct", "Not quite"))
-    assert result.find_element(By.CSS_SELECTOR, ".explanation").text.strip()
-    items = driver.find_elements(By.CSS_SELECTOR, "li.choice")
-    assert len(items) == len(q["choices"])
-    assert len(driver.find_elements(By.CSS_SELECTOR, "li.choice .choice-feedback")) == len(q["choices"])
-    assert [li.get_attribute("data-choice") for li in driver.find_elements(By.CSS_SELECTOR, "li.choice.is-chosen")] == [chosen]
-    assert len(driver.find_elements(By.CSS_SELECTOR, "li.choice.is-correct")) == 1
-    assert "Your choice" in driver.find_element(By.CSS_SELECTOR, "li.choice.is-chosen .choice-feedback").text
+    heading = text(driver, "section.result h2")
+    assert heading.split("·")[0].strip().endswith(("Correct", "Not quite"))
+    assert text(driver, "section.result .explanation").strip()
+    # the feedback is added to the choices with the result; read it all in one pass, again if it re-renders
+    seen = read(driver, lambda d: {
+        "items": len(d.find_elements(By.CSS_SELECTOR, "li.choice")),
+        "feedback": len(d.find_elements(By.CSS_SELECTOR, "li.choice .choice-feedback")),
+        "chosen": [li.get_attribute("data-choice") for li in d.find_elements(By.CSS_SELECTOR, "li.choice.is-chosen")],
+        "correct": len(d.find_elements(By.CSS_SELECTOR, "li.choice.is-correct")),
+        "chosen_text": d.find_element(By.CSS_SELECTOR, "li.choice.is-chosen .choice-feedback").text,
+    })
+    assert seen["items"] == len(q["choices"])
+    assert seen["feedback"] == len(q["choices"])
+    assert seen["chosen"] == [chosen]
+    assert seen["correct"] == 1
+    assert "Your choice" in seen["chosen_text"]
     progress = driver.execute_script("return JSON.parse(localStorage.getItem('asyncquiz.progress'))")
     assert q["id"] in progress
     driver.execute_script("window.scrollTo(0, 0)")
     shot(driver, "choice-answered.png")
     # the topic list now counts it
     go(driver, server, "/topics")
-    assert "1 of " in wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, ".overall")).text
+    assert "1 of " in text(driver, ".overall")
 
 
 def test_predict_output_shows_the_real_output_beside_mine(server, driver):
     q = first_question(server, "predict_output")
     go(driver, server, f"/q/{q['id']}")
-    code = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "pre.program code"))
-    assert code.text.strip().splitlines()[0] == q["code"].strip().splitlines()[0]
-    area = driver.find_element(By.ID, f"out-{q['id']}")
-    area.send_keys("surely not this")
+    # highlight.js rewrites the code block's markup once it has loaded: read the text, not a kept element
+    code = text(driver, "pre.program code")
+    assert code.strip().splitlines()[0] == q["code"].strip().splitlines()[0]
+    area = f"#out-{q['id']}"
+    type_into(driver, area, "surely not this")
     click(driver, "form.answer button[type=submit]")
     wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "section.result.verdict-failed"))
-    cols = driver.find_elements(By.CSS_SELECTOR, ".compare .out-col")
-    assert [c.find_element(By.TAG_NAME, "h3").text for c in cols] == ["Your output", "Real output"]
-    assert "surely not this" in cols[0].text
+    cols = read(driver, lambda d: [(c.find_element(By.TAG_NAME, "h3").text, c.text)
+                                   for c in d.find_elements(By.CSS_SELECTOR, ".compare .out-col")])
+    assert [title for title, _ in cols] == ["Your output", "Real output"]
+    assert "surely not this" in cols[0][1]
     expected = driver.execute_script(
         "const pre = document.querySelectorAll('.compare pre.output')[1].cloneNode(true);"
         "pre.querySelectorAll('.sr-only').forEach(e => e.remove()); return pre.textContent")
     assert driver.find_elements(By.CSS_SELECTOR, ".compare .line.diff")
     # now answer with the real output
-    area.clear()
-    driver.execute_script("arguments[0].value = arguments[1]", area, expected)
+    old = driver.find_element(By.CSS_SELECTOR, "section.result")
+    driver.execute_script("const a = document.querySelector(arguments[0]); a.value = arguments[1];"
+                          "a.dispatchEvent(new Event('input', {bubbles: true}))", area, expected)
+    assert driver.execute_script("return document.querySelector(arguments[0]).value", area) == expected
     click(driver, "form.answer button[type=submit]")
+    wait(driver).until(EC.staleness_of(old))
     wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "section.result.verdict-passed"))
     assert not driver.find_elements(By.CSS_SELECTOR, ".compare .line.diff")
 
@@ -291,20 +357,24 @@ def test_predict_output_shows_the_real_output_beside_mine(server, driver):
 # ---------------------------------------------------------------- code
 
 
-def set_code(d, text):
+def set_code(d, source):
     d.execute_script("""
       const cm = document.querySelector('.CodeMirror');
       if (cm) cm.CodeMirror.setValue(arguments[0]); else document.querySelector('textarea.code-fallback').value = arguments[0];
-    """, text)
+    """, source)
 
 
-def submit_code(d, text):
-    set_code(d, text)
+def submit_code(d, source):
+    """Submits source and waits for its own result (not the one already on the page) and for grading to end."""
+    set_code(d, source)
     old = d.find_elements(By.CSS_SELECTOR, "section.result")
     click(d, "form.answer.code button[type=submit]")
     if old:
-        wait(d, 30).until(EC.staleness_of(old[0]))
-    return wait(d, 30).until(lambda x: x.find_element(By.CSS_SELECTOR, "section.result"))
+        wait(d, GRADE_TIMEOUT).until(EC.staleness_of(old[0]))
+    wait(d, GRADE_TIMEOUT).until(lambda x: x.find_element(By.CSS_SELECTOR, "section.result"))
+    settled(d, GRADE_TIMEOUT)
+    return read(d, lambda x: {"class": x.find_element(By.CSS_SELECTOR, "section.result").get_attribute("class"),
+                              "text": x.find_element(By.CSS_SELECTOR, "section.result").text})
 
 
 def test_code_question_verdicts_and_timelines(server, driver):
@@ -322,31 +392,43 @@ def test_code_question_verdicts_and_timelines(server, driver):
     assert unlabelled_controls(driver) == []
 
     result = submit_code(driver, CORRECT_FETCH_ALL)
-    assert "verdict-passed" in result.get_attribute("class"), result.text
-    bars = driver.find_elements(By.CSS_SELECTOR, "figure.timeline svg.tl rect.bar")
-    assert len(bars) >= 2
-    captions = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "figure.timeline figcaption")]
-    assert any("all ran together" in c for c in captions), captions
-    svg = driver.find_element(By.CSS_SELECTOR, "figure.timeline svg.tl")
-    assert "call" in svg.get_attribute("aria-label") and svg.find_element(By.TAG_NAME, "title")
+    assert "verdict-passed" in result["class"], result["text"]
+    # each timeline is redrawn at its real width once on the page (ResizeObserver): read a drawing in one pass
+    timelines = read(driver, lambda d: {
+        "bars": len(d.find_elements(By.CSS_SELECTOR, "figure.timeline svg.tl rect.bar")),
+        "captions": [c.text for c in d.find_elements(By.CSS_SELECTOR, "figure.timeline figcaption")],
+        "label": d.find_element(By.CSS_SELECTOR, "figure.timeline svg.tl").get_attribute("aria-label"),
+        "titles": len(d.find_element(By.CSS_SELECTOR, "figure.timeline svg.tl").find_elements(By.TAG_NAME, "title")),
+    })
+    assert timelines["bars"] >= 2
+    assert any("all ran together" in c for c in timelines["captions"]), timelines["captions"]
+    assert "call" in timelines["label"] and timelines["titles"]
     # the draft is remembered
     assert "gather" in (driver.execute_script("return localStorage.getItem('asyncquiz.draft.code-fetch-all')") or "")
 
     result = submit_code(driver, SEQUENTIAL_FETCH_ALL)
-    assert "verdict-failed" in result.get_attribute("class"), result.text
-    badges = [b.text for b in driver.find_elements(By.CSS_SELECTOR, ".task .badge")]
+    assert "verdict-failed" in result["class"], result["text"]
+    badges = read(driver, lambda d: [b.text for b in d.find_elements(By.CSS_SELECTOR, ".task .badge")])
     assert any("Not concurrent" in b for b in badges), badges
-    tasks = driver.find_elements(By.CSS_SELECTOR, ".task-list > li")
-    assert tasks and all(t.find_element(By.CSS_SELECTOR, ".task-name").text for t in tasks)
-    first_fig = driver.find_element(By.CSS_SELECTOR, ".task.status-not_concurrent figure.timeline")
-    assert "one after another" in first_fig.find_element(By.TAG_NAME, "figcaption").text
-    n_bars = len(first_fig.find_elements(By.CSS_SELECTOR, "rect.bar"))
-    n_calls = driver.execute_script(
-        "return arguments[0].querySelector('svg.tl desc').textContent.split('. ').filter(Boolean).length", first_fig)
+    names = read(driver, lambda d: [t.find_element(By.CSS_SELECTOR, ".task-name").text
+                                    for t in d.find_elements(By.CSS_SELECTOR, ".task-list > li")])
+    assert names and all(names)
+    fig = ".task.status-not_concurrent figure.timeline"
+    first_fig = read(driver, lambda d: {
+        "caption": d.find_element(By.CSS_SELECTOR, f"{fig} figcaption").text,
+        # bars and the described calls counted in the same drawing, in one script
+        "counts": d.execute_script(
+            "const f = document.querySelector(arguments[0]);"
+            "return [f.querySelectorAll('svg.tl rect.bar').length,"
+            "        f.querySelector('svg.tl desc').textContent.split('. ').filter(Boolean).length]", fig),
+    })
+    assert "one after another" in first_fig["caption"]
+    n_bars, n_calls = first_fig["counts"]
     assert n_bars == n_calls >= 2
+    assert driver.execute_script(LOW_CONTRAST_JS, f"section.result :is({READABLE})") == []
     driver.execute_script(
         "const r = document.querySelector('.task.status-not_concurrent').getBoundingClientRect();"
-        "window.scrollBy(0, r.top - 330)")
+        "window.scrollBy({top: r.top - 330, behavior: 'instant'})")
     shot(driver, "code-timeline.png")
 
 
@@ -361,11 +443,11 @@ def test_class_join_record_and_teacher_results(server, driver):
 
     # the teacher creates a class in the UI
     go(driver, server, "/teacher")
-    wait(driver).until(lambda d: d.find_element(By.ID, "teacher-token")).send_keys(TEACHER_TOKEN)
+    type_into(driver, "#teacher-token", TEACHER_TOKEN)
     click(driver, "form button[type=submit]")
-    wait(driver).until(lambda d: d.find_element(By.ID, "class-name")).send_keys("Period 3")
+    type_into(driver, "#class-name", "Period 3")  # on the page drawn again with the token
     click(driver, "#create-h ~ form button[type=submit]")
-    code = wait(driver).until(lambda d: d.find_element(By.ID, "class-code")).text.strip()
+    code = read(driver, lambda d: d.find_element(By.ID, "class-code").text.strip() or None)
     assert code
     big = driver.execute_script("return parseFloat(getComputedStyle(document.getElementById('class-code')).fontSize)")
     assert big >= 40
@@ -392,39 +474,44 @@ def test_class_join_record_and_teacher_results(server, driver):
         if r.get("expected") is not None:
             http(server, "POST", f"/api/v1/questions/{other_q['id']}/attempts", {"output": r["expected"]}, token=other["token"])
     go(driver, server, f"/class/{code}")
-    assert wait(driver).until(lambda d: d.find_element(By.ID, "join-code")).get_attribute("value") == code
-    driver.find_element(By.ID, "join-name").send_keys("Ada Lovelace")
+    assert read(driver, lambda d: d.find_element(By.ID, "join-code").get_attribute("value")) == code
+    type_into(driver, "#join-name", "Ada Lovelace")
     click(driver, "form.join button[type=submit]")
     wait(driver).until(lambda d: "Recording to class" in d.find_element(By.ID, "recording").text)
-    assert f"Recording to class {code} as Ada Lovelace" in driver.find_element(By.ID, "recording").text
+    assert f"Recording to class {code} as Ada Lovelace" in text(driver, "#recording")
+    # joining shows the joined page: let it finish before moving on
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".joined"))
+    settled(driver)
 
     # an attempt is recorded
     q = first_question(server, "single_choice")
     go(driver, server, f"/q/{q['id']}")
     click(driver, f"label[for='choice-{q['id']}-{q['choices'][0]['id']}']")
+    wait(driver).until(EC.element_located_to_be_selected((By.ID, f"choice-{q['id']}-{q['choices'][0]['id']}")))
     click(driver, "form.answer button[type=submit]")
-    result = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "section.result"))
-    assert f"Recorded to class {code}" in result.text
+    assert f"Recorded to class {code}" in text(driver, "section.result")
 
     # my attempts
     status, _ = http(server, "GET", "/api/v1/me/attempts", token="nonsense")
     if not missing(status, _):
         go(driver, server, "/class")
-        table = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, ".attempts table"))
-        assert q["title"].replace("`", "") in table.text.replace("`", "") or q["id"] in table.text
+        table = text(driver, ".attempts table")
+        assert q["title"].replace("`", "") in table.replace("`", "") or q["id"] in table
 
     # the teacher sees it
     status, _ = http(server, "GET", f"/api/v1/classes/{code}/results", token=TEACHER_TOKEN)
     if missing(status, _):
         pytest.skip("the server has no GET /api/v1/classes/{code}/results yet (404)")
     go(driver, server, "/teacher")
-    driver.find_element(By.ID, "results-code").clear()
-    driver.find_element(By.ID, "results-code").send_keys(code)
+    settled(driver)  # the page loads the last class by itself first
+    type_into(driver, "#results-code", code)
     click(driver, "#results-h ~ form button[type=submit]")
-    row = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "#results-table tr[data-student='Ada Lovelace']"))
-    cell = row.find_element(By.CSS_SELECTOR, f"td[data-q='{q['id']}']")
-    assert cell.text.split()[0] in ("0", "1")
+    settled(driver)
+    row = f"#results-table tr[data-student='Ada Lovelace']"
+    cell = read(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"{row} td[data-q='{q['id']}']").text)
+    assert cell.split()[0] in ("0", "1")
     assert driver.find_elements(By.CSS_SELECTOR, "#results-table th[scope=col]")
+    assert driver.execute_script(LOW_CONTRAST_JS, f".teacher-page :is({READABLE}), .matrix-key .key") == []
     driver.execute_script("document.querySelector('#results-h').scrollIntoView()")
     shot(driver, "teacher-matrix.png")
 
@@ -433,8 +520,8 @@ def test_class_join_record_and_teacher_results(server, driver):
     if missing(status, _):
         pytest.skip("the server has no results.csv yet (404)")
     click(driver, "#csv-button")
-    link = wait(driver).until(lambda d: d.find_element(By.ID, "csv-link"))
-    assert link.get_attribute("href").startswith("blob:")
+    href = read(driver, lambda d: d.find_element(By.ID, "csv-link").get_attribute("href"))
+    assert href.startswith("blob:")
     csv = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "fetch(document.getElementById('csv-link').href).then(r => r.text()).then(done, e => done('ERR ' + e));")
@@ -445,3 +532,92 @@ def test_class_join_record_and_teacher_results(server, driver):
     driver.execute_script("window.confirm = () => true")
     click(driver, ".joined button.secondary")
     wait(driver).until(lambda d: "Not recording" in d.find_element(By.ID, "recording").text)
+
+
+# ---------------------------------------------------------------- phone width, dark mode
+
+
+LOW_CONTRAST_JS = """
+  // text whose colour is too close to the background behind it (WCAG contrast below 4.5:1)
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
+    .reduce((a, v, i) => a + v * [.2126, .7152, .0722][i], 0);
+  const bg = (e) => {
+    for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll(arguments[0])]
+    .filter((e) => e.getClientRects().length && e.textContent.trim())
+    .map((e) => {
+      // SVG text is painted with its fill, HTML text with its colour
+      const fg = e instanceof SVGElement ? getComputedStyle(e).fill : getComputedStyle(e).color;
+      const [a, b] = [lum(rgb(fg)), lum(bg(e))];
+      return [e.className || e.tagName, e.textContent.trim().slice(0, 30), (Math.max(a, b) + .05) / (Math.min(a, b) + .05)];
+    }).filter(([, , ratio]) => ratio < 4.5);
+"""
+READABLE = ("h1, h2, h3, p, figcaption, .legend li span, .badge, .task-name, .task-elapsed, td, th, "
+            ".tl text, .choice-text, label")
+
+
+def test_phone_width_and_dark_mode_code_results_and_teacher_matrix(server, driver):
+    """At 360 px and with a dark colour scheme: nothing scrolls sideways, the verdict is not hidden under the
+    sticky header after grading, and the text of the results and of the matrix contrasts with its background."""
+    status, q = http(server, "GET", "/api/v1/questions/code-fetch-all")
+    if missing(status, q):
+        pytest.skip("the server has no question code-fetch-all yet (404)")
+    status, cls = http(server, "POST", "/api/v1/classes", {"name": "Phone and dark"}, token=TEACHER_TOKEN)
+    if missing(status, cls):
+        pytest.skip("the server has no POST /api/v1/classes yet (404)")
+    code = cls["code"]
+    _, listing = http(server, "GET", "/api/v1/questions?kind=single_choice")
+    for name in ("Edsger W. Dijkstra the Third", "Barbara Liskov"):
+        status, st = http(server, "POST", "/api/v1/students", {"name": name, "class": code})
+        assert status == 201, st
+        for i, other_q in enumerate(listing["questions"][:6]):
+            http(server, "POST", f"/api/v1/questions/{other_q['id']}/attempts",
+                 {"choices": [other_q["choices"][(i + len(name)) % len(other_q["choices"])]["id"]]}, token=st["token"])
+
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        go(driver, server, "/q/code-fetch-all")
+        wait(driver).until(lambda d: d.execute_script("return innerWidth") == 360)
+        assert driver.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+        wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, ".CodeMirror"))
+        result = submit_code(driver, SEQUENTIAL_FETCH_ALL)
+        assert "verdict-failed" in result["class"], result["text"]
+        # the page scrolls to the result by itself: once it is there, the heading is below the header, not under it
+        wait(driver).until(lambda d: d.execute_script(
+            "const r = document.getElementById('result-heading').getBoundingClientRect();"
+            "return r.top >= document.querySelector('.site-header').getBoundingClientRect().bottom"
+            "    && r.top < innerHeight / 2"))
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 360
+        assert driver.execute_script(
+            "return getComputedStyle(document.querySelector('.CodeMirror')).backgroundColor") != "rgb(255, 255, 255)"
+        assert driver.execute_script("return document.querySelectorAll(arguments[0]).length",
+                                     f"section.result :is({READABLE})") > 20
+        assert driver.execute_script(LOW_CONTRAST_JS, f"section.result :is({READABLE})") == []
+
+        driver.execute_script("sessionStorage.setItem('asyncquiz.teacher', JSON.stringify(arguments[0]));"
+                              "sessionStorage.setItem('asyncquiz.teacher.last', JSON.stringify(arguments[1]))",
+                              TEACHER_TOKEN, code)
+        go(driver, server, "/teacher")
+        wait(driver).until(lambda d: d.find_elements(
+            By.CSS_SELECTOR, "#results-table tr[data-student='Edsger W. Dijkstra the Third']"))
+        settled(driver)
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 360
+        # the names wrap, so question columns are still in view beside them
+        assert driver.execute_script(
+            "const c = document.querySelector('#results-table td.cell');"
+            "return c.getBoundingClientRect().right <= document.querySelector('.matrix-wrap').getBoundingClientRect().right")
+        assert driver.execute_script("return document.querySelectorAll('#results-table td.cell').length") >= 10
+        assert driver.execute_script(LOW_CONTRAST_JS, f".teacher-page :is({READABLE}), .matrix-key .key") == []
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})

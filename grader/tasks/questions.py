@@ -79,6 +79,11 @@ def list_secs(xs):
     return '[' + ', '.join(fmt(x) for x in xs) + ']'
 
 
+def plural(n, one, many=None):
+    """'1 call', '3 calls'; `many` when the plural is not one + 's'."""
+    return '%d %s' % (n, one if n == 1 else (many or one + 's'))
+
+
 def overlap_sequential(calls):
     """True if no two calls were ever in flight at the same time."""
     iv = sorted((c.start, c.end if c.end is not None else float('inf')) for c in calls)
@@ -228,6 +233,12 @@ class FetchTask(Task):
     def late_msg(self, run, best):
         calls = self.fetch_calls(run)
         ds = list_secs(self.delays)
+        if not self.items:
+            return ('%s took %s although there was nothing to fetch: with no items there is nothing to wait for, '
+                    'so return at once.' % (self.fname, secs(run.done_at)))
+        if len(self.items) == 1:
+            return ('%s took %s, but its one call, fetch(%r), took only %s: return as soon as it is done, '
+                    'without waiting any longer.' % (self.fname, secs(run.done_at), self.items[0], secs(best)))
         if len(calls) > 1 and overlap_sequential(calls):
             return ('%s took %s for delays %s: the calls ran one after another. Start them together '
                     '(asyncio.gather or a TaskGroup) and the total is the longest, %s.'
@@ -258,8 +269,18 @@ class FetchAllTask(FetchTask):
                 return 'wrong_answer', ('%s returned the right results in the wrong order: %s. Return them in the '
                                         'order of `items` (asyncio.gather keeps that order; as_completed does not).'
                                         % (self.fname, show(run, res)))
+            if not exp:
+                return 'wrong_answer', ('%s returned %s; with no items it should return an empty list, [].'
+                                        % (self.fname, show(run, run.value)))
+            if len(exp) == 1:
+                return 'wrong_answer', ('%s returned %s; expected a list holding the one result: %s.'
+                                        % (self.fname, show(run, run.value), show(run, exp)))
             return 'wrong_answer', ('%s returned %s; expected a list of the %d results in the order of items: %s.'
                                     % (self.fname, show(run, run.value), len(exp), show(run, exp)))
+        if not exp:
+            return 'passed', 'Returned an empty list at once, as it should for no items.'
+        if len(exp) == 1:
+            return 'passed', 'Returned a list with the one result after %s, as soon as the call was done.' % secs(run.done_at)
         return 'passed', ('Returned the %d results in order after %s: all calls ran at the same time.'
                           % (len(exp), secs(run.done_at)))
 
@@ -305,6 +326,12 @@ class BoundedTask(FetchTask):
                 return 'wrong_answer', ('bounded_fetch returned the results in the wrong order: %s. Return them in '
                                         'the order of `items`.' % show(run, res))
             return 'wrong_answer', ('bounded_fetch returned %s; expected %s.' % (show(run, run.value), show(run, exp)))
+        if L >= n:
+            return 'passed', ('Returned the %d results in order after %s: the limit of %d was never reached, so all '
+                              '%d calls ran at once.' % (n, secs(run.done_at), L, n))
+        if L == 1:
+            return 'passed', ('Returned the %d results in order after %s, one call at a time (limit 1) with no pause '
+                              'between them.' % (n, secs(run.done_at)))
         return 'passed', ('Returned the %d results in order after %s, with at most %d calls in flight and no idle slot.'
                           % (n, secs(run.done_at), L))
 
@@ -382,6 +409,9 @@ class FirstTask(FetchTask):
         if left:
             return 'not_cancelled', ('first_result returned at %s but left %s running. Cancel the other calls before '
                                      'returning.' % (secs(run.done_at), ', '.join(left)))
+        if len(self.items) == 1:
+            return 'passed', ('Returned the result of fetch(%r), the only call, at %s, as soon as it finished.'
+                              % (winner, secs(best)))
         return 'passed', 'Returned the result of fetch(%r) at %s and cancelled the others.' % (winner, secs(best))
 
 
@@ -446,6 +476,8 @@ class DeadlineTask(FetchTask):
                 return 'wrong_answer', 'fetch_all_within returned %s; expected %s.' % (show(run, run.value), show(run, exp))
             if run.done_at > best + EPS:
                 return 'not_concurrent', self.late_msg(run, best)
+            if not self.items:
+                return 'passed', 'Returned an empty list at once, as it should for no items.'
             return 'passed', 'All calls finished in time; returned the results after %s.' % secs(run.done_at)
         if run.ok:
             return 'wrong_answer', ('Not every call could finish within %s, so fetch_all_within should raise TimeoutError; '
@@ -549,8 +581,11 @@ class RetryTask(Task):
             return 'wrong_answer', ('retry called op() again after attempt %d succeeded; return the first success.'
                                     % n_expected)
         if len(calls) < n_expected:
-            return 'wrong_answer', ('retry stopped after %d call%s of op(); with attempts=%d it should try %d times here.'
-                                    % (len(calls), '' if len(calls) == 1 else 's', self.attempts, n_expected))
+            if not calls:
+                return 'wrong_answer', 'retry never called op(); call it at least once.'
+            return 'wrong_answer', ('retry stopped after %s of op(); with attempts=%d it should try %s here.'
+                                    % (plural(len(calls), 'call'), self.attempts,
+                                       'once' if n_expected == 1 else '%d times' % n_expected))
         for k in range(1, len(calls)):
             prev, cur = calls[k - 1], calls[k]
             want = self.base * 2 ** (k - 1)
@@ -566,18 +601,27 @@ class RetryTask(Task):
                 return 'wrong_answer', 'retry returned %s; expected the result of the successful attempt.' % show(run, run.value)
         else:
             if run.ok:
-                return 'wrong_answer', ('All %d attempts failed, so retry should raise the last exception; it returned %s '
-                                        '(an exception was swallowed).' % (len(calls), show(run, run.value)))
+                return 'wrong_answer', ('%s, so retry should raise %s; it returned %s (an exception was swallowed).'
+                                        % ('The only attempt failed' if len(calls) == 1 else 'All %d attempts failed' % len(calls),
+                                           'its exception' if len(calls) == 1 else 'the last exception',
+                                           show(run, run.value)))
             e = run.exc or {}
             if e.get('$exc') != 'OpError' or e.get('msg') != run.state['toks'][-1]:
+                if len(calls) == 1:
+                    return 'wrong_answer', ('The only attempt failed; retry should re-raise its exception; it raised %s.'
+                                            % exc_text(run, e))
                 return 'wrong_answer', ('All attempts failed; retry should re-raise the last exception (the error of attempt '
                                         '%d); it raised %s.' % (len(calls), exc_text(run, e)))
         if last.end is not None and run.done_at > last.end + EPS:
             return 'wrong_answer', ('retry finished %s after the last attempt ended: there is no point waiting after the '
                                     'last call.' % secs(run.done_at - last.end))
-        return 'passed', ('Made %d attempt%s with the right waits and %s.' % (
-            len(calls), '' if len(calls) == 1 else 's',
-            'returned the success' if self.outcomes[-1] else 'raised the last exception'))
+        if len(calls) == 1:
+            if self.outcomes[-1]:
+                return 'passed', 'The first attempt succeeded: returned its result at once, with no retry and no wait.'
+            return 'passed', ('The only attempt allowed (attempts=1) failed: raised its exception at once, with no retry '
+                              'and no wait.')
+        return 'passed', ('Made %d attempts with the right waits and %s.' % (
+            len(calls), 'returned the success' if self.outcomes[-1] else 'raised the last exception'))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -621,17 +665,34 @@ class CounterTask(Task):
         for k in range(self.stores):
             start, final = run.state['start'][k], run.state['vals'][k]
             if final != start + self.n:
-                return 'wrong_answer', ('The store held %s; after %d concurrent increment() calls it should hold %s: %d '
-                                        'update%s lost. Two increments read the same value before either wrote it back; '
-                                        'hold an asyncio.Lock (one per counter) around the read and the write.'
-                                        % (final, self.n, start + self.n, start + self.n - final if type(final) is int else self.n,
-                                           '' if start + self.n - final == 1 else 's were'))
+                after = ('after one increment() call' if self.n == 1
+                         else 'after %d concurrent increment() calls' % self.n)
+                if type(final) is not int or type(final) is bool:
+                    return 'wrong_answer', ('The store held %s; %s it should hold %s. increment() should read the value '
+                                            'with `await store.get()`, add 1 and write it back with `await store.set(...)`.'
+                                            % (show(run, final), after, start + self.n))
+                if final > start + self.n:
+                    return 'wrong_answer', ('The store held %s; %s it should hold %s: the value went up by %d, not %d. '
+                                            'Add exactly 1 per call.'
+                                            % (final, after, start + self.n, final - start, self.n))
+                lost = start + self.n - final
+                if self.n == 1:
+                    return 'wrong_answer', ('The store held %s; %s it should hold %s: the update was lost. Write the new '
+                                            'value back with `await store.set(...)` (and await it).'
+                                            % (final, after, start + self.n))
+                return 'wrong_answer', ('The store held %s; %s it should hold %s: %s lost. Two increments read the same '
+                                        'value before either wrote it back; hold an asyncio.Lock (one per counter) around '
+                                        'the read and the write.'
+                                        % (final, after, start + self.n,
+                                           '1 update was' if lost == 1 else '%d updates were' % lost))
         if self.stores > 1:
             best = self.n * 2 * self.lat
             if run.done_at > best + EPS:
                 return 'not_concurrent', ('Two counters with their own stores took %s; each needs %s. They waited for each '
                                           'other: make the lock an attribute of each counter (created in __init__), not '
                                           'one lock shared by the class.' % (secs(run.done_at), secs(best)))
+        if self.n * self.stores == 1:
+            return 'passed', 'The single increment was stored: final value correct.'
         return 'passed', 'No update was lost: %d increments, final value correct.' % (self.n * self.stores)
 
 
@@ -688,6 +749,9 @@ class BlockingTask(Task):
         if res != exp:
             return 'wrong_answer', 'run_blocking returned %s; expected %s.' % (
                 show(run, run.value), show(run, exp[0] if self.driver == 'call' else exp))
+        if len(wanted) > 1:
+            return 'passed', ('Each of the %d calls ran func in a worker thread and got its own result back; the loop '
+                              'stayed free.' % len(wanted))
         return 'passed', 'func ran in a worker thread and its result came back; the loop stayed free.'
 
 
@@ -797,15 +861,23 @@ class TickTask(Task):
         expv = [v for t, v in exp]
         if gotv != expv:
             return 'wrong_answer', ('%s(%r, %r) yielded %s; expected %s.' % (
-                self.fname, *self.args(run), show(run, gotv), show(run, expv)))
+                self.fname, *self.args(run), show(run, gotv) if gotv else 'nothing',
+                show(run, expv) if expv else 'nothing'))
         for (t, v), (te, ve) in zip(got, exp):
             if abs(t - te) > EPS:
                 return 'wrong_answer', ('Value %r came at %s; it should come at %s: wait `interval` seconds *before* '
                                         'each value (await asyncio.sleep(interval), then yield).' % (v, secs(t), secs(te)))
         if abs(run.done_at - (exp[-1][0] if exp else 0.0)) > EPS:
+            if not exp:
+                return 'wrong_answer', ('The iteration ended at %s; with nothing to yield it should end at once, '
+                                        'without waiting.' % secs(run.done_at))
             return 'wrong_answer', ('The iteration ended at %s; after the last value it should end at once (%s).'
-                                    % (secs(run.done_at), secs(exp[-1][0] if exp else 0.0)))
-        return 'passed', 'Yielded %s at the right times.' % (show(run, expv) if expv else 'nothing')
+                                    % (secs(run.done_at), secs(exp[-1][0])))
+        if not expv:
+            return 'passed', 'Yielded nothing and ended at once, as it should for n = 0.'
+        if len(expv) == 1:
+            return 'passed', 'Yielded %s at the right time.' % show(run, expv)
+        return 'passed', 'Yielded %s at the right times.' % show(run, expv)
 
 
 class CountdownTask(TickTask):
@@ -852,6 +924,8 @@ class TimerTask(Task):
         if abs(v - self.sleep) > 1e-3:
             return 'wrong_answer', ('The body took %s, but t.elapsed was %s. Read the loop clock '
                                     '(asyncio.get_running_loop().time()) in __aenter__ and in __aexit__.' % (secs(self.sleep), fmt(v)))
+        if not self.sleep and not self.raise_:
+            return 'passed', 't.elapsed was 0 s, as it should be for a body that does not wait.'
         return 'passed', 't.elapsed was %s, as it should be%s.' % (secs(self.sleep), ', and the exception propagated' if self.raise_ else '')
 
 
@@ -901,6 +975,9 @@ class DedupTask(FetchTask):
                 return 'not_concurrent', ('get(%r), started at %s, returned at %s although the value was there at %s: gets '
                                           'of different items must not wait for each other (do not hold one lock while '
                                           'fetching).' % (item, secs(at), secs(t), secs(ready)))
+        if len(set(i for _, i in self.gets)) == 1:
+            return 'passed', ('fetch(%r) was called once and all %d gets shared it, each returning as early as possible.'
+                              % (self.gets[0][1], len(self.gets)))
         return 'passed', 'Each item was fetched once, and every get returned as early as possible.'
 
 
@@ -937,11 +1014,20 @@ class QueueTask(FetchTask):
         v = run.value
         exp = {i: run.state['tok'][i] for i in self.items}
         if not (type(v) is dict and '$dict' in v) or {(k if type(k) is not list else None): x for k, x in v['$dict']} != exp:
+            if not self.items:
+                return 'wrong_answer', ('consume returned %s; the queue held only the final None, so it should return an '
+                                        'empty dict, {}.' % show(run, v))
             return 'wrong_answer', 'consume returned %s; expected a dict {item: result} for every item.' % show(run, v)
+        if not self.items and run.done_at > self.best + EPS:
+            return 'not_concurrent', ('consume finished at %s although the queue held only the final None: every worker '
+                                      'can stop as soon as it sees it.' % secs(run.done_at))
         if run.done_at > self.best + EPS:
             return 'not_concurrent', ('consume finished at %s; with %d workers it can finish at %s. Start all workers at '
                                       'once and let each take the next item as soon as it is free.'
                                       % (secs(run.done_at), self.workers, secs(self.best)))
+        if not self.items:
+            return 'passed', ('Returned an empty dict at once: the queue held only the final None, and every worker '
+                              'stopped on it.')
         return 'passed', 'Every item was fetched once by %d workers; done at %s.' % (self.workers, secs(run.done_at))
 
 

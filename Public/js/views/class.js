@@ -33,8 +33,9 @@ function joinForm(prefillCode) {
     try {
       const r = await api('/api/v1/students', { method: 'POST', body: { name: n, class: c } });
       student.set({ token: r.token, name: r.name ?? n, class: r.class ?? c, id: r.id });
-      location.hash = '#/class';
-      window.dispatchEvent(new HashChangeEvent('hashchange'));
+      // one render of the joined page: changing the hash fires hashchange; on #/class already, fire it ourselves
+      if (location.hash === '#/class') window.dispatchEvent(new HashChangeEvent('hashchange'));
+      else location.hash = '#/class';
     } catch (e) {
       const detail = e instanceof ApiError && e.status === 404 && /nothing at|no endpoint/i.test(e.message)
         ? 'Joining a class is not available on this server yet.' : e.message;

@@ -109,7 +109,7 @@ export function codeForm(q, region, { submit, showResult }) {
       replace(status);
       showResult(region, q, r, tasksView(r));
       region.querySelector('#result-heading')?.focus({ preventScroll: true });
-      region.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      region.scrollIntoView({ block: 'start', behavior: window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
     } catch (e) {
       replace(status, h('p', { class: 'alert error', role: 'alert' }, e instanceof ApiError ? e.message : `Something went wrong: ${e.message}`));
     } finally {

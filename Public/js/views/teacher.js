@@ -113,22 +113,29 @@ function resultsCard() {
   const onlyTried = h('input', { type: 'checkbox', id: 'only-tried', checked: true });
   const auto = h('input', { type: 'checkbox', id: 'auto-refresh' });
   const csvOut = h('span', { class: 'csv-out', 'aria-live': 'polite' });
-  let last = null, timer = null;
+  let last = null, timer = null, loads = 0;
 
+  // Loads can overlap (the automatic first load, Show results, Refresh, the 10 s timer): only the newest
+  // one may draw, so an older answer never replaces a newer table, and the area stays busy until it is done.
   const load = async () => {
     const c = code.value.trim();
-    if (!c) { replace(area, h('p', { class: 'alert error', role: 'alert' }, 'Enter a class code.')); return; }
+    const mine = ++loads;
+    if (!c) { area.removeAttribute('aria-busy'); replace(area, h('p', { class: 'alert error', role: 'alert' }, 'Enter a class code.')); return; }
     teacher.setLastCode(c);
     area.setAttribute('aria-busy', 'true');
+    let content;
     try {
-      last = mapResults(await api(`/api/v1/classes/${encodeURIComponent(c)}/results`, { token: teacher.token() }), c);
-      replace(area, matrix(last, onlyTried.checked));
+      const r = mapResults(await api(`/api/v1/classes/${encodeURIComponent(c)}/results`, { token: teacher.token() }), c);
+      if (mine !== loads) return;
+      last = r;
+      content = matrix(last, onlyTried.checked);
     } catch (e) {
+      if (mine !== loads) return;
       last = null;
-      replace(area, explain(e));
-    } finally {
-      area.removeAttribute('aria-busy');
+      content = explain(e);
     }
+    replace(area, content);
+    area.removeAttribute('aria-busy');
   };
   const download = async () => {
     const c = code.value.trim();
