@@ -60,6 +60,9 @@ public final class HTTPServer: @unchecked Sendable {
 
     public var runningRequests: Int { state.withLock { $0.running.count } }
 
+    /// Connections suspended and not yet answered or gone: shutdown may stop the daemon only at zero.
+    public var suspendedConnections: Int { state.withLock { $0.suspended } }
+
     public func start() throws {
         var options = cmhd_options()
         options.flags =
@@ -179,16 +182,23 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Called when a resumed connection's response has been queued.
     func didAnswerSuspended(_ context: RequestContext) {
+        context.resumedAndAnswered = true
         state.withLock {
             $0.suspended -= 1
             $0.running.removeValue(forKey: ObjectIdentifier(context))
         }
     }
 
-    /// Called by libmicrohttpd when a request is over: its response sent, or its connection gone.
+    /// Called by libmicrohttpd when a request is over: its response sent, or its connection gone. A client that
+    /// hung up while its handler ran never gets the call that queues the answer, so its connection stops counting
+    /// as suspended here: libmicrohttpd only ends a connection it has resumed.
     func didFinish(_ context: RequestContext) {
         guard context.dispatched else { return }
-        state.withLock { $0.unfinished -= 1 }
+        let unanswered = !context.resumedAndAnswered
+        state.withLock {
+            $0.unfinished -= 1
+            if unanswered { $0.suspended -= 1 }
+        }
     }
 
     func log(_ context: RequestContext, status: Int) {

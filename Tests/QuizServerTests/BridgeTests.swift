@@ -190,6 +190,18 @@ struct BridgeTests {
         await #expect(throws: (any Error).self) { try await client.get("/healthz") }
     }
 
+    @Test func aClientThatHangsUpDuringItsHandlerLeavesNothingSuspended() async throws {
+        let server = try Self.start()
+        for _ in 0..<5 {
+            let fd = try RawHTTPClient.connect(port: server.server.port)
+            RawHTTPClient.writeAll(fd, Data("GET /slow?s=0.3 HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            try await Self.waitUntil { server.server.runningRequests > 0 }
+            close(fd)
+        }
+        try await Self.waitUntil { server.server.runningRequests == 0 && server.server.suspendedConnections == 0 }
+        await server.stop()
+    }
+
     @Test func shutdownFailsOverrunningRequestsWith503AfterTheGrace() async throws {
         let server = try Self.start { $0.shutdownGrace = .milliseconds(200) }
         let client = server.client
