@@ -3,12 +3,12 @@ import HTTP
 import QuizCore
 
 /// The read-only half of the API, encoded once at start-up: the bank never changes while the server runs, so
-/// topics and question lists are bytes ready to send, and a read costs no JSON encoding.
+/// topics and question lists are bytes ready to send (plain and gzipped, with ETags), and a read costs no encoding.
 struct Catalog: Sendable {
     let bank: QuestionBank
-    private let topicsBody: Data
-    private let lists: [String: Data]
-    private let questions: [String: Data]
+    private let topicsBody: StaticBody
+    private let lists: [String: StaticBody]
+    private let questions: [String: StaticBody]
 
     init(bank: QuestionBank) {
         self.bank = bank
@@ -27,21 +27,22 @@ struct Catalog: Sendable {
                 count: bank.questions.count { $0.topic == topic.id }
             )
         }
-        topicsBody = (try? encoder.encode(["topics": entries])) ?? Data()
+        topicsBody = Self.body((try? encoder.encode(["topics": entries])) ?? Data())
 
-        var lists: [String: Data] = [:]
+        var lists: [String: StaticBody] = [:]
         for topic in [nil] + bank.topics.map(\.id) {
             for kind in [nil] + QuestionKind.allCases {
                 let selected = bank.questions.filter {
                     (topic == nil || $0.topic == topic) && (kind == nil || $0.kind == kind)
                 }
-                lists[Self.key(topic, kind)] = try? encoder.encode(["questions": selected.map(PublicQuestion.init)])
+                let encoded = (try? encoder.encode(["questions": selected.map(PublicQuestion.init)])) ?? Data()
+                lists[Self.key(topic, kind)] = Self.body(encoded)
             }
         }
         self.lists = lists
-        var questions: [String: Data] = [:]
+        var questions: [String: StaticBody] = [:]
         for question in bank.questions {
-            questions[question.id] = try? encoder.encode(PublicQuestion(question))
+            questions[question.id] = Self.body((try? encoder.encode(PublicQuestion(question))) ?? Data())
         }
         self.questions = questions
     }
@@ -50,11 +51,17 @@ struct Catalog: Sendable {
         "\(topic ?? "*")|\(kind?.rawValue ?? "*")"
     }
 
-    func topics() -> Response {
-        Self.json(topicsBody)
+    static func body(_ data: Data) -> StaticBody {
+        StaticBody(data, contentType: "application/json; charset=utf-8")
     }
 
-    func questions(topic: String?, kind: String?) throws -> Response {
+    func topics(_ request: Request) -> Response {
+        topicsBody.response(for: request)
+    }
+
+    func questions(_ request: Request) throws -> Response {
+        let topic = request.query["topic"]
+        let kind = request.query["kind"]
         if let topic, bank.topic(topic) == nil {
             throw QuizError.invalidQuery("topic", "unknown topic \"\(topic)\"; see /api/v1/topics.")
         }
@@ -66,12 +73,13 @@ struct Catalog: Sendable {
             }
             questionKind = parsed
         }
-        return Self.json(lists[Self.key(topic, questionKind)] ?? Data())
+        return (lists[Self.key(topic, questionKind)] ?? Self.body(Data())).response(for: request)
     }
 
-    func question(_ id: String) throws -> Response {
+    func question(_ request: Request) throws -> Response {
+        let id = request.parameters["id"] ?? ""
         guard let body = questions[id] else { throw QuizError.unknownQuestion(id) }
-        return Self.json(body)
+        return body.response(for: request)
     }
 
     static func json(_ body: Data) -> Response {

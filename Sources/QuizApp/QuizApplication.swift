@@ -84,15 +84,11 @@ public struct QuizApplication: Sendable {
         router.get("/metrics") { _ in
             Response.text(await registry.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
-        let openAPI = Self.openAPIDocument
-        router.getImmediate("/openapi.json") { _ in Catalog.json(openAPI) }
-        router.getImmediate("/api/v1/topics") { _ in catalog.topics() }
-        router.getImmediate("/api/v1/questions") { request in
-            try catalog.questions(topic: request.query["topic"], kind: request.query["kind"])
-        }
-        router.getImmediate("/api/v1/questions/{id}") { request in
-            try catalog.question(request.parameters["id"] ?? "")
-        }
+        let openAPI = Catalog.body(Self.openAPIDocument)
+        router.getImmediate("/openapi.json") { openAPI.response(for: $0) }
+        router.getImmediate("/api/v1/topics") { catalog.topics($0) }
+        router.getImmediate("/api/v1/questions") { try catalog.questions($0) }
+        router.getImmediate("/api/v1/questions/{id}") { try catalog.question($0) }
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
         router.post("/api/v1/students") { try await classroom.join($0) }
         router.get("/api/v1/me/attempts") { try await classroom.myAttempts($0) }

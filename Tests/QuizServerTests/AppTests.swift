@@ -51,6 +51,21 @@ struct AppTests {
         await server.stop()
     }
 
+    @Test func questionListsAreGzippedAndRevalidatedWithETags() async throws {
+        let server = try TestServer.app()
+        let plain = try await server.client.get("/api/v1/questions")
+        let zipped = try await server.client.get("/api/v1/questions", headers: ["Accept-Encoding": "gzip"])
+        #expect(zipped.headers["content-encoding"] == "gzip")
+        #expect(zipped.body.prefix(2) == Data([0x1f, 0x8b]))
+        #expect(zipped.body.count < plain.body.count / 3)
+        #expect(plain.headers["content-encoding"] == nil)
+        let tag = try #require(plain.headers["etag"])
+        let again = try await server.client.get("/api/v1/questions", headers: ["If-None-Match": tag])
+        #expect(again.status == 304)
+        #expect(again.body.isEmpty)
+        await server.stop()
+    }
+
     @Test func filtersSelectByTopicAndKind() async throws {
         let server = try TestServer.app()
         let reply = try await server.client.get("/api/v1/questions?topic=tasks&kind=single_choice")

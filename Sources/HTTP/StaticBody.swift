@@ -1,0 +1,49 @@
+import Foundation
+
+/// A body fixed for the life of the server (the question lists, say), with its gzip form and ETag worked out once,
+/// so that answering costs neither compression nor hashing: conditional GETs get 304, and clients that accept gzip
+/// get the smaller bytes.
+public struct StaticBody: Sendable {
+    public let plain: Data
+    public let gzipped: Data?
+    public let etag: String
+    public let contentType: String
+
+    public init(_ data: Data, contentType: String) {
+        plain = data
+        self.contentType = contentType
+        gzipped = data.count > 1024 ? Gzip.compress(data).flatMap { $0.count < data.count ? $0 : nil } : nil
+        etag = "\"" + String(Self.fnv1a(data), radix: 16) + "\""
+    }
+
+    public func response(for request: Request) -> Response {
+        let wantsGzip =
+            gzipped != nil && (request.headers["Accept-Encoding"]?.lowercased().contains("gzip") ?? false)
+        let tag = wantsGzip ? String(etag.dropLast()) + "-gz\"" : etag
+        var headers = HTTPHeaders([("Content-Type", contentType), ("ETag", tag)])
+        if gzipped != nil { headers.add("Vary", "Accept-Encoding") }
+        if let match = request.headers["If-None-Match"],
+            match.split(separator: ",").contains(where: {
+                let candidate = $0.trimmingCharacters(in: .whitespaces)
+                return candidate == tag || candidate == "W/" + tag || candidate == "*"
+            })
+        {
+            return Response(status: 304, headers: headers)
+        }
+        if wantsGzip, let gzipped {
+            headers.add("Content-Encoding", "gzip")
+            return Response(status: 200, headers: headers, body: gzipped)
+        }
+        return Response(status: 200, headers: headers, body: plain)
+    }
+
+    /// 64-bit FNV-1a: not for security, only to tell versions of a body apart.
+    static func fnv1a(_ data: Data) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}
