@@ -35,6 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "libmicrohttpd's I/O threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Seconds an idle or dribbling connection may live.")
+    var connectionTimeout: Int = 30
+
+    @Option(help: "Connections at once; more are refused until some close.")
+    var connectionLimit: Int = 4096
+
     @Option(help: "Seconds a handler may take before the client gets 503.")
     var handlerTimeout: Double = 30
 
@@ -98,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host,
                 port: UInt16(port),
                 threads: threads,
+                connectionTimeout: connectionTimeout,
+                connectionLimit: connectionLimit,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
                 shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))
             ),
