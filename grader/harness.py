@@ -575,25 +575,54 @@ async def _run_task(entry, spec):
     return dirty
 
 
-# seccomp filter for the child: add_key, request_key and keyctl fail with EPERM. The kernel keeps a
-# user's keyring after its processes are gone, so a key could carry data to a later submission that
-# gets the same uid. Any other architecture or the x32 ABI: the process is killed. x86_64 only.
+# seccomp filter for the child (x86_64 only; any other architecture, e.g. i386 `int 0x80`: the process is killed;
+# the x32 ABI: EPERM). EPERM for:
+# - add_key, request_key, keyctl: the kernel keeps a user's keyring after its processes are gone, so a key could
+#   carry data to a later submission that gets the same uid.
+# - user namespaces (unshare, setns, clone with any CLONE_NEW* flag; clone3, whose flags a filter cannot read,
+#   gets ENOSYS so that glibc falls back to clone): in a user namespace of its own the child holds every
+#   capability there, mounts a tmpfs of any size (memory the 1 GB RSS check never sees) and reaches kernel code
+#   otherwise closed to it.
+# - memfd_create and SysV shm/sem/msg segments: memory held outside any process's RSS (a memfd of 16 MB a file,
+#   64 of them a process; a shm segment written and detached), so the 1 GB check would not see it.
+# - io_uring, userfaultfd, perf_event_open, bpf: kernel attack surface no exercise needs.
 _SECCOMP = None
+SC_EPERM = (248, 249, 250,                      # add_key, request_key, keyctl
+            272, 308,                           # unshare, setns
+            319, 29, 64, 68,                    # memfd_create, shmget, semget, msgget
+            425, 426, 427, 323, 298, 321)       # io_uring_*, userfaultfd, perf_event_open, bpf
+SC_CLONE, SC_CLONE3 = 56, 435
+CLONE_NEW_ANY = 0x7E020000                      # CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
 
 
 def _seccomp_filter():
     import ctypes
-    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
-    eperm, allow, kill = 0x00050001, 0x7fff0000, 0x80000000
-    prog = [(ld, 0, 0, 4), (jeq, 1, 0, 0xc000003e), (ret, 0, 0, kill),
-            (ld, 0, 0, 0), (jge, 4, 0, 0x40000000), (jeq, 3, 0, 248), (jeq, 2, 0, 249), (jeq, 1, 0, 250),
-            (ret, 0, 0, allow), (ret, 0, 0, eperm)]
-    raw = b''.join(struct.pack('HBBI', *x) for x in prog)
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    eperm, enosys, allow, kill = 0x00050001, 0x00050026, 0x7fff0000, 0x80000000
+    # (code, jump-if-true label, jump-if-false label, k); labels are resolved to offsets below
+    prog = [(ld, None, None, 4), (jeq, 'nr', None, 0xc000003e), (ret, None, None, kill),
+            ('nr', ld, None, None, 0), (jge, 'eperm', None, 0x40000000)]
+    for nr in SC_EPERM:
+        prog.append((jeq, 'eperm', None, nr))
+    prog += [(jeq, 'enosys', None, SC_CLONE3), (jeq, 'clone', None, SC_CLONE), (ret, None, None, allow),
+             ('clone', ld, None, None, 16), (jset, 'eperm', None, CLONE_NEW_ANY), (ret, None, None, allow),
+             ('eperm', ret, None, None, eperm), ('enosys', ret, None, None, enosys)]
+    labels, plain = {}, []
+    for ins in prog:
+        if type(ins[0]) is str:
+            labels[ins[0]] = len(plain)
+            ins = ins[1:]
+        plain.append(ins)
+    raw = b''
+    for i, (code, jt, jf, k) in enumerate(plain):
+        jt = labels[jt] - i - 1 if jt is not None else 0
+        jf = labels[jf] - i - 1 if jf is not None else 0
+        raw += struct.pack('HBBI', code, jt, jf, k)
     buf = ctypes.create_string_buffer(raw, len(raw))
 
     class Fprog(ctypes.Structure):
         _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
-    return Fprog(len(prog), ctypes.addressof(buf)), buf
+    return Fprog(len(plain), ctypes.addressof(buf)), buf
 
 
 def _seccomp_deny_keyrings():
@@ -1046,7 +1075,7 @@ class Grader:
 
     def parse(self, data):
         try:
-            msg = json.loads(data)
+            msg = json.loads(data, parse_constant=_no_constant, parse_float=_finite_float)
             if type(msg) is not dict or type(msg.get('k')) is not str:
                 raise ValueError
             return msg
@@ -1103,7 +1132,9 @@ class Grader:
                 if fd != sock_fd:
                     ch.read_output(fd, 4096)
                     continue
-                while True:
+                nmsg = 0
+                while nmsg < 256:             # then back to the deadlines, however fast the child writes
+                    nmsg += 1
                     try:
                         data = ch.sock.recv(1 << 16)
                     except BlockingIOError:
@@ -1115,104 +1146,112 @@ class Grader:
                             ch.dirty = True
                             return run
                         raise Killed(*death_reason(st))
-                    msg = self.parse(data)
-                    k = msg['k']
-                    grace_until = None
-                    if k == 'idle':
-                        if msg.get('ack') != ch.sent:
-                            continue          # it has not seen our last message yet
-                        busy = bool(msg.get('busy')) or bool(run.bcalls)
-                        if busy:
-                            running = False
-                            continue
-                        nxt = msg.get('next')
-                        if nxt is not None and type(nxt) not in (int, float):
-                            raise Killed('killed', 'The program interfered with the grader.')
-                        while run.heap and run.byid[run.heap[0][2]].end is not None:
-                            heapq.heappop(run.heap)
-                        cand = [x for x in (nxt, run.heap[0][0] if run.heap else None) if x is not None]
-                        if not cand:
-                            if msg.get('th', 1) > 1:
-                                grace_until = _rmono() + 0.05
+                    try:
+                        msg = self.parse(data)
+                        k = msg['k']
+                        grace_until = None
+                        if k == 'idle':
+                            if msg.get('ack') != ch.sent:
+                                continue          # it has not seen our last message yet
+                            busy = bool(msg.get('busy')) or bool(run.bcalls)
+                            if busy:
                                 running = False
                                 continue
-                            if cleaning:
-                                ch.dirty = True
-                                return run
-                            raise Killed('timeout', self.deadlock_msg(run))
-                        tnext = max(run.now, min(cand))
-                        if tnext > vlimit:
-                            if cleaning:
-                                ch.dirty = True
-                                return run
-                            raise Killed('timeout', t.vlimit_msg(run, vlimit))
-                        run.now = tnext
-                        done = []
-                        while run.heap and run.heap[0][0] <= tnext:
-                            _, _, cid = heapq.heappop(run.heap)
-                            c = run.byid[cid]
-                            if c.end is not None:
-                                continue
-                            c.end = tnext
-                            done.append([cid, c.ok, c.value])
-                            t.on_end(run, c)
-                        ch.send({'k': 'adv', 't': tnext, 'd': done})
-                        running = True
-                    elif k == 'call':
-                        cid, fn, args = msg.get('id'), msg.get('fn'), msg.get('a')
-                        if type(cid) is not int or type(fn) is not str or type(args) is not list or cid in run.byid:
+                            nxt = msg.get('next')
+                            if nxt is not None and type(nxt) not in (int, float):
+                                raise Killed('killed', 'The program interfered with the grader.')
+                            while run.heap and run.byid[run.heap[0][2]].end is not None:
+                                heapq.heappop(run.heap)
+                            cand = [x for x in (nxt, run.heap[0][0] if run.heap else None) if x is not None]
+                            if not cand:
+                                if msg.get('th', 1) > 1:
+                                    grace_until = _rmono() + 0.05
+                                    running = False
+                                    continue
+                                if cleaning:
+                                    ch.dirty = True
+                                    return run
+                                raise Killed('timeout', self.deadlock_msg(run))
+                            tnext = max(run.now, min(cand))
+                            if tnext > vlimit:
+                                if cleaning:
+                                    ch.dirty = True
+                                    return run
+                                raise Killed('timeout', t.vlimit_msg(run, vlimit))
+                            run.now = tnext
+                            done = []
+                            while run.heap and run.heap[0][0] <= tnext:
+                                _, _, cid = heapq.heappop(run.heap)
+                                c = run.byid[cid]
+                                if c.end is not None:
+                                    continue
+                                c.end = tnext
+                                done.append([cid, c.ok, c.value])
+                                t.on_end(run, c)
+                            ch.send({'k': 'adv', 't': tnext, 'd': done})
+                            running = True
+                        elif k == 'call':
+                            cid, fn, args = msg.get('id'), msg.get('fn'), msg.get('a')
+                            if type(cid) is not int or type(fn) is not str or type(args) is not list or cid in run.byid:
+                                raise Killed('killed', 'The program interfered with the grader.')
+                            run.nseq += 1
+                            c = Call(cid, fn, args, run.now, run.nseq)
+                            run.calls.append(c)
+                            run.byid[cid] = c
+                            if len(run.calls) > 5000:
+                                raise Killed('timeout', 'The program made more than 5000 calls.')
+                            try:
+                                delay, ok, value = t.on_call(run, c)
+                            except (TypeError, ValueError):       # e.g. fetch([1]): unhashable arguments
+                                run.state.setdefault('bad', []).append(c.label)
+                                delay, ok, value = 0.0, False, ['RuntimeError', 'the grader cannot serve this call']
+                            c.ok, c.value = ok, value
+                            c.due = run.now + delay
+                            heapq.heappush(run.heap, (c.due, c.seq, cid))
+                        elif k == 'cancel':
+                            c = run.byid.get(msg.get('id'))
+                            if c is not None and c.end is None:
+                                c.end = run.now
+                                c.cancelled = True
+                                t.on_cancel(run, c)
+                        elif k == 'bstart':
+                            bid = msg.get('id')
+                            args = msg.get('a') if type(msg.get('a')) is list else []
+                            b = {'call': 'work(%s)' % ', '.join(_short(a) for a in args), 'start': _r(run.now),
+                                 'end': None, 'thread': 'loop' if msg.get('tid') == ch.pid else 'worker'}
+                            run.bcalls[bid] = b
+                            run.bdone.append(b)
+                            if msg.get('tid') == ch.pid:
+                                raise Killed('blocked_loop', t.direct_msg(run, b))
+                            ch.send({'k': 'brel', 'id': bid, 'v': t.on_blocking(run, args)})
+                        elif k == 'bend':
+                            b = run.bcalls.pop(msg.get('id'), None)
+                            if b is not None:
+                                b['end'] = _r(run.now)
+                        elif k == 'emit':
+                            run.emits.append((run.now, msg.get('v')))
+                            if len(run.emits) > 5000:
+                                raise Killed('timeout', 'Too many values.')
+                        elif k == 'done':
+                            if run.done_at is None:
+                                run.done_at = run.now
+                                run.left = [c for c in run.calls if c.end is None]
+                                run.ok = bool(msg.get('ok'))
+                                run.value = msg.get('v')
+                                run.exc = msg.get('e')
+                                cleaning = True
+                                real_end = min(real_end, _rmono() + 0.5)
+                                vlimit = run.now + 10.0
+                        elif k == 'clean':
+                            ch.dirty = bool(msg.get('dirty')) or run.done_at is None
+                            return run
+                        elif k in ('tick', 'pong'):
+                            pass
+                        else:
                             raise Killed('killed', 'The program interfered with the grader.')
-                        run.nseq += 1
-                        c = Call(cid, fn, args, run.now, run.nseq)
-                        run.calls.append(c)
-                        run.byid[cid] = c
-                        if len(run.calls) > 5000:
-                            raise Killed('timeout', 'The program made more than 5000 calls.')
-                        delay, ok, value = t.on_call(run, c)
-                        c.ok, c.value = ok, value
-                        c.due = run.now + delay
-                        heapq.heappush(run.heap, (c.due, c.seq, cid))
-                    elif k == 'cancel':
-                        c = run.byid.get(msg.get('id'))
-                        if c is not None and c.end is None:
-                            c.end = run.now
-                            c.cancelled = True
-                            t.on_cancel(run, c)
-                    elif k == 'bstart':
-                        bid = msg.get('id')
-                        args = msg.get('a') if type(msg.get('a')) is list else []
-                        b = {'call': 'work(%s)' % ', '.join(_short(a) for a in args), 'start': _r(run.now),
-                             'end': None, 'thread': 'loop' if msg.get('tid') == ch.pid else 'worker'}
-                        run.bcalls[bid] = b
-                        run.bdone.append(b)
-                        if msg.get('tid') == ch.pid:
-                            raise Killed('blocked_loop', t.direct_msg(run, b))
-                        ch.send({'k': 'brel', 'id': bid, 'v': t.on_blocking(run, args)})
-                    elif k == 'bend':
-                        b = run.bcalls.pop(msg.get('id'), None)
-                        if b is not None:
-                            b['end'] = _r(run.now)
-                    elif k == 'emit':
-                        run.emits.append((run.now, msg.get('v')))
-                        if len(run.emits) > 5000:
-                            raise Killed('timeout', 'Too many values.')
-                    elif k == 'done':
-                        if run.done_at is None:
-                            run.done_at = run.now
-                            run.left = [c for c in run.calls if c.end is None]
-                            run.ok = bool(msg.get('ok'))
-                            run.value = msg.get('v')
-                            run.exc = msg.get('e')
-                            cleaning = True
-                            real_end = min(real_end, _rmono() + 0.5)
-                            vlimit = run.now + 10.0
-                    elif k == 'clean':
-                        ch.dirty = bool(msg.get('dirty')) or run.done_at is None
-                        return run
-                    elif k in ('tick', 'pong'):
-                        pass
-                    else:
-                        raise Killed('killed', 'The program interfered with the grader.')
+                    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError, OverflowError):
+                        # a message of the right kind with values of the wrong types: the child wrote it itself
+                        raise Killed('killed', 'The program interfered with the grader (bad message).')
                     # any message: the loop thread was alive just now
                     mark_wall = _rmono()
                     mark_run, mark_wait = ch.schedstat()
@@ -1223,6 +1262,17 @@ class Grader:
              'in progress): a deadlock, e.g. awaiting a future nobody completes, a Queue nobody fills, '
              'or a lock or semaphore that is never released.' % _fmt(run.now))
         return s
+
+
+def _no_constant(s):
+    raise ValueError('NaN and Infinity are not JSON')      # json.loads would accept them: a NaN compares false
+
+
+def _finite_float(s):
+    f = float(s)
+    if f - f != 0.0:                                       # 1e999 -> inf
+        raise ValueError('not a finite number')
+    return f
 
 
 def _fmt(x):
@@ -1257,30 +1307,15 @@ def grade(QUESTIONS, req):
                     g.finish_child()
                     results.append(_task_result(t, k.status, 'While loading your code: ' + k.message, 0.0, []))
                     continue
-                kk = msg['k']
-                if kk == 'syntax':
-                    line = msg.get('line')
-                    where = (' on line %s' % line) if type(line) is int else ''
-                    text = msg.get('text') or ''
-                    m = 'Syntax error%s: %s.' % (where, msg.get('msg'))
-                    if text:
-                        m += ' The line reads: %s' % text[:120]
+                try:
+                    out = _load_outcome(q, msg)
+                except Killed as k:
                     g.finish_child()
-                    return {'verdict': 'not_gradable', 'score': 0, 'message': m, 'tasks': []}
-                if kk == 'loaderr':
-                    e = msg.get('e') or {}
+                    results.append(_task_result(t, k.status, 'While loading your code: ' + k.message, 0.0, []))
+                    continue
+                if out is not None:
                     g.finish_child()
-                    line = e.get('line')
-                    where = (' (line %s)' % line) if type(line) is int else ''
-                    return {'verdict': 'not_gradable', 'score': 0, 'tasks': [],
-                            'message': 'Your code raised %s%s while it was being loaded: %s. Only define %s; '
-                                       'do not run anything at the top level.' % (e.get('$exc'), where, e.get('msg'), q.entry)}
-                if kk != 'loaded':
-                    raise Killed('killed', 'The program interfered with the grader.')
-                problem = msg.get('problem')
-                if problem:
-                    g.finish_child()
-                    return {'verdict': 'not_gradable', 'score': 0, 'tasks': [], 'message': q.problem_msg(problem)}
+                    return out
             g.cur = None
             try:
                 run = g.run_task(t)
@@ -1311,6 +1346,36 @@ def grade(QUESTIONS, req):
         first = next(r for r in results if r['status'] != 'passed')
         summary = '%d of %d tasks passed. First problem (%s): %s' % (npass, len(results), first['name'], first['message'])
     return {'verdict': verdict, 'score': round(score, 4), 'message': summary, 'tasks': results}
+
+
+def _load_outcome(q, msg):
+    """The child's first message -> None (loaded, go on) or the not_gradable response; Killed if it is not one
+    the child runtime sends (the submission wrote to the channel itself)."""
+    try:
+        kk = msg['k']
+        if kk == 'syntax':
+            line = msg.get('line')
+            where = (' on line %s' % line) if type(line) is int else ''
+            text = msg.get('text') or ''
+            m = 'Syntax error%s: %s.' % (where, msg.get('msg'))
+            if text:
+                m += ' The line reads: %s' % text[:120]
+            return {'verdict': 'not_gradable', 'score': 0, 'message': m, 'tasks': []}
+        if kk == 'loaderr':
+            e = msg.get('e') or {}
+            line = e.get('line')
+            where = (' (line %s)' % line) if type(line) is int else ''
+            return {'verdict': 'not_gradable', 'score': 0, 'tasks': [],
+                    'message': 'Your code raised %s%s while it was being loaded: %s. Only define %s; '
+                               'do not run anything at the top level.' % (e.get('$exc'), where, e.get('msg'), q.entry)}
+        problem = msg.get('problem')
+        if kk != 'loaded' or problem not in (None, 'missing', 'not_async', 'not_asyncgen', 'not_class'):
+            raise Killed('killed', 'The program interfered with the grader.')
+        if problem:
+            return {'verdict': 'not_gradable', 'score': 0, 'tasks': [], 'message': q.problem_msg(problem)}
+        return None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError, OverflowError):
+        raise Killed('killed', 'The program interfered with the grader (bad message).')
 
 
 def _task_result(t, status, message, elapsed, trace, output=b''):

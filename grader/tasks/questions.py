@@ -921,7 +921,7 @@ class TimerTask(Task):
         v = el[0][1] if el else None
         if type(v) not in (int, float) or type(v) is bool:
             return 'wrong_answer', 't.elapsed should be a number of seconds after the block; it was %s.' % show(run, v)
-        if abs(v - self.sleep) > 1e-3:
+        if not abs(v - self.sleep) <= 1e-3:        # (not "> 1e-3": a NaN compares false)
             return 'wrong_answer', ('The body took %s, but t.elapsed was %s. Read the loop clock '
                                     '(asyncio.get_running_loop().time()) in __aenter__ and in __aexit__.' % (secs(self.sleep), fmt(v)))
         if not self.sleep and not self.raise_:
