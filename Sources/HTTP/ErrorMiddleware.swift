@@ -20,12 +20,12 @@ public struct ErrorMiddleware: Middleware {
     public static func response(for error: any Error, request: Request, logger: Logger) -> Response {
         switch error {
         case let error as any ProblemConvertible:
-            return error.problem.response(headers: error.problemHeaders)
+            return error.response
         case is CancellationError:
-            return HTTPError.serviceUnavailable("The request was cancelled; try again.").problem.response()
+            return HTTPError.serviceUnavailable("The request was cancelled; try again.").response
         default:
             logger.error("unhandled error", metadata: ["http.path": "\(request.path)", "error": "\(error)"])
-            return HTTPError.internalError("Something went wrong on our side.").problem.response()
+            return HTTPError.internalError("Something went wrong on our side.").response
         }
     }
 }

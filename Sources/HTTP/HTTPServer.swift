@@ -106,7 +106,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         let overdue = state.withLock { Array($0.running.values) }
         for context in overdue {
-            if context.complete(with: HTTPError.serviceUnavailable("The server is shutting down.").problem.response()) {
+            if context.complete(with: HTTPError.serviceUnavailable("The server is shutting down.").response) {
                 context.task?.cancel()
             }
         }
@@ -138,7 +138,7 @@ public final class HTTPServer: @unchecked Sendable {
             let overdue = state.withLock { $0.running.values.filter { $0.deadline <= now } }
             for context in overdue {
                 let problem = HTTPError.gatewayTimeout("The server took too long to answer; try again.")
-                if context.complete(with: problem.problem.response(headers: problem.problemHeaders)) {
+                if context.complete(with: problem.response) {
                     context.task?.cancel()
                     logger.warning("handler overran its deadline", metadata: ["http.path": "\(context.path)"])
                 }

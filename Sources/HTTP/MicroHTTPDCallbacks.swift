@@ -36,16 +36,14 @@ let accessHandler: MHD_AccessHandlerCallback = {
             return queue(
                 server,
                 context,
-                HTTPError.badRequest("The URL holds an encoded NUL byte (%00).").problem.response()
+                HTTPError.badRequest("The URL holds an encoded NUL byte (%00).").response
             )
         }
         if server.isDraining {
             return queue(
                 server,
                 context,
-                HTTPError.serviceUnavailable("The server is shutting down.").problem.response(
-                    headers: HTTPError.serviceUnavailable("").problemHeaders
-                )
+                HTTPError.serviceUnavailable("The server is shutting down.").response
             )
         }
         if let length = context.headers["Content-Length"], let size = Int(length),
@@ -54,7 +52,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
             return queue(
                 server,
                 context,
-                HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response()
+                HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).response
             )
         }
         return cmhd_yes()
@@ -93,11 +91,11 @@ let accessHandler: MHD_AccessHandlerCallback = {
         return queue(
             server,
             context,
-            HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).problem.response()
+            HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).response
         )
     }
     if server.isDraining {
-        return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").problem.response())
+        return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").response)
     }
     if let immediate = server.immediate, let response = immediate.respondImmediately(to: context.request) {
         return queue(server, context, response)

@@ -32,4 +32,7 @@ public protocol ProblemConvertible: Error {
 
 extension ProblemConvertible {
     public var problemHeaders: HTTPHeaders { HTTPHeaders() }
+
+    /// The whole answer: the problem document with its headers (`Allow`, `Retry-After`, …).
+    public var response: Response { problem.response(headers: problemHeaders) }
 }

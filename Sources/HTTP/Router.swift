@@ -108,7 +108,7 @@ public struct Router: Responder, ImmediateResponder {
         do {
             return try immediate(request)
         } catch let error as any ProblemConvertible {
-            return error.problem.response(headers: error.problemHeaders)
+            return error.response
         } catch {
             return nil
         }
