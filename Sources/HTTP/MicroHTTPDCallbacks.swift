@@ -128,8 +128,20 @@ let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
 }
 
 private func queue(_ server: HTTPServer, _ context: RequestContext, _ response: Response) -> MHD_Result {
-    let mhdResponse = response.body.withUnsafeBytes { buffer in
-        cmhd_response_copy(buffer.baseAddress, buffer.count)
+    let mhdResponse: OpaquePointer?
+    if let shared = response.shared {
+        // No copy: libmicrohttpd sends from the shared bytes and releases them when it drops the response.
+        mhdResponse = MHD_create_response_from_buffer_with_free_callback_cls(
+            shared.count,
+            shared.pointer,
+            { Unmanaged<SharedBytes>.fromOpaque($0!).release() },
+            Unmanaged.passRetained(shared).toOpaque()
+        )
+        if mhdResponse == nil { Unmanaged.passUnretained(shared).release() }
+    } else {
+        mhdResponse = response.body.withUnsafeBytes { buffer in
+            cmhd_response_copy(buffer.baseAddress, buffer.count)
+        }
     }
     guard let mhdResponse else { return cmhd_no() }
     defer { MHD_destroy_response(mhdResponse) }

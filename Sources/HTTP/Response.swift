@@ -5,6 +5,8 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: Data
+    /// The same bytes as `body`, kept where libmicrohttpd can send them without a copy (see `StaticBody`).
+    public var shared: SharedBytes?
 
     public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data()) {
         self.status = status

@@ -8,12 +8,16 @@ public struct StaticBody: Sendable {
     public let gzipped: Data?
     public let etag: String
     public let contentType: String
+    private let sharedPlain: SharedBytes
+    private let sharedGzipped: SharedBytes?
 
     public init(_ data: Data, contentType: String) {
         plain = data
         self.contentType = contentType
         gzipped = data.count > 1024 ? Gzip.compress(data).flatMap { $0.count < data.count ? $0 : nil } : nil
         etag = "\"" + String(Self.fnv1a(data), radix: 16) + "\""
+        sharedPlain = SharedBytes(plain)
+        sharedGzipped = gzipped.map(SharedBytes.init)
     }
 
     public func response(for request: Request) -> Response {
@@ -30,11 +34,14 @@ public struct StaticBody: Sendable {
         {
             return Response(status: 304, headers: headers)
         }
+        var response = Response(status: 200, headers: headers, body: plain)
+        response.shared = sharedPlain
         if wantsGzip, let gzipped {
-            headers.add("Content-Encoding", "gzip")
-            return Response(status: 200, headers: headers, body: gzipped)
+            response.headers.add("Content-Encoding", "gzip")
+            response.body = gzipped
+            response.shared = sharedGzipped
         }
-        return Response(status: 200, headers: headers, body: plain)
+        return response
     }
 
     /// 64-bit FNV-1a: not for security, only to tell versions of a body apart.
