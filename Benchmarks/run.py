@@ -156,7 +156,7 @@ def bench_grading(port, rows):
     rows.append("| figure | measured | target |")
     rows.append("| --- | --- | --- |")
     rows.append(f"| latency over HTTP, correct `code-fetch-all`, one at a time (60) | median {statistics.median(latencies):.1f} ms, p90 {latencies[int(len(latencies) * 0.9)]:.1f} ms | median ≤ 25 ms |")
-    rows.append(f"| throughput, {count} correct submissions from 8 clients, a fresh sandbox each | {passed / elapsed:.1f} graded/s ({passed}/{count} passed) | ≥ 40/s |")
+    rows.append(f"| throughput, {count} correct submissions from 8 clients, each in a freshly forked, isolated worker | {passed / elapsed:.1f} graded/s ({passed}/{count} passed) | ≥ 40/s |")
     rows.append(f"| floor: `bwrap` + `python3 -I -S -c pass` (30) | median {statistics.median(floor):.1f} ms | |")
     print("\n".join(rows[-3:]))
 
