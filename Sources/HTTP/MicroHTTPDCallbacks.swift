@@ -24,7 +24,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
     guard let existing = conCls.pointee else {
         let context = RequestContext(
             connection: connection,
-            method: url.map { _ in String(cString: method!) } ?? "GET",
+            method: method.map { String(cString: $0) } ?? "GET",
             path: url.map { String(cString: $0) } ?? "/",
             version: version.map { String(cString: $0) } ?? "HTTP/1.1",
             headers: readHeaders(connection),
@@ -33,14 +33,14 @@ let accessHandler: MHD_AccessHandlerCallback = {
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
         let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
         if server.encodedNUL.withLock({ $0.remove(key) }) != nil {
-            return queue(
+            return answerEarly(
                 server,
                 context,
                 HTTPError.badRequest("The URL holds an encoded NUL byte (%00).").response
             )
         }
         if server.isDraining {
-            return queue(
+            return answerEarly(
                 server,
                 context,
                 HTTPError.serviceUnavailable("The server is shutting down.").response
@@ -49,7 +49,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
         if let length = context.headers["Content-Length"], let size = Int(length),
             size > server.configuration.maxBodySize
         {
-            return queue(
+            return answerEarly(
                 server,
                 context,
                 HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).response
@@ -58,6 +58,12 @@ let accessHandler: MHD_AccessHandlerCallback = {
         return cmhd_yes()
     }
     let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
+
+    // Answered at the first call (413, 400, 503): whatever else arrives is dropped, and nothing runs.
+    if context.answeredEarly {
+        uploadDataSize.pointee = 0
+        return cmhd_yes()
+    }
 
     // A chunk of the body: copy it while it fits, count and drop it when not.
     if uploadDataSize.pointee > 0 {
@@ -125,6 +131,12 @@ let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
     Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().didFinish(context.takeUnretainedValue())
     context.release()
     conCls.pointee = nil
+}
+
+/// Answers at the first call, before any body is read; the calls that may still come for this request do nothing.
+private func answerEarly(_ server: HTTPServer, _ context: RequestContext, _ response: Response) -> MHD_Result {
+    context.answeredEarly = true
+    return queue(server, context, response)
 }
 
 private func queue(_ server: HTTPServer, _ context: RequestContext, _ response: Response) -> MHD_Result {

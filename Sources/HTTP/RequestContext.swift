@@ -31,6 +31,8 @@ final class RequestContext: @unchecked Sendable {
     var remoteAddress: String?
     /// Whether a handler was started for this request (set on the libmicrohttpd thread before the Task starts).
     var dispatched = false
+    /// Whether a response was queued at the first call, before any body (413, 400, 503).
+    var answeredEarly = false
     /// Whether the response the handler left was queued (on the libmicrohttpd thread, after the resume).
     var resumedAndAnswered = false
     let phase = Mutex<Phase>(.receiving)
