@@ -69,7 +69,9 @@ let package = Package(
         ),
         .testTarget(
             name: "QuizServerTests",
-            dependencies: ["QuizApp", "HTTP", "QuizCore", "Grader", "Store"]
+            dependencies: [
+                "QuizApp", "HTTP", "QuizCore", "Grader", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
