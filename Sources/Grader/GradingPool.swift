@@ -5,7 +5,7 @@ import QuizCore
 /// Runs submissions in sandboxes with bounded parallelism and a bounded FIFO queue, and keeps sandboxes started
 /// ahead of time so a student never waits for an interpreter to start. Each sandbox serves exactly one submission.
 public actor GradingPool {
-    public let configuration: GraderConfiguration
+    public nonisolated let configuration: GraderConfiguration
     let logger: Logger
     private var warm: [SandboxProcess] = []
     private var active = 0

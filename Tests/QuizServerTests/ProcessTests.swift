@@ -101,6 +101,17 @@ struct ProcessTests {
         #expect(try await second.exitStatus() == 0)
     }
 
+    @Test func aServerWithOneGraderAndNoQueueStillChecksItsBankAndStarts() async throws {
+        let server = try ServerProcess.serve(
+            dataDirectory: ServerProcess.temporaryDirectory(),
+            extra: ["--graders", "1", "--grading-queue", "0"]
+        )
+        try await server.waitUntilServing()
+        #expect(try await server.client.get("/healthz").status == 200, "\(server.text)")
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+    }
+
     @Test func serveRefusesAnInvalidBank() async throws {
         let bad = ServerProcess.temporaryDirectory() + ".json"
         try #"{"version":1,"topics":[],"questions":[]}"#.write(toFile: bad, atomically: true, encoding: .utf8)

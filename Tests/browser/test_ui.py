@@ -11,6 +11,7 @@ Environment:
   QUIZ_UI_TIMEOUT        seconds any one wait may take (default 30; grading waits twice that)
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -92,15 +94,18 @@ def http(base, method, path, body=None, token=None):
         return status, raw.decode("utf-8", "replace")
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def serving(*extra, questions=None):
+    """Runs `QuizServer serve` (with extra options) on a free port and a fresh data dir; yields its base URL.
+    questions(data_dir) may write a bank into the data dir and return its path."""
     if not os.path.exists(SERVER_BIN):
         pytest.fail(f"no server binary at {SERVER_BIN}: run `swift build` first or set QUIZ_SERVER_BIN")
     port = free_port()
     data_dir = tempfile.mkdtemp(prefix="quiz-ui-")
-    args = [SERVER_BIN, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data_dir]
-    if os.environ.get("QUIZ_UI_QUESTIONS"):
-        args += ["--questions", os.environ["QUIZ_UI_QUESTIONS"]]
+    args = [SERVER_BIN, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data_dir, *extra]
+    bank = questions(data_dir) if questions else os.environ.get("QUIZ_UI_QUESTIONS")
+    if bank:
+        args += ["--questions", bank]
     log = open(os.path.join(data_dir, "server.log"), "wb")
     env = dict(os.environ, QUIZ_TEACHER_TOKEN=TEACHER_TOKEN)
     proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -119,14 +124,22 @@ def server():
             proc.kill()
             pytest.fail("the server did not answer /healthz within 30 s")
         time.sleep(0.1)
-    yield base
-    proc.send_signal(signal.SIGTERM)
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-    shutil.rmtree(data_dir, ignore_errors=True)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serving() as base:
+        yield base
 
 
 def missing(status, body):
@@ -430,6 +443,94 @@ def test_code_question_verdicts_and_timelines(server, driver):
         "const r = document.querySelector('.task.status-not_concurrent').getBoundingClientRect();"
         "window.scrollBy({top: r.top - 330, behavior: 'instant'})")
     shot(driver, "code-timeline.png")
+
+
+# A correct answer that blocks the event loop for a second: the grader stops it after about half a second.
+BLOCKING_FETCH_ALL = "import time\nasync def fetch_all(fetch, items):\n    time.sleep(1)\n    return []\n"
+
+
+@pytest.fixture
+def one_grader_server():
+    """A server of its own with one grader and no queue: a code answer sent while another is being graded gets 429.
+    Its bank keeps a single code question, code-fetch-all: at start-up the server grades every model solution at
+    once, and with no queue all but one of them would be turned away."""
+    bank = json.loads(Path(os.environ.get("QUIZ_UI_QUESTIONS") or REPO / "questions.json").read_text())
+    if not any(q["id"] == "code-fetch-all" for q in bank["questions"]):
+        pytest.skip("the bank has no question code-fetch-all")
+    bank["questions"] = [q for q in bank["questions"] if q["kind"] != "code" or q["id"] == "code-fetch-all"]
+
+    def write(data_dir):
+        path = os.path.join(data_dir, "questions.json")
+        Path(path).write_text(json.dumps(bank))
+        return path
+    with serving("--graders", "1", "--grading-queue", "0", questions=write) as base:
+        yield base
+
+
+def grade_blocking(base):
+    """Sends BLOCKING_FETCH_ALL: (status, Retry-After)."""
+    req = urllib.request.Request(base + "/api/v1/questions/code-fetch-all/attempts", method="POST",
+                                 data=json.dumps({"code": BLOCKING_FETCH_ALL}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            r.read()
+            return r.status, r.headers.get("Retry-After")
+    except urllib.error.HTTPError as e:
+        e.read()
+        return e.code, e.headers.get("Retry-After")
+
+
+def test_code_question_full_queue_counts_down_and_retries_once(one_grader_server, driver):
+    """The grading queue is full: the page shows the 429's Retry-After countdown, sends the answer once more by
+    itself when it ends, and shows that grading's verdict."""
+    base = one_grader_server
+    go(driver, base, "/q/code-fetch-all")
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, ".CodeMirror"))
+    set_code(driver, CORRECT_FETCH_ALL)
+    # every text the status line shows, recorded as it changes (the countdown is on screen for about a second)
+    driver.execute_script("""
+      const s = document.querySelector('form.answer.code .grading-status');
+      window.statusTexts = [];
+      new MutationObserver(() => {
+        const t = s.textContent.trim();
+        if (window.statusTexts.at(-1) !== t) window.statusTexts.push(t);
+      }).observe(s, {childList: true, subtree: true, characterData: true});
+    """)
+
+    # keep the one grader busy, one blocking answer after another, until the page is seen waiting
+    stop = threading.Event()
+
+    def load():
+        end = time.monotonic() + 10
+        while not stop.is_set() and time.monotonic() < end:
+            grade_blocking(base)
+    busy = threading.Thread(target=load, daemon=True)
+    busy.start()
+    try:
+        # the load is being graded once an answer sent now is turned away at once
+        retry_after = read(driver, lambda _: (lambda r: r[1] if r[0] == 429 else None)(grade_blocking(base)))
+        click(driver, "form.answer.code button[type=submit]")
+        waiting = text(driver, ".grading-status .alert.warn")
+    finally:
+        # the last blocking answer ends well within the countdown: the retry finds the grader free
+        stop.set()
+        busy.join()
+    assert "Every grader is busy" in waiting, waiting
+    assert f"Retrying in {retry_after} s (Retry-After)" in waiting, (retry_after, waiting)
+
+    wait(driver, GRADE_TIMEOUT).until(lambda d: d.find_element(By.CSS_SELECTOR, "section.result"))
+    settled(driver, GRADE_TIMEOUT)
+    result = read(driver, lambda d: {"class": d.find_element(By.CSS_SELECTOR, "section.result").get_attribute("class"),
+                                     "text": d.find_element(By.CSS_SELECTOR, "section.result").text})
+    assert "verdict-passed" in result["class"], result["text"]
+    assert text(driver, "form.answer.code .grading-status") == ""
+    # grading, then the countdown, then grading again, then the verdict (the status line emptied)
+    states = driver.execute_script("return window.statusTexts")
+    kinds = ["wait" if "(Retry-After)" in t else "again" if t.startswith("Grading again") else
+             "first" if t.startswith("Grading") else "done" if not t else t for t in states]
+    collapsed = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]
+    assert collapsed == ["first", "wait", "again", "done"], states
 
 
 # ---------------------------------------------------------------- class and teacher
