@@ -173,6 +173,10 @@ class Task:
             return 'timeout', '%s never finished.' % self.fname
         return None
 
+    def check(self, run):
+        """The common failures first, then what this task checks (`judge`). -> (status, msg)."""
+        return self.failure(run) or self.judge(run)
+
     def raised(self, run):
         return ('runtime_error', '%s raised %s.' % (self.fname, exc_text(run, run.exc)))
 
@@ -250,10 +254,7 @@ class FetchTask(Task):
 class FetchAllTask(FetchTask):
     fname = 'fetch_all'
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return self.raised(run)
         f = self.called_once_each(run)
@@ -291,10 +292,7 @@ class BoundedTask(FetchTask):
     def args(self, run):
         return [{'$p': 'fetch'}, list(self.items), self.limit]
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return self.raised(run)
         f = self.called_once_each(run)
@@ -347,10 +345,7 @@ class OrDefaultTask(FetchTask):
     def args(self, run):
         return [{'$p': 'fetch'}, self.items[0], self.timeout, run.state['default']]
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return self.raised(run)
         calls = self.fetch_calls(run)
@@ -383,10 +378,7 @@ class OrDefaultTask(FetchTask):
 class FirstTask(FetchTask):
     fname = 'first_result'
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return self.raised(run)
         f = self.called_once_each(run)
@@ -418,10 +410,7 @@ class FirstTask(FetchTask):
 class SettledTask(FetchTask):
     fname = 'fetch_all_settled'
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             e = run.exc or {}
             return 'wrong_answer' if e.get('$exc') in ('FetchError', 'ExceptionGroup', 'BaseExceptionGroup') else 'runtime_error', (
@@ -458,10 +447,7 @@ class DeadlineTask(FetchTask):
     def args(self, run):
         return [{'$p': 'fetch'}, list(self.items), self.seconds]
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         calls = self.fetch_calls(run)
         best = max(self.delays) if self.delays else 0.0
         S = self.seconds
@@ -499,11 +485,7 @@ class DeadlineTask(FetchTask):
 class OrFailTask(FetchTask):
     fname = 'fetch_all_or_fail'
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
-        calls = self.fetch_calls(run)
+    def judge(self, run):
         failing = [(d, i) for i, d in zip(self.items, self.delays) if i in self.fails]
         if not failing:
             if not run.ok:
@@ -568,10 +550,7 @@ class RetryTask(Task):
         t = run.state['toks'][k]
         return self.op_time, ok, (t if ok else ['OpError', t])
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         calls = [c for c in run.calls if c.fn == 'op']
         n_expected = len(self.outcomes)
         if len(calls) > n_expected:
@@ -656,10 +635,7 @@ class CounterTask(Task):
             run.state['vals'][c.args[0]] = c.args[1]
             run.state['sets'][c.args[0]].append(c.args[1])
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return 'runtime_error', 'increment() raised %s.' % exc_text(run, run.exc)
         for k in range(self.stores):
@@ -725,10 +701,7 @@ class BlockingTask(Task):
             run.state['names'][t] = 'the result of work(%s)' % ', '.join(map(repr, args))
         return run.state['toks'][key]
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return self.raised(run)
         wanted = [list(self.wargs)] if self.driver == 'call' else [list(a) for a in self.wcalls]
@@ -789,10 +762,7 @@ class ManagedTask(Task):
             return 0.1, True, 'pong'
         return Task.on_call(self, run, c)
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         conns = [c for c in run.calls if c.fn == 'connect']
         closes = [c for c in run.calls if c.fn == 'close']
         if len(conns) != 1:
@@ -849,10 +819,7 @@ class TickTask(Task):
     def expected(self):
         return [(k * self.interval + self.interval, k) for k in range(self.n)]
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return self.raised(run)
         exp = self.expected()
@@ -903,10 +870,7 @@ class TimerTask(Task):
     def opts(self, run):
         return {'sleep': self.sleep, 'raise': self.raise_, 'token': run.state['token']}
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         el = [v for t, v in run.emits if type(v) is list and v and v[0] == 'elapsed']
         if self.raise_:
             if run.ok:
@@ -943,10 +907,7 @@ class DedupTask(FetchTask):
     def opts(self, run):
         return {'gets': [[at, item] for at, item in self.gets]}
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return 'runtime_error', 'Cache.get raised %s.' % exc_text(run, run.exc)
         counts = {}
@@ -995,10 +956,7 @@ class QueueTask(FetchTask):
     def opts(self, run):
         return {'arrivals': [[at, it] for at, it in self.arrivals]}
 
-    def check(self, run):
-        f = self.failure(run)
-        if f:
-            return f
+    def judge(self, run):
         if not run.ok:
             return self.raised(run)
         f = self.called_once_each(run)
