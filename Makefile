@@ -9,11 +9,11 @@ DATA        ?= data
 APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 \
                 libjs-codemirror libjs-highlight.js
 TEST_APT     := chromium chromium-driver
-PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5
+PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5 hypothesis
 BENCH_APT    := wrk
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps pydeps grader-bundle build build-debug run lint test test-python bench validate clean
+.PHONY: all deps pydeps grader-bundle build build-debug run lint test test-python bench fuzz validate clean
 
 all: build
 
@@ -29,7 +29,7 @@ deps:
 
 ## Python packages the tests use, installed with pip when missing.
 pydeps:
-	@$(PYTHON) -c "import pytest, selenium, openapi_spec_validator, schemathesis" 2>/dev/null \
+	@$(PYTHON) -c "import pytest, selenium, openapi_spec_validator, schemathesis, hypothesis" 2>/dev/null \
 	  || $(PYTHON) -m pip install -q $(PIP_PACKAGES)
 
 ## The grader's compiled bundle (grader/launch would make it on first use; made here once, before any test).
@@ -63,6 +63,11 @@ test-python:
 	@set -e; for dir in $(wildcard Tests/questions Tests/grader Tests/api Tests/browser); do \
 	  echo "== pytest $$dir"; $(PYTHON) -m pytest -q -p no:cacheprovider $$dir; \
 	done
+
+## The long run of the protocol fuzzer (Tests/grader/test_fuzz.py): thousands of scripted children, random each run.
+fuzz: deps pydeps grader-bundle
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
+	  Tests/grader/test_fuzz.py
 
 bench: EXTRA_APT = $(BENCH_APT)
 bench: deps build

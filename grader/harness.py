@@ -13,7 +13,7 @@ import sys
 sys.modules['ssl'] = None          # nothing in the sandbox may use TLS; skips a costly import
 sys.dont_write_bytecode = True
 import os, json, time, signal, resource, selectors, socket, select, heapq, types, inspect
-import threading, asyncio, traceback, fcntl, struct, stat as _stat
+import threading, asyncio, traceback, fcntl, struct, gc, re, stat as _stat
 
 _rmono = time.monotonic           # real clocks, saved before the child patches `time`
 _rtime = time.time
@@ -64,10 +64,16 @@ _CHAN = object()
 RT = None                         # the child's runtime (set in the child only)
 
 
-def enc(v, depth=0):
-    """Child side: any value -> JSON-able description (bounded)."""
-    if depth > 6:
+ENC_BUDGET = 16 << 10             # characters one encoded value may take: a message stays far under MAX_MSG
+
+
+def enc(v, depth=0, budget=None):
+    """Child side: any value -> JSON-able description, bounded in depth, items and total size."""
+    if budget is None:
+        budget = [ENC_BUDGET]
+    if depth > 6 or budget[0] <= 0:
         return {'$obj': '...', 'repr': '...'}
+    budget[0] -= 8
     if v is None or isinstance(v, bool):
         return v
     if type(v) is int:
@@ -75,21 +81,24 @@ def enc(v, depth=0):
     if type(v) is float:
         return v if v == v and v not in (float('inf'), float('-inf')) else {'$obj': 'float', 'repr': repr(v)}
     if type(v) is str:
-        return v[:2000]
+        s = v[:max(0, min(2000, budget[0]))]
+        budget[0] -= len(s)
+        return s
     if type(v) in (list, tuple):
-        out = [enc(x, depth + 1) for x in v[:200]]
+        out = [enc(x, depth + 1, budget) for x in v[:200]]
         return out if type(v) is list else {'$tuple': out}
     if type(v) is dict:
-        return {'$dict': [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in list(v.items())[:200]]}
+        return {'$dict': [[enc(k, depth + 1, budget), enc(x, depth + 1, budget)] for k, x in list(v.items())[:200]]}
     if isinstance(v, BaseException):
-        return {'$exc': type(v).__name__, 'msg': _safe_str(v)[:500]}
+        return {'$exc': type(v).__name__[:80], 'msg': _safe_str(v)[:500]}
     if isinstance(v, Conn):
         return {'$conn': v._cid}
     try:
         r = repr(v)[:200]
     except BaseException:
         r = '?'
-    return {'$obj': type(v).__name__, 'repr': r}
+    budget[0] -= len(r)
+    return {'$obj': type(v).__name__[:80], 'repr': r}
 
 
 def _safe_str(e):
@@ -110,7 +119,7 @@ def _sub_line(tb):
 
 
 def enc_exc(e):
-    d = {'$exc': type(e).__name__, 'msg': _safe_str(e)[:500]}
+    d = {'$exc': type(e).__name__[:80], 'msg': _safe_str(e)[:500]}
     try:
         d['line'] = _sub_line(e.__traceback__)
         if isinstance(e, BaseExceptionGroup):
@@ -126,15 +135,15 @@ class Runtime:
         if self.sock is not None:
             self.sock.setblocking(False)
         self.standalone = standalone
-        self.ack = 0
         self.now = 0.0
         self.calls = {}
         self.bwait = {}
+        self.bgot = {}
         self.nid = 0
         self.loop = None
         self.jobs = 0
         self.spin = 0
-        self.last_sent = _rmono()
+        self.last_step = 0.0
         self.lock = threading.Lock()
 
     def send(self, obj):
@@ -145,7 +154,6 @@ class Runtime:
                 break
             except BlockingIOError:
                 select.select([], [self.sock], [], 1.0)
-        self.last_sent = _rmono()
 
     def recv_block(self):
         while True:
@@ -156,7 +164,6 @@ class Runtime:
                 continue
             if not data:
                 os._exit(0)
-            self.ack += 1
             return json.loads(data)
 
     def drain(self):
@@ -168,7 +175,6 @@ class Runtime:
                 return got_adv
             if not data:
                 os._exit(0)
-            self.ack += 1
             msg = json.loads(data)
             k = msg['k']
             if k == 'adv':
@@ -182,11 +188,6 @@ class Runtime:
                         fut.set_result(dec(val))
                     else:
                         fut.set_exception(_ERRS.get(val[0], RuntimeError)(val[1]))
-            elif k == 'brel':
-                ev = self.bwait.pop(msg['id'], None)
-                if ev is not None:
-                    ev.value = dec(msg['v'])
-                    ev.set()
             elif k == 'ping':
                 self.send({'k': 'pong'})
 
@@ -196,7 +197,8 @@ class Runtime:
             return self.nid
 
     def busy(self):
-        """Is some thread of this process (not the loop) doing work? (jobs, threads count)"""
+        """Standalone loops only (top-level asyncio.run while loading, run mode): is some other thread of this
+        process doing work? The grading parent never asks the child this: it reads /proc itself (`Watch`)."""
         if self.jobs > 0:
             return True, 0
         try:
@@ -273,18 +275,22 @@ class VSelector(selectors.BaseSelector):
         if timeout is not None and timeout <= 0:
             rt.spin += 1
             if rt.spin < 2000:
-                ev = self.sel.select(0)
-                if rt.sock is not None and _rmono() - rt.last_sent > 0.02:
-                    rt.send({'k': 'tick'})
-                return self._filter(ev)
+                nowr = _rmono()
+                if nowr - rt.last_step > 0.01:
+                    rt.last_step = nowr
+                    try:
+                        os.read(0, 0)     # /dev/null: the kernel counts this read for this thread alone (syscr in
+                    except OSError:       # /proc/PID/task/TID/io): the parent's sign that the loop takes steps
+                        pass
+                return self._filter(self.sel.select(0))
             spinning = True
         else:
             spinning = False
         rt.spin = 0
         sch = rt.loop._scheduled
         nxt = sch[0]._when if sch else None
-        busy, nth = rt.busy()
         if rt.standalone:
+            busy, nth = rt.busy()
             if busy:
                 return self._filter(self.sel.select(0.002))
             ev = self.sel.select(0)
@@ -294,10 +300,11 @@ class VSelector(selectors.BaseSelector):
                 return self._filter(self.sel.select(None))
             rt.now = max(rt.now, nxt)
             return []
-        rt.send({'k': 'idle', 'ack': rt.ack, 'next': nxt, 'busy': busy, 'th': nth})
-        if spinning:
-            return self._filter(self.sel.select(0))
-        return self._filter(self.sel.select(0.002 if busy else None))
+        # The parent acts on this only once it sees this thread blocked below, in epoll_wait on an epoll that
+        # watches the channel, with every message it sent read (`Watch.loop_idle`). `next` is a request (wake me
+        # at this virtual time), not evidence; a loop that polls with sleep(0) also waits here every 2000 steps.
+        rt.send({'k': 'idle', 'next': nxt, 'ready': spinning})
+        return self._filter(self.sel.select(None))
 
 
 class VLoop(asyncio.SelectorEventLoop):
@@ -399,16 +406,30 @@ class Store:
 
 
 def work(*args):
-    """A blocking function: it blocks its thread until the grader answers."""
+    """A blocking function: it blocks its thread in a read on fd 4 (the parent's blocking channel) until the grader
+    answers. The parent sees which threads wait there in /proc, so it knows whether the loop's own thread called it.
+    Every caller reads exactly one answer; an answer meant for another call is handed to that call's thread."""
     rt = RT
     bid = rt.new_id()
     ev = threading.Event()
-    ev.value = None
-    rt.bwait[bid] = ev
-    rt.send({'k': 'bstart', 'id': bid, 'a': enc(list(args)), 'tid': threading.get_native_id()})
+    with rt.lock:
+        rt.bwait[bid] = ev
+    rt.send({'k': 'bstart', 'id': bid, 'a': enc(list(args))})
+    data = os.read(4, 1 << 16)
+    if not data:
+        os._exit(0)
+    msg = json.loads(data)
+    with rt.lock:
+        rt.bgot[msg['id']] = dec(msg['v'])
+        other = rt.bwait.get(msg['id'])
+    if other is not None:
+        other.set()
     ev.wait()
+    with rt.lock:
+        rt.bwait.pop(bid, None)
+        value = rt.bgot.pop(bid, None)
     rt.send({'k': 'bend', 'id': bid})
-    return ev.value
+    return value
 
 
 def _proxy(v):
@@ -634,16 +655,20 @@ def _seccomp_deny_keyrings():
         os._exit(72)
 
 
-def _child_setup(chan_fd, out_w, err_w, uid):
-    # fds: 0 = /dev/null, 1/2 = capture pipes, 3 = channel; nothing else survives
+def _child_setup(chan_fd, out_w, err_w, uid, bchan_fd=None):
+    # fds: 0 = /dev/null, 1/2 = capture pipes, 3 = channel, 4 = blocking channel; nothing else survives
     nul = os.open('/dev/null', os.O_RDONLY)
     os.dup2(nul, 0)
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
     if chan_fd is not None:
+        tmp = fcntl.fcntl(bchan_fd, fcntl.F_DUPFD, 100)      # above 3 and 4, whatever the two fds are now
         os.dup2(chan_fd, 3)
+        os.dup2(tmp, 4)
+        os.close(tmp)
         os.set_inheritable(3, False)
-        os.closerange(4, 1 << 16)
+        os.set_inheritable(4, False)
+        os.closerange(5, 1 << 16)
     else:
         os.closerange(3, 1 << 16)
     os.setgroups([])
@@ -850,6 +875,14 @@ class Run:
         self.nseq = 0
         self.state = {}
         self.output = b''
+        self.kept = 0
+
+    def keep(self, n):
+        """Counts the bytes of a message the parent keeps for this task; past RETAIN_LIMIT it is the child's fault."""
+        self.kept += n
+        if self.kept > RETAIN_LIMIT:
+            raise Killed('output_limit', 'The program sent the grader more than %d MB of calls and values in one task.'
+                         % (RETAIN_LIMIT >> 20))
 
     def inflight_at_done(self):
         return [c for c in self.calls if c.end is None and c.start <= self.done_at]
@@ -865,6 +898,10 @@ class Run:
             out.append(d)
         for b in self.bdone:
             out.append(b)
+        if len(out) > TRACE_MAX:
+            more = len(out) - TRACE_MAX
+            out = out[:TRACE_MAX] + [{'call': '... and %d more call%s' % (more, '' if more == 1 else 's'),
+                                      'start': None, 'end': None}]
         return out
 
 
@@ -872,43 +909,292 @@ def _r(x):
     return round(x, 6)
 
 
+TRACE_MAX = 200                   # trace entries kept per task; the rest are counted in one last entry
+_CONTROL = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]')
+
+
+def _clean(v, depth=0):
+    """A value parsed from the child with every string made writable as UTF-8 (lone surrogates -> U+FFFD)."""
+    if type(v) is str:
+        try:
+            v.encode('utf-8')
+            return v
+        except UnicodeEncodeError:
+            return v.encode('utf-16', 'surrogatepass').decode('utf-16', 'replace')
+    if type(v) is list:
+        return [_clean(x, depth + 1) for x in v]
+    if type(v) is dict:
+        return {_clean(k, depth + 1): _clean(x, depth + 1) for k, x in v.items()}
+    return v
+
+
+def display_text(s, limit=300):
+    """Text from the child, fit for a message: a string, bounded, one line, no control characters."""
+    if type(s) is not str:
+        return ''
+    s = _CONTROL.sub(' ', _clean(s).replace('\r', ' ').replace('\n', ' ').replace('\t', ' '))
+    return s if len(s) <= limit else s[:limit - 3] + '...'
+
+
+def _exc_info(e, depth=0):
+    """The child's description of an exception, reduced to what messages show: type name, message, line."""
+    if type(e) is not dict:
+        return None
+    out = {'$exc': display_text(e.get('$exc'), 80) or 'Exception', 'msg': display_text(e.get('msg'), 300)}
+    line = e.get('line')
+    out['line'] = line if type(line) is int and 0 < line < 1 << 20 else None
+    sub = e.get('sub')
+    if depth < 2 and type(sub) is list:
+        out['sub'] = [x for x in (_exc_info(y, depth + 1) for y in sub[:5]) if x is not None]
+    return out
+
+
+# System call numbers the parent looks for in /proc/PID/task/TID/syscall, per architecture (the kernel's tables:
+# arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h). An architecture missing here is
+# refused at start-up (`main`): the parent could not tell an idle loop from a blocked one.
+_SYSCALL_NRS = {
+    'x86_64': {'read': 0, 'recvfrom': 45, 'recvmsg': 47, 'epoll_wait': 232, 'epoll_pwait': 281, 'epoll_pwait2': 441,
+               'nanosleep': 35, 'clock_nanosleep': 230},
+    'aarch64': {'read': 63, 'recvfrom': 207, 'recvmsg': 212, 'epoll_pwait': 22, 'epoll_pwait2': 441,
+                'nanosleep': 101, 'clock_nanosleep': 115},
+}
+_NR = _SYSCALL_NRS.get(os.uname().machine, {})
+NR_EPOLL = {_NR[k] for k in ('epoll_wait', 'epoll_pwait', 'epoll_pwait2') if k in _NR}
+NR_READ = {_NR[k] for k in ('read', 'recvfrom', 'recvmsg') if k in _NR}
+NR_SLEEP = {_NR[k] for k in ('nanosleep', 'clock_nanosleep') if k in _NR}
+MAX_MSG = 64 << 10                # one message from the child; a longer one is the child's fault (`killed`)
+RETAIN_LIMIT = 2 << 20            # bytes of the child's messages the parent keeps for one task (`output_limit`)
+PARENT_MEM_LIMIT = 384 << 20      # the parent's own RSS; more means the child made it keep too much
+EXIT_GRACE = 0.25                 # after EOF on the channel: real seconds the child gets to end before it is killed
+SIOCOUTQ = 0x5411                 # TIOCOUTQ: bytes a unix socket sent that the peer has not read yet
+
+
+def _outq(sock):
+    try:
+        return struct.unpack('i', fcntl.ioctl(sock.fileno(), SIOCOUTQ, b'\0\0\0\0'))[0]
+    except OSError:
+        return -1
+
+
+def _pread(fd, n=512):
+    try:
+        return os.pread(fd, n, 0)
+    except OSError:
+        return b''
+
+
+def _read_file(path, n=4096):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return b''
+    try:
+        return os.read(fd, n)
+    except OSError:
+        return b''
+    finally:
+        os.close(fd)
+
+
+def own_rss():
+    """The parent's own resident memory in bytes."""
+    try:
+        return int(_read_file('/proc/self/statm', 128).split()[1]) * 4096
+    except (ValueError, IndexError):
+        return 0
+
+
 class Child:
-    def __init__(self, pid, sock, out_r, err_r):
+    """The parent's handle on one untrusted child: its two channels, its output pipes, and what the kernel shows of
+    it in /proc. Nothing the child says about its own state is used: whether its event loop is idle, which thread
+    called a blocking function, and whether other threads are busy are all read from /proc here."""
+
+    def __init__(self, pid, sock, bsock, out_r, err_r, chan_ino, bchan_ino):
         self.pid = pid
         self.sock = sock
+        self.bsock = bsock
         self.out_r = out_r
         self.err_r = err_r
-        self.sent = 0
         self.outbuf = bytearray()
         self.outlen = 0
         self.dead = False
+        self.dirty = False
         self.status = None
         self.poll = select.poll()
         self.poll.register(sock.fileno(), select.POLLIN)
         self.poll.register(out_r, select.POLLIN)
         self.poll.register(err_r, select.POLLIN)
-        self.fds_open = 2
-        self.sched = None
+        self.chan_ino = chan_ino
+        self.bchan_link = ('socket:[%d]' % bchan_ino)
+        self.fds = []
+        self.pidfd = self._open_fd(lambda: os.pidfd_open(pid))
+        self.sched = self._open_fd(lambda: os.open('/proc/%d/task/%d/schedstat' % (pid, pid), os.O_RDONLY))
+        self.sysc = self._open_fd(lambda: os.open('/proc/%d/task/%d/syscall' % (pid, pid), os.O_RDONLY))
+        self.io = self._open_fd(lambda: os.open('/proc/%d/task/%d/io' % (pid, pid), os.O_RDONLY))
+        if self.pidfd is not None:
+            self.poll.register(self.pidfd, select.POLLIN)     # readable once the child has ended
+
+    def ended(self):
+        """Has the child process ended, with nothing left to read on its channel? (A process it forked may still
+        hold the channel open: then EOF never comes, and this is how the parent learns that the child is gone.)"""
+        if self.reap(block=False) is None:
+            return False
+        return not select.select([self.sock], [], [], 0)[0]
+
+    def _open_fd(self, opener):
         try:
-            self.sched = os.open('/proc/%d/task/%d/schedstat' % (pid, pid), os.O_RDONLY)
+            fd = opener()
         except OSError:
-            pass
+            return None
+        self.fds.append(fd)
+        return fd
 
     def send(self, obj):
+        """A message to the child. Only sent when the child has read everything before it (the parent waits for
+        an idle loop), so a full queue means the child stopped reading: its fault."""
         try:
             self.sock.send(_dumps(obj).encode())
+        except BlockingIOError:
+            raise Killed('killed', 'The program stopped reading the grader\'s messages.')
         except OSError:
-            pass
-        self.sent += 1
+            pass                          # it is gone: the next read sees EOF
 
-    def schedstat(self):
-        if self.sched is None:
-            return 0, 0
+    def bsend(self, obj):
         try:
-            a = os.pread(self.sched, 128, 0).split()
-            return int(a[0]), int(a[1])
-        except (OSError, ValueError, IndexError):
-            return 0, 0
+            self.bsock.send(_dumps(obj).encode())
+        except OSError:
+            raise Killed('killed', 'The program interfered with the grader (blocking channel).')
+
+    def recv(self):
+        """One message from the channel: its bytes, b'' at EOF or on any error (both are the child's doing: it
+        closed or broke the channel), None when nothing is waiting."""
+        try:
+            data, _anc, flags, _addr = self.sock.recvmsg(MAX_MSG)
+        except BlockingIOError:
+            return None
+        except (OSError, ValueError):
+            return b''
+        if flags & socket.MSG_TRUNC:
+            raise Killed('killed', 'The program sent the grader a message over %d KB.' % (MAX_MSG >> 10))
+        return data
+
+    def gone(self, deadline):
+        """The channel is closed: give the child until `deadline` (at most EXIT_GRACE) to end, then kill it.
+        -> the Killed that says why it ended. Never waits longer: a child that closed its channel and sleeps
+        uses no CPU, so no rlimit would ever end it."""
+        end = min(deadline, _rmono() + EXIT_GRACE)
+        st = self.reap(block=False)
+        while st is None:
+            left = end - _rmono()
+            if left <= 0:
+                break
+            if self.pidfd is not None:
+                select.select([self.pidfd], [], [], left)
+            else:
+                time.sleep(min(left, 0.005))
+            st = self.reap(block=False)
+        if st is None:
+            self.kill()
+            return Killed('killed', 'The program closed its connection to the grader (file descriptor 3) and kept '
+                                    'running; it was stopped. Leave the grader\'s file descriptors alone.')
+        return Killed(*death_reason(st))
+
+    # -- what /proc shows --
+    def runq_wait(self):
+        """Nanoseconds the loop thread has waited on a run queue (other processes had the CPU)."""
+        if self.sched is None:
+            return 0
+        try:
+            return int(_pread(self.sched, 128).split()[1])
+        except (ValueError, IndexError):
+            return 0
+
+    def steps(self):
+        """The loop thread's count of read system calls (syscr). Its event loop reads /dev/null between steps while
+        it is busy; the kernel counts that for this thread alone, so no other thread can make it move."""
+        raw = _pread(self.io, 256) if self.io is not None else b''
+        i = raw.find(b'syscr:')
+        if i < 0:
+            return -1
+        try:
+            return int(raw[i + 6:raw.index(b'\n', i)])
+        except ValueError:
+            return -1
+
+    def _syscall(self, fd=None, tid=None):
+        raw = _pread(fd, 256) if fd is not None else _read_file('/proc/%d/task/%d/syscall' % (self.pid, tid), 256)
+        f = raw.split()
+        if len(f) < 2 or f[0] == b'running':
+            return None
+        try:
+            return int(f[0]), int(f[1], 16)
+        except ValueError:
+            return None
+
+    def loop_idle(self):
+        """Is the event loop idle, as the kernel shows it? Its thread (the child's main thread) is blocked in
+        epoll_wait on an epoll that watches the channel for input, and it has read every message the parent sent
+        (SIOCOUTQ is 0). Only then may virtual time move on."""
+        if self.sysc is None or _outq(self.sock) != 0:
+            return False
+        sc = self._syscall(self.sysc)
+        if sc is None or sc[0] not in NR_EPOLL:
+            return False
+        info = _read_file('/proc/%d/fdinfo/%d' % (self.pid, sc[1]))
+        want = b' ino:%x ' % self.chan_ino
+        for line in info.split(b'\n'):
+            if line.startswith(b'tfd:') and want in line:
+                try:
+                    return bool(int(line.split()[3], 16) & select.EPOLLIN)
+                except (ValueError, IndexError):
+                    return False
+        return False
+
+    def wait_loop_idle(self, tries=60):
+        """loop_idle(), allowing the few microseconds between the child's `idle` message and its epoll_wait."""
+        for _ in range(tries):
+            if self.loop_idle():
+                return True
+            os.sched_yield()
+        return False
+
+    def tids(self):
+        try:
+            return [int(t) for t in os.listdir('/proc/%d/task' % self.pid)]
+        except (OSError, ValueError):
+            return []
+
+    def busy_threads(self):
+        """Is a thread other than the loop's working (running, in uninterruptible sleep, or in time.sleep)?
+        Virtual time stays frozen while one is: the work it does takes real time."""
+        for tid in self.tids():
+            if tid == self.pid:
+                continue
+            stat = _read_file('/proc/%d/task/%d/stat' % (self.pid, tid), 512)
+            try:
+                state = stat.rsplit(b')', 1)[1].split()[0]
+            except IndexError:
+                continue
+            if state in (b'R', b'D'):
+                return True
+            sc = self._syscall(tid=tid)
+            if sc is not None and sc[0] in NR_SLEEP:
+                return True
+        return False
+
+    def bchan_waiters(self):
+        """Threads blocked reading the blocking channel (fd 4 or wherever it is now), as /proc shows them."""
+        out = set()
+        for tid in self.tids():
+            sc = self._syscall(tid=tid)
+            if sc is None or sc[0] not in NR_READ:
+                continue
+            try:
+                if os.readlink('/proc/%d/fd/%d' % (self.pid, sc[1])) == self.bchan_link:
+                    out.add(tid)
+            except OSError:
+                pass
+        return out
 
     def read_output(self, fd, cap):
         try:
@@ -931,20 +1217,24 @@ class Child:
         if not self.dead:
             sweep()
             self.reap()
-        for fd in (self.out_r, self.err_r, self.sched):
+        for fd in [self.out_r, self.err_r] + self.fds:
             if fd is not None:
                 try:
                     os.close(fd)
                 except OSError:
                     pass
-        self.out_r = self.err_r = self.sched = None
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        self.out_r = self.err_r = self.sched = self.sysc = self.pidfd = self.io = None
+        self.fds = []
+        for s in (self.sock, self.bsock):
+            try:
+                s.close()
+            except OSError:
+                pass
         self.dead = True
 
     def reap(self, block=True):
+        """The child's wait status, or None if it is still running (block=False). Blocking is only used after a
+        SIGKILL (kill), when the kernel ends the process at once."""
         if self.status is not None:
             return self.status
         try:
@@ -991,13 +1281,16 @@ SANDBOX_UID = 200000 + int.from_bytes(os.urandom(4), 'little') % 100000
 
 def fork_child(target, *args):
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    ba, bb = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    chan_ino, bchan_ino = os.fstat(b.fileno()).st_ino, os.fstat(bb.fileno()).st_ino
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
             a.close()
-            _child_setup(b.fileno(), out_w, err_w, SANDBOX_UID)
+            ba.close()
+            _child_setup(b.fileno(), out_w, err_w, SANDBOX_UID, bb.fileno())
             target(*args)
         except MemoryError:
             os._exit(EXIT_MEMORY)
@@ -1008,12 +1301,14 @@ def fork_child(target, *args):
                 pass
         os._exit(70)
     b.close()
+    bb.close()
     os.close(out_w)
     os.close(err_w)
     for fd in (out_r, err_r):
         os.set_blocking(fd, False)
     a.setblocking(False)
-    return Child(pid, a, out_r, err_r)
+    ba.setblocking(False)
+    return Child(pid, a, ba, out_r, err_r, chan_ino, bchan_ino)
 
 
 def death_reason(st):
@@ -1047,6 +1342,8 @@ class Grader:
         self.child = None
 
     def start_child(self):
+        self.child = None
+        gc.collect()                      # nothing of an earlier task may be inherited by the new child
         ch = fork_child(child_grade, self.code, self.q.entry, self.q.need)
         self.child = ch
         end = min(self.deadline, _rmono() + LOAD_REAL_LIMIT)
@@ -1061,14 +1358,16 @@ class Grader:
             if left <= 0:
                 raise Killed('timeout', 'Loading your code took too long (top-level code that never ends?).')
             for fd, ev in ch.poll.poll(max(1, int(left * 1000))):
+                if fd == ch.pidfd:
+                    if ch.ended():
+                        raise ch.gone(end)
+                    continue
                 if fd == ch.sock.fileno():
-                    try:
-                        data = ch.sock.recv(1 << 16)
-                    except BlockingIOError:
+                    data = ch.recv()
+                    if data is None:
                         continue
                     if not data:
-                        st = ch.reap()
-                        raise Killed(*death_reason(st))
+                        raise ch.gone(end)
                     return self.parse(data)
                 else:
                     ch.read_output(fd, 4096)
@@ -1078,9 +1377,11 @@ class Grader:
             msg = json.loads(data, parse_constant=_no_constant, parse_float=_finite_float)
             if type(msg) is not dict or type(msg.get('k')) is not str:
                 raise ValueError
-            return msg
         except (ValueError, RecursionError):
             raise Killed('killed', 'The program interfered with the grader (bad message).')
+        if b'\\u' in data or b'\\U' in data:
+            msg = _clean(msg)             # lone surrogates (\\ud800) cannot be written as UTF-8
+        return msg
 
     def finish_child(self):
         if self.child is not None:
@@ -1089,161 +1390,130 @@ class Grader:
 
     # -- one task --
     def run_task(self, t):
+        """Runs one example task in the child and returns the Run the parent observed, or raises Killed. The
+        parent's clock moves only when it sees the child's loop idle in /proc (Child.loop_idle); the loop is
+        blocked when its thread spends BLOCK_LIMIT of its own time (run-queue waits excluded) without being
+        seen idle."""
         ch = self.child
         run = Run()
         self.cur = run
         t.setup(run)
-        spec = {'k': 'task', 'driver': t.driver, 'args': t.args(run), 'opts': t.opts(run)}
-        ch.send(spec)
+        ch.send({'k': 'task', 'driver': t.driver, 'args': t.args(run), 'opts': t.opts(run)})
         ch.outbuf = bytearray()
         real_end = min(self.deadline, _rmono() + TASK_REAL_LIMIT)
-        running = True
         mark_wall = _rmono()
-        mark_run, mark_wait = ch.schedstat()
-        grace_until = None
+        mark_wait = ch.runq_wait()
+        mark_steps = ch.steps()
         last_mem = _rmono()
         sock_fd = ch.sock.fileno()
         vlimit = t.vlimit
-        cleaning = False
-        clean_deadline = None
+        idle = None                       # the child's last `idle` request (next timer), until acted on
+        frozen = False                    # idle seen while other threads worked: time stands still
+        quiet_since = None                # idle, nothing pending, threads alive: a deadlock unless something moves
+        bpending = []                     # blocking calls (id, args) announced but not answered yet
         while True:
             nowr = _rmono()
             if nowr >= real_end:
-                if cleaning:
+                if run.done_at is not None:
                     ch.dirty = True
                     return run
                 raise Killed('timeout', 'The task did not finish in %.1f s of real time.' % TASK_REAL_LIMIT)
-            if grace_until is not None and nowr >= grace_until:
-                raise Killed('timeout', self.deadlock_msg(run))
-            if running and nowr - mark_wall >= BLOCK_LIMIT:
-                r, w = ch.schedstat()
-                busy = (nowr - mark_wall) - (w - mark_wait) / 1e9
-                if busy >= BLOCK_LIMIT:
-                    raise Killed('blocked_loop', t.blocked_msg(run))
             if nowr - last_mem > 0.05:
                 last_mem = nowr
                 if total_rss() > MEM_TOTAL_LIMIT:
                     raise Killed('memory_limit', 'The program used more than 1 GB of memory in all.')
-            wait_ms = 10 if running else 50
-            if grace_until is not None:
-                wait_ms = 5
-            evs = ch.poll.poll(wait_ms)
-            for fd, ev in evs:
+                if own_rss() > PARENT_MEM_LIMIT:
+                    raise Killed('output_limit', 'The program sent the grader more data than it keeps.')
+            wait_ms = 1 if (idle is not None and not frozen) or bpending else (3 if frozen else 10)
+            for fd, ev in ch.poll.poll(wait_ms):
+                if fd == ch.pidfd:
+                    if ch.ended():
+                        if run.done_at is not None:
+                            ch.dirty = True
+                            return run
+                        raise ch.gone(real_end)
+                    continue
                 if fd != sock_fd:
                     ch.read_output(fd, 4096)
                     continue
-                nmsg = 0
-                while nmsg < 256:             # then back to the deadlines, however fast the child writes
-                    nmsg += 1
-                    try:
-                        data = ch.sock.recv(1 << 16)
-                    except BlockingIOError:
+                for _ in range(256):      # then back to the deadlines, however fast the child writes
+                    data = ch.recv()
+                    if data is None:
                         break
                     if not data:
-                        st = ch.reap()
-                        ch.dead_status = st
-                        if cleaning:
+                        if run.done_at is not None:
+                            ch.gone(real_end)
                             ch.dirty = True
                             return run
-                        raise Killed(*death_reason(st))
+                        raise ch.gone(real_end)
+                    msg = self.parse(data)
+                    quiet_since = None
                     try:
-                        msg = self.parse(data)
                         k = msg['k']
-                        grace_until = None
                         if k == 'idle':
-                            if msg.get('ack') != ch.sent:
-                                continue          # it has not seen our last message yet
-                            busy = bool(msg.get('busy')) or bool(run.bcalls)
-                            if busy:
-                                running = False
-                                continue
                             nxt = msg.get('next')
                             if nxt is not None and type(nxt) not in (int, float):
                                 raise Killed('killed', 'The program interfered with the grader.')
-                            while run.heap and run.byid[run.heap[0][2]].end is not None:
-                                heapq.heappop(run.heap)
-                            cand = [x for x in (nxt, run.heap[0][0] if run.heap else None) if x is not None]
-                            if not cand:
-                                if msg.get('th', 1) > 1:
-                                    grace_until = _rmono() + 0.05
-                                    running = False
-                                    continue
-                                if cleaning:
-                                    ch.dirty = True
-                                    return run
-                                raise Killed('timeout', self.deadlock_msg(run))
-                            tnext = max(run.now, min(cand))
-                            if tnext > vlimit:
-                                if cleaning:
-                                    ch.dirty = True
-                                    return run
-                                raise Killed('timeout', t.vlimit_msg(run, vlimit))
-                            run.now = tnext
-                            done = []
-                            while run.heap and run.heap[0][0] <= tnext:
-                                _, _, cid = heapq.heappop(run.heap)
-                                c = run.byid[cid]
-                                if c.end is not None:
-                                    continue
-                                c.end = tnext
-                                done.append([cid, c.ok, c.value])
-                                t.on_end(run, c)
-                            ch.send({'k': 'adv', 't': tnext, 'd': done})
-                            running = True
+                            idle = nxt if nxt is None else max(float(nxt), run.now)
+                            idle = ('at', idle)
                         elif k == 'call':
                             cid, fn, args = msg.get('id'), msg.get('fn'), msg.get('a')
                             if type(cid) is not int or type(fn) is not str or type(args) is not list or cid in run.byid:
                                 raise Killed('killed', 'The program interfered with the grader.')
+                            run.keep(len(data))
                             run.nseq += 1
-                            c = Call(cid, fn, args, run.now, run.nseq)
+                            c = Call(cid, fn[:40], args, run.now, run.nseq)
                             run.calls.append(c)
                             run.byid[cid] = c
                             if len(run.calls) > 5000:
                                 raise Killed('timeout', 'The program made more than 5000 calls.')
                             try:
                                 delay, ok, value = t.on_call(run, c)
-                            except (TypeError, ValueError):       # e.g. fetch([1]): unhashable arguments
+                            except (TypeError, ValueError, KeyError):       # e.g. fetch([1]): unhashable arguments
                                 run.state.setdefault('bad', []).append(c.label)
                                 delay, ok, value = 0.0, False, ['RuntimeError', 'the grader cannot serve this call']
                             c.ok, c.value = ok, value
                             c.due = run.now + delay
                             heapq.heappush(run.heap, (c.due, c.seq, cid))
                         elif k == 'cancel':
-                            c = run.byid.get(msg.get('id'))
+                            c = run.byid.get(msg.get('id')) if type(msg.get('id')) is int else None
                             if c is not None and c.end is None:
                                 c.end = run.now
                                 c.cancelled = True
                                 t.on_cancel(run, c)
                         elif k == 'bstart':
-                            bid = msg.get('id')
-                            args = msg.get('a') if type(msg.get('a')) is list else []
-                            b = {'call': 'work(%s)' % ', '.join(_short(a) for a in args), 'start': _r(run.now),
-                                 'end': None, 'thread': 'loop' if msg.get('tid') == ch.pid else 'worker'}
+                            bid, args = msg.get('id'), msg.get('a')
+                            if type(bid) is not int or type(args) is not list or bid in run.bcalls:
+                                raise Killed('killed', 'The program interfered with the grader.')
+                            run.keep(len(data))
+                            b = {'call': 'work(%s)' % ', '.join(_short(a) for a in args[:8]), 'start': _r(run.now),
+                                 'end': None}
                             run.bcalls[bid] = b
                             run.bdone.append(b)
-                            if msg.get('tid') == ch.pid:
-                                raise Killed('blocked_loop', t.direct_msg(run, b))
-                            ch.send({'k': 'brel', 'id': bid, 'v': t.on_blocking(run, args)})
+                            bpending.append((bid, args, b))
+                            if len(run.bcalls) > 1000:
+                                raise Killed('timeout', 'The program made more than 1000 blocking calls.')
                         elif k == 'bend':
-                            b = run.bcalls.pop(msg.get('id'), None)
-                            if b is not None:
+                            b = run.bcalls.get(msg.get('id')) if type(msg.get('id')) is int else None
+                            if b is not None and b['end'] is None and 'thread' in b:
                                 b['end'] = _r(run.now)
                         elif k == 'emit':
+                            run.keep(len(data))
                             run.emits.append((run.now, msg.get('v')))
                             if len(run.emits) > 5000:
                                 raise Killed('timeout', 'Too many values.')
                         elif k == 'done':
                             if run.done_at is None:
+                                run.keep(len(data))
                                 run.done_at = run.now
                                 run.left = [c for c in run.calls if c.end is None]
                                 run.ok = bool(msg.get('ok'))
                                 run.value = msg.get('v')
-                                run.exc = msg.get('e')
-                                cleaning = True
+                                run.exc = _exc_info(msg.get('e'))
                                 real_end = min(real_end, _rmono() + 0.5)
                                 vlimit = run.now + 10.0
                         elif k == 'clean':
-                            ch.dirty = bool(msg.get('dirty')) or run.done_at is None
+                            ch.dirty = bool(msg.get('dirty')) or run.done_at is None or len(ch.tids()) > 1
                             return run
                         elif k in ('tick', 'pong'):
                             pass
@@ -1252,9 +1522,74 @@ class Grader:
                     except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError, OverflowError):
                         # a message of the right kind with values of the wrong types: the child wrote it itself
                         raise Killed('killed', 'The program interfered with the grader (bad message).')
-                    # any message: the loop thread was alive just now
-                    mark_wall = _rmono()
-                    mark_run, mark_wait = ch.schedstat()
+            nowr = _rmono()
+            # blocking calls: answered once the threads that made them are seen waiting on the blocking channel;
+            # the loop's own thread waiting there is a direct call (the loop stops until it returns)
+            if bpending:
+                waiters = ch.bchan_waiters()
+                if ch.pid in waiters:
+                    b = bpending[-1][2]
+                    b['thread'] = 'loop'
+                    raise Killed('blocked_loop', t.direct_msg(run, b))
+                if len(waiters) >= len(bpending) and _outq(ch.bsock) == 0:
+                    for bid, args, b in bpending:
+                        b['thread'] = 'worker'
+                        ch.bsend({'id': bid, 'v': t.on_blocking(run, args)})
+                    bpending = []
+            seen_idle = False
+            if idle is not None and ch.wait_loop_idle(60 if not frozen else 1):
+                seen_idle = True
+                mark_wall, mark_wait = nowr, ch.runq_wait()
+                if bpending or ch.busy_threads():
+                    frozen = True         # threads are working: virtual time waits for them
+                    continue
+                if frozen:
+                    frozen = False        # they stopped: let the loop look again before time moves
+                    idle = None
+                    ch.send({'k': 'adv', 't': run.now, 'd': []})
+                    continue
+                while run.heap and run.byid[run.heap[0][2]].end is not None:
+                    heapq.heappop(run.heap)
+                cand = [x for x in (idle[1], run.heap[0][0] if run.heap else None) if x is not None]
+                if not cand:
+                    if len(ch.tids()) > 1 and (quiet_since is None or nowr - quiet_since < 0.05):
+                        if quiet_since is None:
+                            quiet_since = nowr
+                        continue
+                    if run.done_at is not None:
+                        ch.dirty = True
+                        return run
+                    raise Killed('timeout', self.deadlock_msg(run))
+                quiet_since = None
+                tnext = max(run.now, min(cand))
+                if tnext > vlimit:
+                    if run.done_at is not None:
+                        ch.dirty = True
+                        return run
+                    raise Killed('timeout', t.vlimit_msg(run, vlimit))
+                run.now = tnext
+                done = []
+                while run.heap and run.heap[0][0] <= tnext:
+                    _, _, cid = heapq.heappop(run.heap)
+                    c = run.byid[cid]
+                    if c.end is not None:
+                        continue
+                    c.end = tnext
+                    done.append([cid, c.ok, c.value])
+                    t.on_end(run, c)
+                idle = None
+                ch.send({'k': 'adv', 't': tnext, 'd': done})
+            if not seen_idle:
+                steps = ch.steps()
+                if steps != mark_steps:
+                    mark_wall, mark_wait, mark_steps = nowr, ch.runq_wait(), steps
+            if not seen_idle and nowr - mark_wall >= BLOCK_LIMIT:
+                busy = (nowr - mark_wall) - (ch.runq_wait() - mark_wait) / 1e9
+                if busy >= BLOCK_LIMIT:
+                    if ch.loop_idle():
+                        mark_wall, mark_wait = nowr, ch.runq_wait()
+                    else:
+                        raise Killed('blocked_loop', t.blocked_msg(run))
 
     def deadlock_msg(self, run):
         pend = [c.label for c in run.calls if c.end is None]
@@ -1305,8 +1640,10 @@ def grade(QUESTIONS, req):
                     msg = g.start_child()
                 except Killed as k:
                     g.finish_child()
-                    results.append(_task_result(t, k.status, 'While loading your code: ' + k.message, 0.0, []))
-                    continue
+                    # loading is the same for every task: the same fault would only cost each task its budget again
+                    results += [_task_result(x, k.status, 'While loading your code: ' + k.message, 0.0, [])
+                                for x in q.tasks[len(results):]]
+                    break
                 try:
                     out = _load_outcome(q, msg)
                 except Killed as k:
@@ -1335,6 +1672,7 @@ def grade(QUESTIONS, req):
                 cur = g.cur
                 results.append(_task_result(t, status, message, cur.now if cur else None,
                                             cur.trace() if cur else []))
+            run = g.cur = None            # nothing of this task stays in memory for the next child to inherit
     finally:
         g.finish_child()
     npass = sum(1 for r in results if r['status'] == 'passed')
@@ -1570,6 +1908,32 @@ def answer(QUESTIONS, line):
                 'message': 'The grader failed: %s: %s' % (type(e).__name__, e)}
 
 
+MAX_ANSWER = 512 << 10            # bytes of one answer line; the server reads at most 1 MiB (SandboxProcess.swift)
+
+
+def encode_answer(resp):
+    """The answer line (UTF-8 JSON and a newline), never over MAX_ANSWER. Everything in it is bounded already (trace
+    entries, messages, output); should it still be too long, the traces and outputs go first, and then the tasks'
+    details, and the verdict says why: what the child sent is its fault, never the grader's."""
+    data = (json.dumps(_clean(resp), ensure_ascii=False) + '\n').encode()
+    if len(data) <= MAX_ANSWER:
+        return data
+    tasks = resp.get('tasks') if type(resp.get('tasks')) is list else []
+    for t in tasks:
+        t['trace'] = t.get('trace', [])[:20]
+        t.pop('output', None)
+    data = (json.dumps(_clean(resp), ensure_ascii=False) + '\n').encode()
+    if len(data) <= MAX_ANSWER:
+        return data
+    msg = 'The answer about this program was over %d KB; its details were left out.' % (MAX_ANSWER >> 10)
+    short = {'verdict': 'failed' if resp.get('verdict') != 'error' else 'error', 'score': 0, 'message': msg,
+             'tasks': [{'name': display_text(t.get('name'), 80), 'status': 'output_limit', 'message': msg,
+                        'elapsed': None, 'trace': []} for t in tasks[:50]]}
+    if 'status' in resp:
+        short.update({'status': 'output_limit', 'exit_code': None, 'stdout': '', 'stderr': msg})
+    return (json.dumps(short, ensure_ascii=False) + '\n').encode()
+
+
 def _write_all(fd, data):
     view = memoryview(data)
     while view:
@@ -1578,6 +1942,10 @@ def _write_all(fd, data):
 
 
 def main():
+    if not _NR:
+        os.write(2, b'grader: unknown architecture %s: refusing to grade without reading /proc\n'
+                 % os.uname().machine.encode())
+        os._exit(3)
     QUESTIONS = _load_questions()
     _set_dumpable_0()
     _warm_up()
@@ -1597,7 +1965,7 @@ def main():
             break
     resp = answer(QUESTIONS, line)
     sweep()
-    os.write(1, (json.dumps(resp, ensure_ascii=False) + '\n').encode())
+    _write_all(1, encode_answer(resp))
     os._exit(0)
 
 
@@ -1783,7 +2151,7 @@ def _request(QUESTIONS, uid, st_w):
         resp = answer(QUESTIONS, line)
     del line
     sweep()
-    data = (json.dumps(resp, ensure_ascii=False) + '\n').encode()
+    data = encode_answer(resp)
     os.write(st_w, b'A')
     try:
         _write_all(1, data)

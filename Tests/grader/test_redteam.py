@@ -247,7 +247,8 @@ print(res)
 
 def test_message_flood_does_not_outlive_the_limits(no_leftovers, backend):
     """Processes that write `tick` messages as fast as they can: the parent reads at most 256 in a row before
-    it looks at its deadlines again. The first task floods (a marker in /tmp tells later children not to)."""
+    it looks at its deadlines again, and no message counts as a step of the loop. The first task floods (a marker
+    in /tmp tells later children not to)."""
     t0 = time.monotonic()
     r = grade(backend, '''
 import os, asyncio
@@ -268,7 +269,8 @@ async def fetch_all(fetch, items):
     return await asyncio.gather(*(fetch(i) for i in items))
 ''')
     assert time.monotonic() - t0 < 12
-    assert r['verdict'] == 'failed' and statuses(r)[0] == 'timeout', r
+    # the loop's own thread writes forever and never yields: a blocked loop (the messages are no sign of a step)
+    assert r['verdict'] == 'failed' and statuses(r)[0] == 'blocked_loop', r
     still_grades(backend)
 
 

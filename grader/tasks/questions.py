@@ -6,6 +6,7 @@
 #
 # Names provided by the harness: Run, fmt.
 import os
+import re
 
 EPS = 1e-6
 
@@ -69,6 +70,90 @@ def exc_text(run, e):
     if e.get('sub'):
         s += ' containing ' + ', '.join(exc_text(run, x) for x in e['sub'][:3])
     return s
+
+
+# Exceptions the grader itself makes the submission see: its services' errors, cancellation, and timeouts.
+GRADER_EXCEPTIONS = {'FetchError', 'OpError', 'ConnectError', 'CancelledError', 'TimeoutError'}
+TOKEN = re.compile(r'^[a-z]+-[0-9a-f]{10}$')
+
+# Plain-words explanations of what a student's own exception means, tried in order: (type, pattern in the message,
+# explanation). The first that matches is used; the rules follow the Python docs' data model and asyncio chapters.
+EXPLANATIONS = [
+    ('TypeError', r'__aexit__\(\) (takes|missing)',
+     'Python calls `__aexit__(self, exc_type, exc, tb)` with three arguments after `self` when the `async with` block '
+     'ends (all None when it ended normally): declare all three.'),
+    ('TypeError', r'__aenter__\(\) (takes|missing)', '`__aenter__` takes only `self`.'),
+    ('TypeError', r'asynchronous context manager protocol|does not support the asynchronous context manager',
+     '`async with` needs an object with `async def __aenter__` and `async def __aexit__`.'),
+    ('TypeError', r"can't be used in 'await' expression|object is not awaitable",
+     'Only awaitables can be awaited: a coroutine (the call of an `async def`), a Task or a Future. This value is '
+     'none of them: is the function you called a plain `def`, or was its result awaited already?'),
+    ('TypeError', r"'coroutine' object is not (iterable|subscriptable|callable)|unsupported operand.*'coroutine'",
+     'A coroutine object was used as if it were its result: calling an `async def` only creates the coroutine; '
+     '`await` it to run it and get its value.'),
+    ('TypeError', r"'async_generator' object is not iterable",
+     'An async generator is iterated with `async for` (or an async comprehension), not `for`.'),
+    ('TypeError', r"'async for' requires|is not an async iterator|__anext__|__aiter__",
+     '`async for` needs an async iterator: `__aiter__` returns it, and `async def __anext__` raises '
+     'StopAsyncIteration at the end (or write an async generator: `async def` with `yield`).'),
+    ('TypeError', r'positional argument|keyword argument|required argument',
+     'A function was called with other arguments than it declares: compare the call with the signature.'),
+    ('AttributeError', r"'coroutine' object has no attribute",
+     'An attribute was read from a coroutine object: a missing `await` in front of the call.'),
+    ('AttributeError', r'',
+     'An attribute that does not exist was used: check the name, and that the object is the one you expect.'),
+    ('UnboundLocalError', r'',
+     'A variable was read before it was assigned in this function (assigning it anywhere in a function makes it '
+     'local to the whole function).'),
+    ('NameError', r'', 'A name was used that is not defined: a typo, or a missing import.'),
+    ('RuntimeError', r'cannot reuse already awaited coroutine',
+     'A coroutine object can be awaited only once: call the `async def` again for a new one.'),
+    ('RuntimeError', r'cannot be called from a running event loop',
+     'Inside async code the loop is already running: `await` the coroutine instead of calling asyncio.run().'),
+    ('RuntimeError', r'no running event loop',
+     'This needs a running event loop: call it from inside async code.'),
+    ('RuntimeError', r'StopAsyncIteration|StopIteration',
+     'A StopIteration or StopAsyncIteration escaped from a generator or coroutine; Python turns it into a '
+     'RuntimeError (PEP 479). Return instead of raising it.'),
+    ('RecursionError', r'', 'A function kept calling itself without end.'),
+    ('ZeroDivisionError', r'', 'A division by zero: check the divisor, for example an empty list\'s length.'),
+    ('KeyError', r'', 'A dictionary was asked for a key it does not hold.'),
+    ('IndexError', r'', 'A list was indexed past its end.'),
+    ('InvalidStateError', r'',
+     'A Future or Task was asked for its result before it was done, or given a result twice.'),
+]
+
+
+def foreign_exc(run, e):
+    """Is `e` (an exception description from the child) one the student's code raised itself, rather than one the
+    grader made it see (its services' errors carrying the grader's tokens, cancellation, timeouts)?"""
+    if type(e) is not dict:
+        return False
+    if e.get('sub'):
+        return any(foreign_exc(run, x) for x in e['sub'])
+    if e.get('$exc') in ('ExceptionGroup', 'BaseExceptionGroup'):
+        return False
+    m = e.get('msg', '')
+    if m in run.state.get('names', {}) or TOKEN.match(m or '') or (m or '').startswith('the grader '):
+        return False          # the grader's tokens, or its answer to a call it could not serve
+    return e.get('$exc') not in GRADER_EXCEPTIONS
+
+
+def explain_exc(e):
+    """A plain-words explanation of an exception the student's code raised, or ''."""
+    if type(e) is not dict:
+        return ''
+    if e.get('sub'):
+        for x in e['sub']:
+            s = explain_exc(x)
+            if s:
+                return s
+        return ''
+    name, msg = e.get('$exc', ''), e.get('msg', '')
+    for typ, pat, text in EXPLANATIONS:
+        if name == typ and re.search(pat, msg or ''):
+            return text
+    return ''
 
 
 def secs(x):
@@ -174,8 +259,19 @@ class Task:
         return None
 
     def check(self, run):
-        """The common failures first, then what this task checks (`judge`). -> (status, msg)."""
-        return self.failure(run) or self.judge(run)
+        """The common failures first, then what this task checks (`judge`). -> (status, msg). When the student's
+        own code raised, the message starts with that exception (type, message, line) and what it means, even if
+        the judge also found a wrong result: the exception is the real story."""
+        status, msg = self.failure(run) or self.judge(run)
+        if status == 'passed' or run.ok is not False or not foreign_exc(run, run.exc):
+            return status, msg
+        told = 'Your code raised %s.' % exc_text(run, run.exc)
+        why = explain_exc(run.exc)
+        if why:
+            told += ' ' + why
+        if status == 'runtime_error' and exc_text(run, run.exc) in msg:
+            return 'runtime_error', told
+        return 'runtime_error', told + ' (The check also found: %s)' % msg
 
     def raised(self, run):
         return ('runtime_error', '%s raised %s.' % (self.fname, exc_text(run, run.exc)))
