@@ -283,7 +283,7 @@ S("coroutine-not-awaited", T, "Calling without await", 1,
    ("It only creates a coroutine object: nothing is printed", True,
     "Right: the body runs only when the coroutine is awaited (or wrapped in a Task); Python later warns that it was never awaited."),
    ("It schedules `greet` to run in the background as soon as `main` awaits", False,
-    "Only `asyncio.create_task` (or a TaskGroup) schedules a coroutine to run on its own.")],
+    "A bare call schedules nothing; it takes `asyncio.create_task` (or a TaskGroup, or `gather`) to run a coroutine on its own.")],
   """
   Calling an `async def` function returns a coroutine object without running any of its code.
   Nothing happens until it is awaited or wrapped in a Task; if it is simply dropped, Python emits

@@ -14,7 +14,7 @@ S("asyncio-run-entry", T, "Starting an async program", 1,
    ("Just call `main()`", False,
     "That only creates a coroutine object; without an event loop nothing runs."),
    ("`asyncio.get_event_loop().run_until_complete(main())`", False,
-    "This is the old pre-3.7 idiom; calling `get_event_loop()` with no running loop is deprecated and you must also close the loop yourself."),
+    "This is the old pre-3.7 idiom, and you must also close the loop yourself. Called with no running loop, `get_event_loop()` depends on the version: it runs without a warning on 3.11.1+ (our 3.11), emits a `DeprecationWarning` on 3.12 and 3.13, and raises `RuntimeError` from 3.14."),
    ("Decorate `main` with `@asyncio.coroutine` and call it", False,
     "Generator-based coroutines were deprecated for years and `@asyncio.coroutine` was removed in Python 3.11.")],
   """
@@ -419,7 +419,7 @@ S("non-blocking-meaning", T, "What “non-blocking” means", 1,
   In asyncio, what does it mean that `await reader.read(100)` is *non-blocking*?
   """,
   [("The read runs in a separate thread of the loop's pool, so nobody ever waits", False,
-    "Socket I/O in asyncio uses the OS's readiness notifications (selectors), not threads."),
+    "Socket I/O in asyncio uses the OS's own notifications (selectors such as epoll on Linux, I/O completion ports on Windows), not threads."),
    ("Until data arrives, the coroutine is suspended and the thread runs other tasks", True,
     "Right: only this coroutine waits; the event loop keeps working."),
    ("The data is returned instantly, even if it has not arrived yet", False,
@@ -534,7 +534,7 @@ M("single-thread-facts", T, "Consequences of one thread", 2,
    ("A long CPU-heavy computation in one coroutine delays all other coroutines", True,
     "It never gives control back to the loop until it finishes."),
    ("asyncio automatically uses all CPU cores for CPU-heavy coroutines", False,
-    "Everything runs in one thread; CPU-bound work needs a process pool.")],
+    "Everything runs in one thread; CPU-bound work needs a process pool (threads do not help pure-Python code in CPython builds with the GIL, the default up to 3.13 at least).")],
   """
   One thread, cooperative switching: code between two awaits runs atomically with respect to
   other tasks, but heavy computation starves them, and asyncio gives no multi-core speed-up.
@@ -553,10 +553,10 @@ S("cpu-bound-speedup", T, "Speeding up CPU-bound work", 3,
    ("`await loop.run_in_executor(pool, compute, buf)` with a `ProcessPoolExecutor`", True,
     "Right: separate processes have their own interpreters and run truly in parallel; the coroutine just awaits the results."),
    ("Use `await asyncio.to_thread(compute, buf)` for each buffer, one thread per hash", False,
-    "This keeps the loop responsive, but with CPython's GIL pure-Python code in threads does not run in parallel.")],
+    "This keeps the loop responsive, but under CPython's GIL (every default build up to 3.13 at least; only the optional free-threaded 3.13t build lifts it) pure-Python code in threads does not run in parallel.")],
   """
-  asyncio helps with waiting, not with computing. CPU-bound pure-Python code needs multiple
-  processes to use multiple cores; `run_in_executor` with a `ProcessPoolExecutor` lets a coroutine
+  asyncio helps with waiting, not with computing. Under the GIL of a default CPython build (3.11 to
+  3.13), CPU-bound pure-Python code needs multiple processes to use multiple cores; `run_in_executor` with a `ProcessPoolExecutor` lets a coroutine
   await those results without blocking the loop.
   """)
 

@@ -144,20 +144,21 @@ S("task-start-moment", T, "Does `create_task` run anything?", 2,
       total = sum(range(10))     # no await here
       ...
   ```
-  When does the first line of `work()`'s body execute?
+  With the default task factory, when does the first line of `work()`'s body execute?
   """,
   [("When `main` next suspends at an `await` and the loop gets control", True,
     "Right: the loop can only start the task when the running coroutine yields."),
    ("In a new thread, immediately, so it runs in parallel with the `sum`", False,
     "Tasks are not threads; they run in the loop's thread when it is free."),
    ("Inside `create_task`, before it returns", False,
-    "create_task only schedules the first step; it never runs the coroutine synchronously."),
+    "With the default task factory, `create_task` only schedules the first step and returns. (From Python 3.12 a loop can opt in to `asyncio.eager_task_factory`, which does run the body up to its first suspension inside `create_task`.)"),
    ("Only when `main` reaches `await t`, since a Task waits for its awaiter", False,
     "Awaiting is not required for the task to run; any suspension of `main` lets it start.")],
   """
   `create_task` puts the task's first step in the loop's ready queue. Because only one thing runs
   at a time, it starts as soon as the current coroutine suspends, whether or not it awaits this
-  particular task.
+  particular task. (Python 3.12 added an opt-in `asyncio.eager_task_factory` that starts the body
+  inside `create_task`; the default is unchanged up to 3.13.)
   """,
   proof=(r"""
   import asyncio
