@@ -31,7 +31,9 @@ P("create-task-start-order", T, "When does a new task start?", 1, PO,
   """
   `create_task` schedules the coroutine but does not run it immediately: `main` keeps running
   until its first `await`. Then the loop starts the task ("w started"); it finishes after
-  0.05 s, before `main` wakes up at 0.1 s, so the task is done.
+  0.05 s, before `main` wakes up at 0.1 s, so the task is done. (That is the default task factory,
+  the only one in 3.11; from 3.12 a loop may opt in to `asyncio.eager_task_factory`, which starts
+  the body inside `create_task`.)
   """)
 
 P("gather-result-order", T, "Order of gather's results", 2, PO,
@@ -221,7 +223,7 @@ M("taskgroup-facts", T, "TaskGroup behaviour", 2,
   [("If one task raises, the others still run to their end before the error is reported", False,
     "No: the group aborts at the first failure: it cancels the siblings, waits for them, then reports it."),
    ("A single failing task is raised as the bare exception, not in a group", False,
-    "Even a single failure is wrapped in an `ExceptionGroup` (or `BaseExceptionGroup`)."),
+    "Even a single failure is wrapped in an `ExceptionGroup` (or `BaseExceptionGroup`); only `KeyboardInterrupt` and `SystemExit` are re-raised bare."),
    ("The `async with` statement returns the list of task results", False,
     "`as tg` binds the group itself; read results from the Task objects after the block."),
    ("A failing task is logged and ignored while the others go on", False,
@@ -269,7 +271,7 @@ M("gather-vs-taskgroup", T, "gather versus TaskGroup", 3,
   [("When one fails, gather raises that exception but does not cancel the others; TaskGroup cancels them", True,
     "gather leaves the remaining tasks running; TaskGroup aborts its siblings."),
    ("gather raises the first exception itself; TaskGroup raises an `ExceptionGroup`", True,
-    "That is why code around a TaskGroup uses `except*` or `except ExceptionGroup`."),
+    "That is why code around a TaskGroup uses `except*` or `except ExceptionGroup` (only `KeyboardInterrupt` and `SystemExit` come out bare)."),
    ("Both run the coroutines concurrently", True,
     "Both schedule each coroutine as a Task on the loop."),
    ("Both give you a list of the results, in the order the tasks were created", False,
@@ -765,11 +767,12 @@ S("plain-except-vs-group", T, "`except ValueError` around a TaskGroup", 2,
    ("The program hangs forever, waiting for someone to await the failed task", False,
     "The group finishes as soon as all tasks are done."),
    ("An `ExceptionGroup` holding the ValueError escapes the `try`", True,
-    "Right: TaskGroup always raises an ExceptionGroup; catch it with `except* ValueError` or `except ExceptionGroup`."),
+    "Right: TaskGroup wraps task errors in an ExceptionGroup, even a single one (only `KeyboardInterrupt` and `SystemExit` are re-raised bare); catch it with `except* ValueError` or `except ExceptionGroup`."),
    ("The error is silently dropped because it happened in a task", False,
     "TaskGroup never drops errors; that is one of its main benefits.")],
   """
-  TaskGroup reports failures as an `ExceptionGroup`, even a single one. A plain
+  TaskGroup reports failures as an `ExceptionGroup`, even a single one (`KeyboardInterrupt` and
+  `SystemExit` are the exceptions: they are re-raised bare). A plain
   `except ValueError` does not match an ExceptionGroup; use `except* ValueError`.
   """,
   proof=(r"""

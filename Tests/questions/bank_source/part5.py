@@ -814,7 +814,7 @@ S("aiofiles-why", T, "Why aiofiles?", 2,
    ("aiofiles makes the disk itself faster by reading in parallel on all cores", False,
     "It does not speed up the disk; it just avoids blocking the loop."),
    ("aiofiles uses `asyncio.sleep` to wait until the file is ready", False,
-    "Files are always \"ready\" for select/epoll; waiting on them that way is not possible.")],
+    "`select` reports a regular file as always ready and epoll refuses to watch one (EPERM), so there is nothing to wait for that way.")],
   """
   `select`/`epoll` cannot tell whether a read from a regular file will block, so asyncio has no
   native non-blocking file I/O. aiofiles delegates each operation to a thread and gives you
