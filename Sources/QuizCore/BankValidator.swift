@@ -2,6 +2,9 @@
 /// question (`questions.json: question "gather-order": choice "c" has no feedback`). Checks that need the grader
 /// (a model solution that must pass) are made by the caller, which has one.
 public struct BankValidator: Sendable {
+    /// A multiple choice question has 1 to this many correct choices, and at least one wrong one.
+    public static let maxCorrectMultiple = 4
+
     public let file: String
 
     public init(file: String) {
@@ -60,6 +63,11 @@ public struct BankValidator: Sendable {
             }
             if question.kind == .multipleChoice, correct == choices.count {
                 problems.append("every choice is correct: nothing to tell apart")
+            }
+            if question.kind == .multipleChoice, correct > Self.maxCorrectMultiple {
+                problems.append(
+                    "a multiple choice question has \(correct) correct choices; at most \(Self.maxCorrectMultiple) may be"
+                )
             }
         case .predictOutput:
             if question.code?.isBlank ?? true { problems.append("code is missing") }

@@ -103,6 +103,38 @@ struct QuizCoreTests {
         for line in expected { #expect(problems.contains(line), "missing: \(line)") }
     }
 
+    @Test func aMultipleChoiceQuestionNeedsOneToFourRightOptionsAndOneWrong() throws {
+        func question(_ id: String, _ rights: [Bool]) -> String {
+            let choices = rights.enumerated().map { index, right in
+                #"{"id": "\#(index)", "text": "t\#(index)", "correct": \#(right), "feedback": "f"}"#
+            }
+            return #"{"id": "\#(id)", "topic": "tasks", "kind": "multiple_choice", "title": "t", "difficulty": 2, "#
+                + #""prompt": "p", "explanation": "e", "choices": [\#(choices.joined(separator: ", "))]}"#
+        }
+        let questions = [
+            question("none-right", [false, false, false]),
+            question("five-right", [true, true, true, true, true, false]),
+            question("all-right", [true, true, true]),
+            question("all-five-right", [true, true, true, true, true]),
+            question("one-right", [true, false, false, false, false]),
+            question("four-right", [true, true, true, true, false]),
+        ]
+        let topics = #"[{"id": "tasks", "title": "Tasks", "summary": "s"}]"#
+        let json = #"{"version": 1, "topics": \#(topics), "questions": ["# + questions.joined(separator: ", ") + "]}"
+        let bank = try QuestionBank.decode(Data(json.utf8), file: "questions.json")
+        let problems = BankValidator(file: "questions.json").problems(in: bank)
+            .filter { !$0.contains("topic \"") }
+        #expect(
+            problems == [
+                "questions.json: question \"none-right\": no choice is correct",
+                "questions.json: question \"five-right\": a multiple choice question has 5 correct choices; at most 4 may be",
+                "questions.json: question \"all-right\": every choice is correct: nothing to tell apart",
+                "questions.json: question \"all-five-right\": every choice is correct: nothing to tell apart",
+                "questions.json: question \"all-five-right\": a multiple choice question has 5 correct choices; at most 4 may be",
+            ]
+        )
+    }
+
     @Test func aBankOfTheWrongShapeNamesThePlace() {
         let json = #"{"version": 1, "topics": [], "questions": [{"id": "x", "topic": "tasks"}]}"#
         #expect {

@@ -338,6 +338,68 @@ def test_choice_question_shows_verdict_explanation_and_feedback(server, driver):
     assert "1 of " in text(driver, ".overall")
 
 
+def shown_choices(d):
+    """(ids, letters) of the options as the page shows them, top to bottom, read in one pass."""
+    return read(d, lambda x: x.execute_script("""
+      const items = [...document.querySelectorAll('li.choice')];
+      return items.length ? [items.map(li => li.dataset.choice),
+                             items.map(li => li.querySelector('.choice-id').textContent)] : null;"""))
+
+
+def test_choice_options_are_shuffled_per_browser_and_stable_across_reload(server, driver):
+    questions = []
+    for kind in ("single_choice", "multiple_choice"):
+        status, body = http(server, "GET", f"/api/v1/questions?kind={kind}")
+        assert status == 200, body
+        questions += body["questions"][:5]
+    if not questions:
+        pytest.skip("the bank has no choice question")
+    go(driver, server, "/topics")
+    saved_seed = driver.execute_script("return localStorage.getItem('asyncquiz.shuffle-seed')")
+    try:
+        first = {}
+        for q in questions:
+            source = [c["id"] for c in q["choices"]]
+            go(driver, server, f"/q/{q['id']}")
+            ids, letters = shown_choices(driver)
+            assert sorted(ids) == sorted(source), "every option is shown once, with its own id"
+            assert letters == list("abcde"[:len(ids)]), "the letters shown follow the places on screen"
+            first[q["id"]] = ids
+            driver.refresh()
+            wait(driver).until(lambda x: x.execute_script(
+                "return document.documentElement.dataset.route === arguments[0]"
+                " && document.querySelectorAll('li.choice').length > 0", f"/q/{q['id']}"))
+            assert shown_choices(driver)[0] == ids, f"{q['id']}: a reload shows the options in another order"
+        seed = driver.execute_script("return localStorage.getItem('asyncquiz.shuffle-seed')")
+        assert seed, "the browser's shuffle seed is kept in localStorage"
+        moved = [q["id"] for q in questions if first[q["id"]] != [c["id"] for c in q["choices"]]]
+        assert moved, "no question shows its options in an order other than the bank's"
+
+        # another browser (another seed) sees another order for some question
+        driver.execute_script("localStorage.setItem('asyncquiz.shuffle-seed', 'another-browser')")
+        other = {}
+        for q in questions:
+            go(driver, server, f"/q/{q['id']}")
+            driver.refresh()
+            wait(driver).until(lambda x: x.execute_script(
+                "return document.querySelectorAll('li.choice').length > 0"))
+            other[q["id"]] = shown_choices(driver)[0]
+        assert any(other[i] != first[i] for i in first), "the order does not depend on the browser's seed"
+
+        # the answer is still graded by the option's id, whatever its place
+        q = questions[0]
+        go(driver, server, f"/q/{q['id']}")
+        chosen = shown_choices(driver)[0][-1]     # the last one on screen
+        click(driver, f"label[for='choice-{q['id']}-{chosen}']")
+        click(driver, "form.answer button[type=submit]")
+        assert read(driver, lambda x: [li.get_attribute("data-choice") for li in
+                                       x.find_elements(By.CSS_SELECTOR, "li.choice.is-chosen")] or None) == [chosen]
+    finally:
+        driver.execute_script(
+            "arguments[0] === null ? localStorage.removeItem('asyncquiz.shuffle-seed')"
+            " : localStorage.setItem('asyncquiz.shuffle-seed', arguments[0])", saved_seed)
+
+
 def test_predict_output_shows_the_real_output_beside_mine(server, driver):
     q = first_question(server, "predict_output")
     go(driver, server, f"/q/{q['id']}")

@@ -3,7 +3,11 @@
 1. Structure: the rules of docs/questions-format.md and the topic ids of the contract, plus the
    size of the bank (counts per kind, per topic).
 2. Truth: every predict_output `code` and every choice question's `proof.code` is run, and its
-   stdout (trailing white space trimmed on each line and at the end) must equal `answer` / `output`.
+   stdout (trailing white space trimmed on each line and at the end) must equal `answer` / `output`;
+   it must print nothing to stderr (no warning, no log line).
+3. Fairness: key positions are spread evenly (chi-square), multiple choice questions have 1 to 4
+   right options, varied, and neither a fixed position (set of positions) nor the longest option
+   scores more than 10 points away from random picks (`pytest -s` prints the means).
 
 Snippets run in the real sandbox (`<repo>/grader/launch`) when it exists and is executable,
 otherwise with `/usr/bin/python3 -I -c` (a warning says so).
@@ -14,8 +18,11 @@ Environment:
   QB_WORKERS       parallel snippet runs (default: the number of CPUs, at least 2)
 """
 
+import itertools
 import json
+import math
 import os
+import random
 import re
 import subprocess
 import sys
@@ -42,6 +49,7 @@ MIN_PER_KIND = {"single_choice": 34, "multiple_choice": 17, "predict_output": 24
 MIN_NON_CODE = 75
 MIN_NON_CODE_PER_TOPIC = 5
 MAX_SNIPPET_LINES = 25
+MAX_RIGHT_MULTIPLE = 4          # a multiple choice question has 1 to 4 right options (and at least one wrong)
 
 COMMON_FIELDS = {"id", "topic", "kind", "title", "difficulty", "prompt", "explanation"}
 ALLOWED_FIELDS = {
@@ -247,8 +255,10 @@ def _problems(q, topic_ids):
         n_correct = sum(1 for c in choices if isinstance(c, dict) and c.get("correct") is True)
         if kind == "single_choice" and n_correct != 1:
             p.append(f"single_choice needs exactly one correct choice, has {n_correct}")
-        if kind == "multiple_choice" and not (n_correct >= 2 and len(choices) - n_correct >= 1):
-            p.append(f"multiple_choice needs >= 2 correct and >= 1 wrong, has {n_correct} of {len(choices)}")
+        if kind == "multiple_choice" and not (1 <= n_correct <= MAX_RIGHT_MULTIPLE
+                                              and len(choices) - n_correct >= 1):
+            p.append(f"multiple_choice needs 1 to {MAX_RIGHT_MULTIPLE} correct and >= 1 wrong, "
+                     f"has {n_correct} of {len(choices)}")
         if "proof" in q:
             proof = q["proof"]
             if not (isinstance(proof, dict) and set(proof) == {"code", "output"}
@@ -327,6 +337,165 @@ def test_no_deprecated_idiom_in_correct_choices():
     assert not problems, "\n".join(problems)
 
 
+# ------------------------------------------------------------------ fairness
+# The position or the length of an option must not give the answer away. Scores follow
+# Sources/QuizCore/AnswerChecker.swift: single choice 1 or 0; multiple choice
+# (right ticks - wrong ticks) / number of right options, floored at 0.
+
+LETTERS = "abcde"
+PLAYS = 1000                 # each strategy plays the whole bank this many times
+MAX_GAIN_POINTS = 10         # no strategy may score more than 10 points (of 100) away from random
+MIN_P_UNIFORM = 0.05         # chi-square of key positions: uniform must not be rejected at 5 %
+MAX_SHARE_LONGEST_KEY = 0.35 # single choice: the key is the longest option in at most 35 % of questions
+
+
+def choice_questions(kind):
+    return [q for q in QUESTIONS if q.get("kind") == kind and isinstance(q.get("choices"), list)]
+
+
+def chi2_sf(x, df):
+    """P(X >= x) for a chi-square variable with integer df (no scipy here)."""
+    if x <= 0:
+        return 1.0
+    if df % 2 == 0:
+        term = total = math.exp(-x / 2)
+        for k in range(1, df // 2):
+            term *= (x / 2) / k
+            total += term
+        return min(1.0, total)
+    total = math.erfc(math.sqrt(x / 2))
+    term = math.exp(-x / 2) * math.sqrt(2 * x / math.pi)
+    for k in range(3, df + 1, 2):
+        total += term
+        term *= x / (k)
+    return min(1.0, total)
+
+
+def key_position_counts(kind):
+    """Right options per position, and how many a uniform spread would put there."""
+    seen = [0.0] * len(LETTERS)
+    expected = [0.0] * len(LETTERS)
+    for q in choice_questions(kind):
+        n = len(q["choices"])
+        k = sum(1 for c in q["choices"] if c.get("correct"))
+        for i, c in enumerate(q["choices"]):
+            seen[i] += 1 if c.get("correct") else 0
+            expected[i] += k / n
+    used = [i for i, e in enumerate(expected) if e > 0]
+    return [seen[i] for i in used], [expected[i] for i in used]
+
+
+def chi_square_uniform(kind):
+    seen, expected = key_position_counts(kind)
+    stat = sum((o - e) ** 2 / e for o, e in zip(seen, expected))
+    return stat, chi2_sf(stat, len(seen) - 1), seen, expected
+
+
+def score(q, picked):
+    right = {c["id"] for c in q["choices"] if c["correct"]}
+    picked = set(picked)
+    if q["kind"] == "single_choice":
+        return 1.0 if len(picked) == 1 and picked == right else 0.0
+    good, bad = len(picked & right), len(picked - right)
+    return max(0.0, (good - bad) / len(right)) if right else 0.0
+
+
+def _longest(q, rng, how_many=1, shortest=False):
+    ids = [c["id"] for c in q["choices"]]
+    length = {c["id"]: len(c["text"]) for c in q["choices"]}
+    rng.shuffle(ids)                                    # ties are broken at random
+    ids.sort(key=lambda i: length[i], reverse=not shortest)
+    return ids[:how_many]
+
+
+def strategies(kind):
+    """name -> function(question, rng) -> the ids the student picks."""
+    out = {}
+    if kind == "single_choice":
+        out["random"] = lambda q, rng: [rng.choice(q["choices"])["id"]]
+        for letter in "abcd":
+            out[f"always {letter}"] = (lambda L: lambda q, rng: [L] if L in {c["id"] for c in q["choices"]} else [])(letter)
+        out["longest"] = lambda q, rng: _longest(q, rng)
+        out["shortest"] = lambda q, rng: _longest(q, rng, shortest=True)
+    else:
+        out["random"] = lambda q, rng: [c["id"] for c in q["choices"] if rng.random() < 0.5]
+        for size in range(1, len(LETTERS) + 1):
+            for subset in itertools.combinations(LETTERS, size):
+                out["tick " + "".join(subset)] = (
+                    lambda s: lambda q, rng: [c["id"] for c in q["choices"] if c["id"] in s])(subset)
+        for n in (1, 2, 3):
+            out[f"{n} longest"] = (lambda n: lambda q, rng: _longest(q, rng, n))(n)
+        out["shortest"] = lambda q, rng: _longest(q, rng, shortest=True)
+    return out
+
+
+def strategy_means(kind, plays=PLAYS, seed=20240601):
+    """Mean score in points (0..100) of each strategy over `plays` rounds of the whole bank."""
+    questions = choice_questions(kind)
+    rng = random.Random(seed)
+    means = {}
+    for name, pick in strategies(kind).items():
+        total = 0.0
+        for _ in range(plays):
+            total += sum(score(q, pick(q, rng)) for q in questions)
+        means[name] = 100 * total / (plays * len(questions))
+    return means
+
+
+def test_key_positions_are_uniform():
+    problems = []
+    for kind in sorted(CHOICE_KINDS):
+        stat, p, seen, expected = chi_square_uniform(kind)
+        print(f"{kind}: right options per position {[int(s) for s in seen]} "
+              f"(uniform: {[round(e, 1) for e in expected]}), chi-square {stat:.2f}, p = {p:.3f}")
+        if p < MIN_P_UNIFORM:
+            problems.append(f"{kind}: key positions {seen} reject uniform (p = {p:.4f})")
+    assert not problems, "\n".join(problems)
+
+
+def test_multiple_choice_right_counts_vary():
+    counts = [sum(1 for c in q["choices"] if c["correct"]) for q in choice_questions("multiple_choice")]
+    spread = {k: counts.count(k) for k in sorted(set(counts))}
+    print("multiple_choice: questions per number of right options", spread)
+    assert set(counts) <= set(range(1, MAX_RIGHT_MULTIPLE + 1)), spread
+    assert len(spread) >= 3, f"too little variety in the number of right options: {spread}"
+    assert max(spread.values()) <= len(counts) / 2, f"one count dominates: {spread}"
+
+
+def test_key_is_not_systematically_the_longest():
+    questions = choice_questions("single_choice")
+    longest = [q["id"] for q in questions
+               if max(len(c["text"]) for c in q["choices"] if c["correct"])
+               >= max(len(c["text"]) for c in q["choices"])]
+    share = len(longest) / len(questions)
+    ratios = []
+    for q in questions + choice_questions("multiple_choice"):
+        right = [len(c["text"]) for c in q["choices"] if c["correct"]]
+        wrong = [len(c["text"]) for c in q["choices"] if not c["correct"]]
+        ratios.append((sum(right) / len(right)) / (sum(wrong) / len(wrong)))
+    mean_ratio = sum(ratios) / len(ratios)
+    print(f"single_choice: key is the longest option in {len(longest)} of {len(questions)}; "
+          f"mean length of right / wrong options over all choice questions: {mean_ratio:.2f}")
+    assert share <= MAX_SHARE_LONGEST_KEY, f"key is the longest in {len(longest)}: {longest}"
+    assert 0.8 <= mean_ratio <= 1.25, f"right options are {mean_ratio:.2f} times as long as wrong ones"
+
+
+@pytest.mark.parametrize("kind", sorted(CHOICE_KINDS))
+def test_no_strategy_beats_reading(kind):
+    """Always the same position(s), or the longest option, scores within 10 points of random picks.
+    For multiple choice every non-empty set of ticked positions is played (ticking nothing scores 0
+    by definition and gives nothing away); random ticks each option with probability 1/2."""
+    means = strategy_means(kind)
+    base = means["random"]
+    print(f"\n{kind}: mean score in points over {PLAYS} plays of the bank")
+    for name, value in sorted(means.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<14} {value:6.1f}  ({value - base:+.1f})")
+    if kind == "multiple_choice":
+        print(f"  {'tick nothing':<14} {0.0:6.1f}  ({-base:+.1f}) (not a strategy that uses the options)")
+    far = {n: round(v, 1) for n, v in means.items() if abs(v - base) > MAX_GAIN_POINTS}
+    assert not far, f"{kind}: random scores {base:.1f}; these strategies are more than {MAX_GAIN_POINTS} points away: {far}"
+
+
 # ------------------------------------------------------------------ truth
 
 @pytest.fixture(scope="module")
@@ -359,3 +528,4 @@ def test_snippet_output(outputs, name, code, expected):
         assert got == normalize(expected), "wrong output\n" + detail
         assert res["exit_code"] in (0, None) and res["status"] not in ("timeout", "harness_error"), \
             "program did not end cleanly\n" + detail
+        assert not res["stderr"].strip(), "printed to stderr (a warning or a log line)\n" + detail

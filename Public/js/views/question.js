@@ -6,6 +6,7 @@ import { progress, student } from '../store.js';
 import { topics, questionsOf, question, KIND, DIFFICULTY } from '../data.js';
 import { highlightAll } from '../vendor.js';
 import { codeForm } from './code.js';
+import { shuffled } from '../shuffle.js';
 import { statusOf } from './topics.js';
 
 export async function questionView(id) {
@@ -112,11 +113,13 @@ export function showError(region, e) {
 function choiceForm(q, region) {
   const multi = q.kind === 'multiple_choice';
   const name = `choice-${q.id}`;
-  const items = (q.choices || []).map((c) => {
+  // Shown in this browser's own order for this question (stable across reloads); the letter shown is the place on
+  // screen, while the id sent and the feedback keep the option's real id.
+  const items = shuffled(q.choices || [], q.id).map((c, place) => {
     const id = `${name}-${c.id}`;
     return h('li', { class: 'choice', dataset: { choice: c.id } },
       h('input', { type: multi ? 'checkbox' : 'radio', name, id, value: c.id }),
-      h('label', { for: id }, h('span', { class: 'choice-id', 'aria-hidden': 'true' }, `${c.id}`), h('span', { class: 'choice-text' }, inline(c.text))));
+      h('label', { for: id }, h('span', { class: 'choice-id', 'aria-hidden': 'true' }, 'abcdefghij'[place] || `${place + 1}`), h('span', { class: 'choice-text' }, inline(c.text))));
   });
   const hint = h('p', { class: 'form-hint', id: `${name}-hint`, 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Check answer');

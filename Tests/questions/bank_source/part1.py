@@ -9,10 +9,10 @@ S("await-plain-value", T, "What can follow `await`?", 1,
   """
   Inside `async def main()`, which of these expressions can **not** be used after `await`?
   """,
-  [("`asyncio.sleep(0.1)` (a coroutine object)", False,
-    "A coroutine object is the most common awaitable; awaiting it runs the coroutine to completion."),
-   ("`asyncio.create_task(work())` (a Task)", False,
+  [("`asyncio.create_task(work())` (a Task)", False,
     "Tasks are Futures, and Futures are awaitable: awaiting one waits for its result."),
+   ("`asyncio.sleep(0.1)` (a coroutine object)", False,
+    "A coroutine object is the most common awaitable; awaiting it runs the coroutine to completion."),
    ("`loop.create_future()` (a Future)", False,
     "Futures implement `__await__`; awaiting one suspends until someone sets its result."),
    ("`len('abc')` (the int 3)", True,
@@ -43,18 +43,19 @@ M("awaitable-objects", T, "Which objects are awaitable?", 2,
   """,
   [("`work()` — the object returned by calling the coroutine function", True,
     "Calling an `async def` function returns a coroutine object, which is awaitable."),
-   ("`asyncio.create_task(work())`", True,
-    "A Task is a subclass of Future and is awaitable."),
-   ("an instance of a class that defines `__await__` returning an iterator", True,
-    "That is exactly the awaitable protocol: `await` calls `__await__()` and drives the iterator."),
    ("`work` — the coroutine function itself, not called", False,
     "A function object is not awaitable; you must call it to get a coroutine object first."),
-   ("`agen()` — an async generator object", False,
-    "An async generator is an async *iterable* (use `async for` or `await anext(g)`), not an awaitable.")],
+   ("an instance of a class that defines `__await__` returning an iterator", True,
+    "That is exactly the awaitable protocol: `await` calls `__await__()` and drives the iterator."),
+   ("`asyncio.create_task(work())`", True,
+    "A Task is a subclass of Future and is awaitable."),
+   ("`anext(agen())` — what `anext` returns for an async generator", True,
+    "`anext(g)` returns an awaitable that produces the generator's next value; the generator object `agen()` itself is not awaitable.")],
   """
   Awaitables are coroutine objects, Futures (including Tasks) and objects implementing `__await__`.
-  A coroutine *function* must be called first, and an async generator is consumed with `async for`,
-  not awaited. `inspect.isawaitable` confirms this.
+  A coroutine *function* must be called first. An async generator object is consumed with
+  `async for`, not awaited, but `anext(g)` hands out an awaitable for its next value.
+  `inspect.isawaitable` confirms this.
   """,
   proof=(r"""
   import asyncio, inspect
@@ -74,14 +75,16 @@ M("awaitable-objects", T, "Which objects are awaitable?", 2,
       t = asyncio.create_task(work())
       g = agen()
       print(inspect.isawaitable(c), inspect.isawaitable(t), inspect.isawaitable(Custom()))
-      print(inspect.isawaitable(work), inspect.isawaitable(g))
+      n = anext(g)
+      print(inspect.isawaitable(work), inspect.isawaitable(g), inspect.isawaitable(n))
+      await n
       c.close()
       await t
 
   asyncio.run(main())
   """, """
   True True True
-  False False
+  False False True
   """))
 
 P("custom-await", T, "A class with `__await__`", 3, PO,
@@ -150,14 +153,14 @@ S("await-coroutine-twice", T, "Awaiting the same coroutine twice", 2,
   ```
   What happens at the second `await c`?
   """,
-  [("It runs `compute()` again and returns a fresh result", False,
-    "A coroutine object is a one-shot execution, not a recipe; to run again you must call `compute()` again."),
-   ("It immediately returns the same result as the first await", False,
+  [("It immediately returns the same result as the first await", False,
     "That is how a *Task* (or Future) behaves, not a bare coroutine object."),
-   ("It raises `RuntimeError: cannot reuse already awaited coroutine`", True,
-    "Right: a coroutine object can be driven only once; after it finished it cannot be resumed."),
-   ("It returns `None`", False,
-    "Python does not silently return `None`; it reports the misuse with an error.")],
+   ("It runs `compute()` again and returns a fresh result", False,
+    "A coroutine object is a one-shot execution, not a recipe; to run again you must call `compute()` again."),
+   ("It returns `None`, since the coroutine has already finished", False,
+    "Python does not silently return `None`; it reports the misuse with an error."),
+   ("It raises `RuntimeError`", True,
+    "Right: `RuntimeError: cannot reuse already awaited coroutine`. A coroutine object can be driven only once.")],
   """
   A coroutine object represents one run of the function body. Once it has finished, it is
   exhausted and awaiting it again raises `RuntimeError`. Wrap it in a Task if you need to await
@@ -219,17 +222,21 @@ M("future-task-facts", T, "Futures and Tasks", 2,
     "A done Future just hands back its stored result (or raises its stored exception)."),
    ("`fut.result()` on a Future that is not done yet waits for it", False,
     "`result()` never waits: on a pending Future it raises `InvalidStateError`. Use `await fut` to wait."),
-   ("Calling `fut.set_result(x)` wakes up the coroutines awaiting `fut`", True,
-    "Setting the result schedules the callbacks of the Future, which resume its awaiters."),
    ("A Future runs code by itself, like a thread", False,
-    "A bare Future runs nothing; it is only a slot for a result that some other code fills in.")],
+    "A bare Future runs nothing; it is only a slot for a result that some other code fills in."),
+   ("`fut.set_result(x)` runs the coroutines awaiting `fut` before it returns", False,
+    "`set_result` only schedules the Future's callbacks; the awaiters resume later, when the loop gets control back.")],
   """
   A Future is a low-level container for a result that arrives later; awaiting it suspends until
   it is set. A Task is a Future that drives a coroutine. `result()` is non-blocking: it raises
-  `InvalidStateError` when the result is not there yet.
+  `InvalidStateError` when the result is not there yet. `set_result` schedules the awaiters to
+  resume; they run at the loop's next turn, not inside the call.
   """,
   proof=(r"""
   import asyncio
+
+  async def waiter(fut):
+      print("awaiter got", await fut)
 
   async def main():
       loop = asyncio.get_running_loop()
@@ -239,13 +246,19 @@ M("future-task-facts", T, "Futures and Tasks", 2,
           fut.result()
       except asyncio.InvalidStateError:
           print("InvalidStateError")
+      t = asyncio.create_task(waiter(fut))
+      await asyncio.sleep(0)
       fut.set_result(5)
+      print("set_result returned")
+      await t
       print(await fut)
 
   asyncio.run(main())
   """, """
   True
   InvalidStateError
+  set_result returned
+  awaiter got 5
   5
   """))
 
@@ -263,14 +276,14 @@ S("coroutine-not-awaited", T, "Calling without await", 1,
   ```
   What does the call `greet()` inside `main` do?
   """,
-  [("It prints `hello` right away", False,
+  [("It prints `hello` right away, before `main` goes on to its next line", False,
     "Calling a coroutine function does not execute its body; it only creates a coroutine object."),
-   ("It creates a coroutine object and nothing is printed; Python later warns that it was never awaited", True,
-    "Right: the body runs only when the coroutine is awaited (or wrapped in a Task)."),
-   ("It schedules `greet` to run in the background", False,
-    "Only `asyncio.create_task` (or a TaskGroup) schedules a coroutine to run on its own."),
    ("It raises `SyntaxError`", False,
-    "The call is perfectly legal syntax; the mistake is that the result is thrown away.")],
+    "The call is perfectly legal syntax; the mistake is that the result is thrown away."),
+   ("It only creates a coroutine object: nothing is printed", True,
+    "Right: the body runs only when the coroutine is awaited (or wrapped in a Task); Python later warns that it was never awaited."),
+   ("It schedules `greet` to run in the background as soon as `main` awaits", False,
+    "A bare call schedules nothing; it takes `asyncio.create_task` (or a TaskGroup, or `gather`) to run a coroutine on its own.")],
   """
   Calling an `async def` function returns a coroutine object without running any of its code.
   Nothing happens until it is awaited or wrapped in a Task; if it is simply dropped, Python emits
@@ -352,20 +365,20 @@ M("async-def-facts", T, "Facts about `async def`", 1,
   """
   Which statements about coroutine functions (`async def`) are true? Select all that apply.
   """,
-  [("Calling one returns a coroutine object", True,
+  [("A coroutine object can be awaited any number of times", False,
+    "A coroutine object is single-use; a second await raises `RuntimeError`."),
+   ("Calling one returns a coroutine object", True,
     "Yes: the call creates the coroutine object; nothing in the body has run yet."),
-   ("Calling one runs its body up to the first `await`", False,
-    "Unlike a Task, a bare call runs nothing at all; the body starts when the coroutine is awaited."),
-   ("The value of `return` in the body becomes the value of the `await` expression", True,
+   ("`return x` in the body makes `x` the value of the `await`", True,
     "`x = await f()` binds whatever `f` returned."),
-   ("`await` is only allowed inside an `async def` body (outside the asyncio REPL)", True,
-    "Using `await` in a regular function is a `SyntaxError`."),
-   ("A coroutine object can be awaited any number of times", False,
-    "A coroutine object is single-use; a second await raises `RuntimeError`.")],
+   ("`await` may be used in a plain `def` as long as an event loop is running", False,
+    "Whether a loop runs does not matter: `await` in a regular function is a `SyntaxError` at compile time."),
+   ("Calling one runs its body up to the first `await`", False,
+    "The call runs nothing at all; the body starts only when the coroutine is awaited or a Task drives it.")],
   """
   A coroutine function produces a coroutine object when called. Awaiting it runs the body, and its
-  return value becomes the value of the `await`. `await` is only legal inside coroutines, and a
-  coroutine object can be run only once.
+  return value becomes the value of the `await`. `await` is only legal inside coroutines (the
+  compiler rejects it in a plain `def`), and a coroutine object can be run only once.
   """,
   proof=(r"""
   import asyncio
@@ -378,12 +391,17 @@ M("async-def-facts", T, "Facts about `async def`", 1,
       c = f()
       print("called")
       print(await c)
+      try:
+          compile("def g():\n    await f()\n", "g", "exec")
+      except SyntaxError as e:
+          print("SyntaxError:", e.msg)
 
   asyncio.run(main())
   """, """
   called
   body runs
   3
+  SyntaxError: 'await' outside async function
   """))
 
 S("await-in-sync-def", T, "`await` in a regular function", 1,
@@ -395,14 +413,14 @@ S("await-in-sync-def", T, "`await` in a regular function", 1,
   ```
   What happens with this code?
   """,
-  [("It works, but blocks until `fetch()` completes", False,
+  [("`load()` silently becomes a coroutine function", False,
+    "Only `async def` makes a coroutine function; Python never infers it from the body."),
+   ("It works, but blocks until `fetch()` completes", False,
     "Python does not allow this at all; a regular function cannot suspend."),
-   ("Python refuses to compile it: `SyntaxError: 'await' outside async function`", True,
-    "Right: the error is raised when the module is compiled, before anything runs."),
-   ("It raises `RuntimeError` only when `load()` is called", False,
+   ("It raises `RuntimeError` only when `load()` is called, as no loop runs", False,
     "The check is done at compile time, not at call time."),
-   ("`load()` silently becomes a coroutine function", False,
-    "Only `async def` makes a coroutine function; Python never infers it from the body.")],
+   ("Compiling fails: `SyntaxError: 'await' outside async function`", True,
+    "Right: the error is raised when the module is compiled, before anything runs.")],
   """
   `await` may only appear inside an `async def` function. Using it in a regular `def` is detected
   by the compiler, so the whole module fails with `SyntaxError` before running.
@@ -445,12 +463,12 @@ S("iscoroutinefunction-check", T, "Coroutine function or coroutine?", 2,
   ```
   Which line prints `True`?
   """,
-  [("`print(inspect.iscoroutine(job))`", False,
+  [("`print(inspect.iscoroutinefunction(job()))`", False,
+    "`job()` is a coroutine object, not a function, so this prints False (and leaves an unawaited coroutine)."),
+   ("`print(inspect.iscoroutine(job))`", False,
     "`job` is the coroutine *function*; `iscoroutine` checks for a coroutine *object*."),
    ("`print(inspect.iscoroutinefunction(job))`", True,
     "Right: `job` is a function defined with `async def`."),
-   ("`print(inspect.iscoroutinefunction(job()))`", False,
-    "`job()` is a coroutine object, not a function, so this prints False (and leaves an unawaited coroutine)."),
    ("`print(callable(job()))`", False,
     "A coroutine object is not callable; you await it, you do not call it.")],
   """

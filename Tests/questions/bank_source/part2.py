@@ -11,10 +11,10 @@ S("asyncio-run-entry", T, "Starting an async program", 1,
   """,
   [("`asyncio.run(main())`", True,
     "Right: it creates a fresh event loop, runs `main()` to completion, cancels leftover tasks and closes the loop."),
-   ("`asyncio.get_event_loop().run_until_complete(main())`", False,
-    "This is the old pre-3.7 idiom; calling `get_event_loop()` with no running loop is deprecated and you must also close the loop yourself."),
    ("Just call `main()`", False,
     "That only creates a coroutine object; without an event loop nothing runs."),
+   ("`asyncio.get_event_loop().run_until_complete(main())`", False,
+    "This is the old pre-3.7 idiom, and you must also close the loop yourself. Called with no running loop, `get_event_loop()` depends on the version: it runs without a warning on 3.11.1+ (our 3.11), emits a `DeprecationWarning` on 3.12 and 3.13, and raises `RuntimeError` from 3.14."),
    ("Decorate `main` with `@asyncio.coroutine` and call it", False,
     "Generator-based coroutines were deprecated for years and `@asyncio.coroutine` was removed in Python 3.11.")],
   """
@@ -69,14 +69,14 @@ S("get-running-loop-outside", T, "`get_running_loop()` with no loop", 2,
   What does `asyncio.get_running_loop()` do when called from ordinary synchronous code, with no
   event loop running in the thread?
   """,
-  [("It creates a new event loop and returns it", False,
-    "`get_running_loop` never creates a loop; it only reports the one that is currently running."),
-   ("It returns `None`", False,
-    "It does not return `None`; it signals the situation with an exception."),
+  [("It starts a loop implicitly, the way `asyncio.run` would", False,
+    "asyncio never starts a loop behind your back."),
    ("It raises `RuntimeError: no running event loop`", True,
     "Right: it can only be used from inside a coroutine or a callback that the loop is running."),
-   ("It starts `asyncio.run` implicitly", False,
-    "asyncio never starts a loop behind your back.")],
+   ("It creates a new event loop, sets it as current and returns it", False,
+    "`get_running_loop` never creates a loop; it only reports the one that is currently running."),
+   ("It returns `None`, so callers can test for a loop with `if`", False,
+    "It does not return `None`; it signals the situation with an exception.")],
   """
   `asyncio.get_running_loop()` is meant for code already running inside the loop (coroutines,
   callbacks). Outside of it there is no running loop and it raises `RuntimeError`.
@@ -98,14 +98,14 @@ M("event-loop-facts", T, "How the event loop works", 2,
   """,
   [("It runs one callback or task step at a time", True,
     "The loop picks ready work and runs each step to its next suspension point before starting another."),
+   ("Tasks that `main` creates run on the same loop as `main`", True,
+    "Yes: all tasks of an `asyncio.run` call share its one loop in one thread; that is what lets them interleave."),
    ("When a coroutine awaits something that is not ready, control returns to the loop", True,
     "That is the moment the loop can run other ready tasks."),
-   ("It interrupts a coroutine that has been running too long so others get a turn", False,
-    "asyncio is cooperative: a coroutine keeps control until it awaits; nothing pre-empts it."),
    ("`asyncio.run()` creates a new loop and closes it when the coroutine finishes", True,
     "Each `asyncio.run` call gets its own fresh loop and closes it at the end."),
-   ("Every Task gets its own event loop", False,
-    "All tasks of a program normally share one loop in one thread; that is what lets them interleave.")],
+   ("It interrupts a coroutine that has been running too long so others get a turn", False,
+    "asyncio is cooperative: a coroutine keeps control until it awaits; nothing pre-empts it.")],
   """
   The event loop is a scheduler for cooperative multitasking: it runs ready callbacks and task
   steps one at a time; a task gives control back only at an `await` that actually suspends.
@@ -166,12 +166,12 @@ S("sleep-zero", T, "`await asyncio.sleep(0)`", 2,
   """,
   [("Nothing: sleeping 0 seconds is a no-op", False,
     "It is not a no-op: it suspends the coroutine for one loop iteration."),
-   ("It suspends the current coroutine once, so other ready tasks get a turn before it resumes", True,
-    "Right: it is the standard way to yield control to the event loop."),
-   ("It blocks the thread for a tiny amount of time", False,
-    "`asyncio.sleep` never blocks the thread; that is `time.sleep`."),
    ("It cancels the current task", False,
-    "Sleeping has nothing to do with cancellation.")],
+    "Sleeping has nothing to do with cancellation."),
+   ("It yields to the loop once, so other ready tasks get a turn", True,
+    "Right: it is the standard way to yield control to the event loop."),
+   ("It blocks the thread for the shortest time the OS allows, then returns", False,
+    "`asyncio.sleep` never blocks the thread; that is `time.sleep`.")],
   """
   `asyncio.sleep(0)` yields to the event loop: the current task is put at the back of the ready
   queue, other ready tasks run one step, then the coroutine continues. It is useful in long loops
@@ -289,10 +289,10 @@ S("why-time-sleep-bad", T, "A blocking call in a coroutine", 1,
   A web handler written with asyncio contains `time.sleep(2)` to "wait a bit". What is the effect
   while it sleeps?
   """,
-  [("Only that handler waits; the others keep being served", False,
-    "That would be true of `await asyncio.sleep(2)`. `time.sleep` does not give control back to the loop."),
-   ("The whole event loop is frozen for 2 s: no other coroutine, timer or I/O callback can run", True,
+  [("The whole event loop freezes for 2 s: no other task or callback runs", True,
     "Right: blocking the thread blocks every task sharing that loop."),
+   ("Only that handler waits; the others keep being served", False,
+    "That would be true of `await asyncio.sleep(2)`. `time.sleep` does not give control back to the loop."),
    ("Python raises an error because blocking calls are forbidden in coroutines", False,
     "Python does not detect it (debug mode only logs slow callbacks); the program just stalls."),
    ("The loop moves that handler to another thread automatically", False,
@@ -334,14 +334,14 @@ M("blocking-calls", T, "Which calls block the loop?", 2,
   """,
   [("`time.sleep(1)`", True,
     "It suspends the whole thread, not just the coroutine."),
-   ("`requests.get(url)`", True,
-    "requests does synchronous socket I/O; the loop is stuck until the response arrives."),
    ("`sum(range(10**8))`", True,
     "CPU-bound work never reaches an `await`, so it monopolises the loop until done."),
-   ("`await asyncio.sleep(1)`", False,
-    "This suspends only the current coroutine; the loop keeps running other tasks."),
    ("`await asyncio.to_thread(time.sleep, 1)`", False,
-    "The blocking call runs in a worker thread; the coroutine awaits its result without blocking the loop.")],
+    "The blocking call runs in a worker thread; the coroutine awaits its result without blocking the loop."),
+   ("`open(path).read()` on a large local file", True,
+    "Regular file I/O is synchronous: the thread waits for the disk, so the loop waits too (use `asyncio.to_thread` or aiofiles)."),
+   ("`requests.get(url)`", True,
+    "requests does synchronous socket I/O; the loop is stuck until the response arrives.")],
   """
   Anything that occupies the thread without awaiting blocks the loop: blocking sleeps, synchronous
   network or disk I/O, heavy computation. Awaiting asyncio primitives or offloading to a thread
@@ -355,14 +355,14 @@ S("gather-total-time", T, "How long does gather take?", 1,
   ```
   Roughly how long does this line take?
   """,
-  [("About 0.6 s, the sum of the delays", False,
-    "That is what three sequential awaits would take; gather runs them concurrently."),
+  [("About 0.1 s, the shortest delay", False,
+    "gather waits for *all* awaitables, not just the first."),
    ("About 0.3 s, the longest delay", True,
     "Right: the three sleeps overlap, so the total is the longest one."),
-   ("About 0.1 s, the shortest delay", False,
-    "gather waits for *all* awaitables, not just the first."),
    ("About 0 s: gather returns immediately and the sleeps continue in the background", False,
-    "Awaiting gather waits until every awaitable has finished.")],
+    "Awaiting gather waits until every awaitable has finished."),
+   ("About 0.6 s, the sum of the delays", False,
+    "That is what three sequential awaits would take; gather runs them concurrently.")],
   """
   `gather` wraps each coroutine in a Task and waits for all of them. Because the sleeps are
   non-blocking they overlap, so the total time is about the maximum, not the sum.
@@ -418,12 +418,12 @@ S("non-blocking-meaning", T, "What “non-blocking” means", 1,
   """
   In asyncio, what does it mean that `await reader.read(100)` is *non-blocking*?
   """,
-  [("The data is returned instantly, even if it has not arrived yet", False,
-    "The coroutine still has to wait for the data; what differs is *who* waits."),
-   ("While the data is not there, the coroutine is suspended and the thread is free to run other tasks", True,
+  [("The read runs in a separate thread of the loop's pool, so nobody ever waits", False,
+    "Socket I/O in asyncio uses the OS's own notifications (selectors such as epoll on Linux, I/O completion ports on Windows), not threads."),
+   ("Until data arrives, the coroutine is suspended and the thread runs other tasks", True,
     "Right: only this coroutine waits; the event loop keeps working."),
-   ("The read runs in a separate thread", False,
-    "Socket I/O in asyncio uses the OS's readiness notifications (selectors), not threads."),
+   ("The data is returned instantly, even if it has not arrived yet", False,
+    "The coroutine still has to wait for the data; what differs is *who* waits."),
    ("The read cannot fail", False,
     "Non-blocking I/O can fail like any I/O; errors are raised at the await.")],
   """
@@ -440,14 +440,14 @@ S("how-many-threads", T, "How many threads?", 1,
   A program runs `asyncio.run(main())`, and `main` gathers 100 coroutines that only use
   `await asyncio.sleep(...)`. In how many threads does the code of these coroutines run?
   """,
-  [("100 threads, one per coroutine", False,
+  [("100 threads, one per coroutine, each created by `gather`", False,
     "Coroutines are not threads; creating a Task does not create a thread."),
    ("One thread: the one that called `asyncio.run`", True,
     "Right: the event loop and all its tasks share a single thread."),
-   ("As many threads as CPU cores", False,
-    "asyncio does not spread coroutines over cores; that would need processes."),
    ("Two: one for the event loop and one for the coroutines", False,
-    "The loop runs the coroutines itself, in the same thread.")],
+    "The loop runs the coroutines itself, in the same thread."),
+   ("As many threads as CPU cores, like a thread pool's default size", False,
+    "asyncio does not spread coroutines over cores; that would need processes.")],
   """
   asyncio achieves concurrency without threads: one thread runs the event loop, which interleaves
   all tasks at their `await` points.
@@ -525,16 +525,16 @@ M("single-thread-facts", T, "Consequences of one thread", 2,
   """
   Which statements about asyncio's single-threaded execution are true? Select all that apply.
   """,
-  [("Within one event loop, only one coroutine executes Python code at any moment", True,
+  [("The loop may switch to another task between any two lines of a coroutine", False,
+    "asyncio is cooperative: a switch happens only where the running coroutine awaits (including `async with` / `async for`), never between plain lines."),
+   ("A shared list modified by several tasks must be protected with `threading.Lock`", False,
+    "No other thread touches it; and a blocking `threading.Lock` could freeze the loop. Use `asyncio.Lock` only if an await separates read and write."),
+   ("Within one event loop, only one coroutine executes Python code at any moment", True,
     "The loop runs one task step at a time."),
-   ("A switch to another task can only happen where the running coroutine awaits (including `async with` / `async for`)", True,
-    "Cooperative scheduling: task switches happen only at suspension points."),
-   ("asyncio automatically uses all CPU cores for CPU-heavy coroutines", False,
-    "Everything runs in one thread; CPU-bound work needs a process pool."),
    ("A long CPU-heavy computation in one coroutine delays all other coroutines", True,
     "It never gives control back to the loop until it finishes."),
-   ("A shared list modified by several tasks must be protected with `threading.Lock`", False,
-    "No other thread touches it; and a blocking `threading.Lock` could freeze the loop. Use `asyncio.Lock` only if an await separates read and write.")],
+   ("asyncio automatically uses all CPU cores for CPU-heavy coroutines", False,
+    "Everything runs in one thread; CPU-bound work needs a process pool (threads do not help pure-Python code in CPython builds with the GIL, the default up to 3.13 at least).")],
   """
   One thread, cooperative switching: code between two awaits runs atomically with respect to
   other tasks, but heavy computation starves them, and asyncio gives no multi-core speed-up.
@@ -546,17 +546,17 @@ S("cpu-bound-speedup", T, "Speeding up CPU-bound work", 3,
   several seconds each). Which approach actually uses several CPU cores while keeping the event
   loop responsive?
   """,
-  [("Wrap each computation in `asyncio.create_task`", False,
+  [("Insert `await asyncio.sleep(0)` in the hash loop", False,
+    "That lets other tasks run in between, but the work still uses one core and takes just as long."),
+   ("Wrap each computation in `asyncio.create_task`", False,
     "Tasks share the single thread; CPU work in them still runs one at a time and blocks the loop."),
-   ("Use `await asyncio.to_thread(compute, buf)` for each", False,
-    "This keeps the loop responsive, but with CPython's GIL pure-Python code in threads does not run in parallel."),
-   ("Use `loop.run_in_executor(process_pool, compute, buf)` with a `concurrent.futures.ProcessPoolExecutor`", True,
+   ("`await loop.run_in_executor(pool, compute, buf)` with a `ProcessPoolExecutor`", True,
     "Right: separate processes have their own interpreters and run truly in parallel; the coroutine just awaits the results."),
-   ("Insert `await asyncio.sleep(0)` in the hash loop", False,
-    "That lets other tasks run in between, but the work still uses one core and takes just as long.")],
+   ("Use `await asyncio.to_thread(compute, buf)` for each buffer, one thread per hash", False,
+    "This keeps the loop responsive, but under CPython's GIL (every default build up to 3.13 at least; only the optional free-threaded 3.13t build lifts it) pure-Python code in threads does not run in parallel.")],
   """
-  asyncio helps with waiting, not with computing. CPU-bound pure-Python code needs multiple
-  processes to use multiple cores; `run_in_executor` with a `ProcessPoolExecutor` lets a coroutine
+  asyncio helps with waiting, not with computing. Under the GIL of a default CPython build (3.11 to
+  3.13), CPU-bound pure-Python code needs multiple processes to use multiple cores; `run_in_executor` with a `ProcessPoolExecutor` lets a coroutine
   await those results without blocking the loop.
   """)
 
@@ -597,14 +597,14 @@ S("where-switches-happen", T, "Where can a task switch happen?", 2,
   Other tasks also read the balances. At which point can another task observe the money as
   "gone from `a` but not yet in `b`"?
   """,
-  [("Never: code inside one coroutine is atomic", False,
-    "A coroutine is only atomic between awaits; line 3 is a suspension point."),
-   ("Between any two lines, because the loop can switch at any time", False,
+  [("Between any two lines, because the loop can switch at any time", False,
     "asyncio is cooperative; it cannot interrupt lines 1–2 to run another task."),
    ("While the task is suspended at `await audit()` (line 3)", True,
     "Right: only there can the loop run other tasks, which then see the half-done transfer."),
    ("Only if the program uses several threads", False,
-    "Even with one thread, an await in the middle exposes intermediate state.")],
+    "Even with one thread, an await in the middle exposes intermediate state."),
+   ("Never: code inside one coroutine is atomic", False,
+    "A coroutine is only atomic between awaits; line 3 is a suspension point.")],
   """
   Task switches happen only at awaits that suspend. Code between two awaits cannot be interleaved
   with other tasks, but any await in the middle of an update exposes the intermediate state; move

@@ -31,7 +31,9 @@ P("create-task-start-order", T, "When does a new task start?", 1, PO,
   """
   `create_task` schedules the coroutine but does not run it immediately: `main` keeps running
   until its first `await`. Then the loop starts the task ("w started"); it finishes after
-  0.05 s, before `main` wakes up at 0.1 s, so the task is done.
+  0.05 s, before `main` wakes up at 0.1 s, so the task is done. (That is the default task factory,
+  the only one in 3.11; from 3.12 a loop may opt in to `asyncio.eager_task_factory`, which starts
+  the body inside `create_task`.)
   """)
 
 P("gather-result-order", T, "Order of gather's results", 2, PO,
@@ -122,9 +124,9 @@ S("keep-task-reference", T, "Why keep a reference to a task?", 3,
   The asyncio documentation says to save a reference to the Task returned by `create_task`
   (for example in a set) for "fire-and-forget" background work. Why?
   """,
-  [("Without a reference the task never starts", False,
+  [("Without a reference the task never starts: the loop only runs tasks someone holds", False,
     "The task is scheduled as soon as it is created, reference or not."),
-   ("The event loop keeps only a weak reference to tasks, so an unreferenced task can be garbage-collected before it finishes", True,
+   ("The loop holds tasks only weakly, so an unreferenced task may be garbage-collected mid-run", True,
     "Right: you must hold a strong reference until the task is done (and discard it then)."),
    ("Python raises an error when a task object is discarded", False,
     "Nothing is raised at that point; the danger is silent disappearance."),
@@ -144,20 +146,21 @@ S("task-start-moment", T, "Does `create_task` run anything?", 2,
       total = sum(range(10))     # no await here
       ...
   ```
-  When does the first line of `work()`'s body execute?
+  With the default task factory, when does the first line of `work()`'s body execute?
   """,
-  [("Inside `create_task`, before it returns", False,
-    "create_task only schedules the first step; it never runs the coroutine synchronously."),
-   ("In a new thread, immediately and in parallel with `sum`", False,
-    "Tasks are not threads; they run in the loop's thread when it is free."),
-   ("The next time `main` gives control back to the event loop, i.e. at its next suspending `await`", True,
+  [("When `main` next suspends at an `await` and the loop gets control", True,
     "Right: the loop can only start the task when the running coroutine yields."),
-   ("Only when `main` does `await t`", False,
+   ("In a new thread, immediately, so it runs in parallel with the `sum`", False,
+    "Tasks are not threads; they run in the loop's thread when it is free."),
+   ("Inside `create_task`, before it returns", False,
+    "With the default task factory, `create_task` only schedules the first step and returns. (From Python 3.12 a loop can opt in to `asyncio.eager_task_factory`, which does run the body up to its first suspension inside `create_task`.)"),
+   ("Only when `main` reaches `await t`, since a Task waits for its awaiter", False,
     "Awaiting is not required for the task to run; any suspension of `main` lets it start.")],
   """
   `create_task` puts the task's first step in the loop's ready queue. Because only one thing runs
   at a time, it starts as soon as the current coroutine suspends, whether or not it awaits this
-  particular task.
+  particular task. (Python 3.12 added an opt-in `asyncio.eager_task_factory` that starts the body
+  inside `create_task`; the default is unchanged up to 3.13.)
   """,
   proof=(r"""
   import asyncio
@@ -184,9 +187,9 @@ S("gather-wraps-coroutines", T, "What does gather do with coroutines?", 2,
   `await asyncio.gather(a(), b(), c())` receives three coroutine objects. How does it run them
   concurrently?
   """,
-  [("It awaits them one after another in argument order", False,
+  [("It awaits them one after another in argument order, collecting each result", False,
     "That would be sequential; gather would then be no better than three awaits."),
-   ("It wraps each coroutine in a Task, so the loop schedules all three, then waits for them all", True,
+   ("It wraps each one in a Task, then waits until all three are done", True,
     "Right: the Tasks interleave at their awaits and gather collects their results in argument order."),
    ("It runs each coroutine in its own thread", False,
     "gather uses Tasks on the same event loop, not threads."),
@@ -217,16 +220,16 @@ M("taskgroup-facts", T, "TaskGroup behaviour", 2,
   """
   Which statements about `asyncio.TaskGroup` (Python 3.11) are true? Select all that apply.
   """,
-  [("Leaving the `async with` block waits until all tasks of the group are done", True,
-    "The group's `__aexit__` awaits every task it created."),
-   ("If one task raises, the remaining tasks of the group are cancelled", True,
-    "The group aborts: it cancels the siblings and then reports the failure."),
-   ("Failures are raised as an `ExceptionGroup` when the block exits", True,
-    "Even a single failure is wrapped in an `ExceptionGroup` (or `BaseExceptionGroup`)."),
+  [("If one task raises, the others still run to their end before the error is reported", False,
+    "No: the group aborts at the first failure: it cancels the siblings, waits for them, then reports it."),
+   ("A single failing task is raised as the bare exception, not in a group", False,
+    "Even a single failure is wrapped in an `ExceptionGroup` (or `BaseExceptionGroup`); only `KeyboardInterrupt` and `SystemExit` are re-raised bare."),
    ("The `async with` statement returns the list of task results", False,
     "`as tg` binds the group itself; read results from the Task objects after the block."),
    ("A failing task is logged and ignored while the others go on", False,
-    "That would hide errors; TaskGroup is designed so that no failure is lost.")],
+    "That would hide errors; TaskGroup is designed so that no failure is lost."),
+   ("Leaving the `async with` block waits until all tasks of the group are done", True,
+    "The group's `__aexit__` awaits every task it created.")],
   """
   TaskGroup gives structured concurrency: tasks cannot outlive the block, one failure cancels the
   others, and all failures are collected into an ExceptionGroup.
@@ -265,15 +268,15 @@ M("gather-vs-taskgroup", T, "gather versus TaskGroup", 3,
   `async with asyncio.TaskGroup() as tg:` creating the same tasks. Which statements are true?
   Select all that apply.
   """,
-  [("Both run the coroutines concurrently", True,
-    "Both schedule each coroutine as a Task on the loop."),
-   ("When one fails, gather raises that exception but does not cancel the others; TaskGroup cancels them", True,
+  [("When one fails, gather raises that exception but does not cancel the others; TaskGroup cancels them", True,
     "gather leaves the remaining tasks running; TaskGroup aborts its siblings."),
    ("gather raises the first exception itself; TaskGroup raises an `ExceptionGroup`", True,
-    "That is why code around a TaskGroup uses `except*` or `except ExceptionGroup`."),
-   ("Both return a list of results", False,
+    "That is why code around a TaskGroup uses `except*` or `except ExceptionGroup` (only `KeyboardInterrupt` and `SystemExit` come out bare)."),
+   ("Both run the coroutines concurrently", True,
+    "Both schedule each coroutine as a Task on the loop."),
+   ("Both give you a list of the results, in the order the tasks were created", False,
     "Only gather returns a list; with a TaskGroup you read each task's `result()`."),
-   ("TaskGroup returns early when the first task finishes", False,
+   ("TaskGroup leaves the block early, as soon as the first of its tasks finishes", False,
     "The block exits only when every task is done (or the group aborts because of an error).")],
   """
   gather collects results in order and propagates the first error while the rest keep running.
@@ -453,12 +456,12 @@ S("swallowed-cancel", T, "Swallowing CancelledError", 3,
   Another coroutine calls `t.cancel()` on a task running `stubborn()` and later awaits it. What
   happens?
   """,
-  [("`await t` raises `CancelledError` and `t.cancelled()` is True", False,
-    "The task caught the CancelledError and returned normally, so it did not end cancelled."),
-   ("`await t` returns `'finished anyway'` and `t.cancelled()` is False: the cancellation was swallowed", True,
+  [("`await t` returns `'finished anyway'`; `t.cancelled()` is False", True,
     "Right: this is why you should re-raise CancelledError after cleanup; timeouts and TaskGroups depend on it."),
    ("Python raises `RuntimeError` because CancelledError must not be caught", False,
     "Catching it is allowed (for cleanup); Python does not stop you from swallowing it."),
+   ("`await t` raises `CancelledError` and `t.cancelled()` is True", False,
+    "The task caught the CancelledError and returned normally, so it did not end cancelled."),
    ("The task is killed anyway at the end of the `except` block", False,
     "Cancellation is only a request delivered as an exception; if it is caught, the task continues.")],
   """
@@ -491,16 +494,16 @@ M("cancellederror-facts", T, "Facts about CancelledError", 2,
   """
   Which statements about cancellation are true in Python 3.11? Select all that apply.
   """,
-  [("`asyncio.CancelledError` is a subclass of `BaseException`, not `Exception`", True,
-    "Since 3.8, so that `except Exception:` does not swallow cancellations by accident."),
-   ("`except Exception:` inside a task does not catch a cancellation", True,
-    "It follows from the class hierarchy; the CancelledError passes through."),
+  [("`task.cancel()` on a task that has already finished returns False", True,
+    "A done task cannot be cancelled; cancel() reports that by returning False."),
    ("`task.cancel()` stops the task instantly, even in the middle of a computation", False,
     "It only requests cancellation; the error is raised at the task's next suspension point."),
-   ("`task.cancel()` on a task that has already finished returns False", True,
-    "A done task cannot be cancelled; cancel() reports that by returning False."),
-   ("When `asyncio.timeout()` expires, `CancelledError` propagates out of the `async with` block", False,
-    "The context manager converts its own cancellation into `TimeoutError`.")],
+   ("`except Exception:` inside a task does not catch a cancellation", True,
+    "It follows from the class hierarchy; the CancelledError passes through."),
+   ("When `asyncio.timeout()` expires, `TimeoutError`, not `CancelledError`, leaves the `async with` block", True,
+    "Yes: the context manager cancels the inner await, then converts its own cancellation into `TimeoutError`."),
+   ("`asyncio.CancelledError` is a subclass of `BaseException`, not `Exception`", True,
+    "Since 3.8, so that `except Exception:` does not swallow cancellations by accident.")],
   """
   Cancellation is a request delivered as `CancelledError` at the next await. It derives from
   BaseException so generic handlers do not eat it. Cancelling a finished task does nothing and
@@ -536,14 +539,14 @@ S("timeout-api-choice", T, "A deadline for several steps", 2,
   In Python 3.11, you need one deadline of 2 s covering three consecutive awaits
   (`await connect()`, `await send()`, `await receive()`). Which is the most direct way?
   """,
-  [("`async with asyncio.timeout(2):` around the three awaits", True,
-    "Right: one context manager puts a single deadline on the whole block."),
+  [("Pass `timeout=2` to `asyncio.run`", False,
+    "`asyncio.run` has no timeout parameter."),
    ("`await asyncio.wait_for(connect(), 2)`, and the same for the others", False,
     "That gives each step its own 2 s, so the total could reach 6 s."),
    ("`time.sleep(2)` and then check whether they finished", False,
     "This blocks the loop and runs nothing meanwhile."),
-   ("Pass `timeout=2` to `asyncio.run`", False,
-    "`asyncio.run` has no timeout parameter.")],
+   ("`async with asyncio.timeout(2):` around the three awaits", True,
+    "Right: one context manager puts a single deadline on the whole block.")],
   """
   `asyncio.timeout()` (new in 3.11) sets one deadline for everything inside its block; when it
   expires the current await is cancelled and `TimeoutError` is raised at the end of the block.
@@ -614,14 +617,14 @@ S("cancel-when-raised", T, "Where does CancelledError appear?", 2,
   ```
   What happens in the cancelled task?
   """,
-  [("`CancelledError` is raised at the `await asyncio.sleep(10)` line, so `B` is never printed", True,
-    "Right: the exception is thrown into the coroutine where it is suspended."),
+  [("The task stops without any exception, so `finally` blocks are skipped", False,
+    "Cancellation is an exception precisely so that `finally` and `async with` clean-up run."),
    ("The sleep finishes first, then `CancelledError` is raised before `B`", False,
     "Cancellation interrupts the wait itself; it does not wait for the sleep to end."),
-   ("The task stops without any exception, so `finally` blocks are skipped", False,
-    "Cancellation is an exception precisely so that `finally` and `async with` clean-up run."),
    ("`B` is printed and the task ends normally", False,
-    "The pending sleep is aborted by the CancelledError.")],
+    "The pending sleep is aborted by the CancelledError."),
+   ("`CancelledError` is raised at the `await`, so `B` is never printed", True,
+    "Right: the exception is thrown into the coroutine where it is suspended.")],
   """
   `cancel()` schedules a `CancelledError` to be thrown into the coroutine at the await where it
   is suspended. Code after that await does not run unless the error is caught.
@@ -759,16 +762,17 @@ S("plain-except-vs-group", T, "`except ValueError` around a TaskGroup", 2,
   ```
   What happens when `parse()` raises `ValueError`?
   """,
-  [("`handled` is printed", False,
+  [("`handled` is printed, since the group re-raises the task's ValueError", False,
     "The group does not re-raise the ValueError itself; it wraps it."),
-   ("The error escapes the `try` as an `ExceptionGroup` containing the ValueError", True,
-    "Right: TaskGroup always raises an ExceptionGroup; catch it with `except* ValueError` or `except ExceptionGroup`."),
+   ("The program hangs forever, waiting for someone to await the failed task", False,
+    "The group finishes as soon as all tasks are done."),
+   ("An `ExceptionGroup` holding the ValueError escapes the `try`", True,
+    "Right: TaskGroup wraps task errors in an ExceptionGroup, even a single one (only `KeyboardInterrupt` and `SystemExit` are re-raised bare); catch it with `except* ValueError` or `except ExceptionGroup`."),
    ("The error is silently dropped because it happened in a task", False,
-    "TaskGroup never drops errors; that is one of its main benefits."),
-   ("The program hangs forever", False,
-    "The group finishes as soon as all tasks are done.")],
+    "TaskGroup never drops errors; that is one of its main benefits.")],
   """
-  TaskGroup reports failures as an `ExceptionGroup`, even a single one. A plain
+  TaskGroup reports failures as an `ExceptionGroup`, even a single one (`KeyboardInterrupt` and
+  `SystemExit` are the exceptions: they are re-raised bare). A plain
   `except ValueError` does not match an ExceptionGroup; use `except* ValueError`.
   """,
   proof=(r"""
@@ -799,14 +803,14 @@ M("unretrieved-task-exception", T, "A failing task nobody awaits", 2,
   """,
   [("The exception does not appear in `main` on its own", True,
     "Exceptions in a task stay in the task; nothing is thrown into other coroutines."),
-   ("The exception is stored in the task; `await t` (or `t.result()`) raises it", True,
-    "The task is done and holds the exception until someone retrieves it."),
-   ("The whole program crashes immediately", False,
-    "Other tasks keep running; a task failure is not a process-wide crash."),
-   ("If it is never retrieved, asyncio logs `Task exception was never retrieved` when the task is garbage-collected", True,
+   ("If nobody retrieves it, asyncio logs `Task exception was never retrieved` when the task is collected", True,
     "That log message (on stderr) is often the only trace of a forgotten failing task."),
-   ("`asyncio.run` re-raises it when `main` returns", False,
-    "asyncio.run only propagates `main`'s own outcome; unretrieved task errors are only logged.")],
+   ("`asyncio.run` re-raises it when `main` returns, so the program still ends with the KeyError", False,
+    "asyncio.run only propagates `main`'s own outcome; unretrieved task errors are only logged."),
+   ("The whole program crashes immediately with the KeyError", False,
+    "Other tasks keep running; a task failure is not a process-wide crash."),
+   ("The exception is stored in the task; `await t` (or `t.result()`) raises it", True,
+    "The task is done and holds the exception until someone retrieves it.")],
   """
   A task's exception is kept in the task object until it is retrieved with `await t`,
   `t.result()` or `t.exception()`. If that never happens, it is only logged. Await your tasks or
@@ -869,14 +873,14 @@ S("gather-error-others-keep-running", T, "gather's siblings after an error", 3,
   `await asyncio.gather(a(), b(), c())` (no `return_exceptions`) raises because `b()` failed,
   while `a()` and `c()` are still in progress. What happens to `a()` and `c()`?
   """,
-  [("They are cancelled automatically", False,
+  [("They are cancelled automatically before the exception reaches the caller", False,
     "That is TaskGroup's behaviour; gather does not cancel the others when one fails."),
-   ("They keep running as tasks in the background; their results are no longer collected", True,
-    "Right: to stop them you must cancel them yourself, or use a TaskGroup."),
+   ("They are restarted", False,
+    "Nothing restarts a coroutine; it is a one-shot execution."),
    ("They are paused until the exception is handled", False,
     "asyncio has no pausing of tasks; they simply keep running."),
-   ("They are restarted", False,
-    "Nothing restarts a coroutine; it is a one-shot execution.")],
+   ("They keep running as tasks; their results are no longer collected", True,
+    "Right: to stop them you must cancel them yourself, or use a TaskGroup.")],
   """
   When an awaitable fails, gather propagates the error immediately but leaves the other tasks
   running. Their later results or errors are lost unless you keep references. TaskGroup, in
@@ -913,14 +917,14 @@ M("except-star-facts", T, "ExceptionGroup and `except*`", 3,
   """,
   [("One raised ExceptionGroup can trigger several `except*` clauses of the same `try`", True,
     "Each clause handles the matching part of the group; the rest is passed on."),
+   ("You can mix `except` and `except*` clauses in the same `try` statement", False,
+    "That is a SyntaxError; a try statement uses one style or the other."),
    ("`eg.exceptions` is a tuple of the contained exceptions", True,
     "Each `except*` clause receives a group whose `.exceptions` holds the matching ones."),
-   ("Exceptions not matched by any `except*` clause are re-raised in a new group", True,
-    "Unhandled parts propagate as an ExceptionGroup."),
+   ("Exceptions of the group that no `except*` clause matches propagate in a new ExceptionGroup", True,
+    "Unhandled parts propagate as an ExceptionGroup that holds only them."),
    ("`except* ValueError as e` binds `e` to a single ValueError", False,
-    "It binds an ExceptionGroup containing only the ValueErrors, even if there is just one."),
-   ("You can mix `except` and `except*` clauses in the same `try` statement", False,
-    "That is a SyntaxError; a try statement uses one style or the other.")],
+    "It binds an ExceptionGroup containing only the ValueErrors, even if there is just one.")],
   """
   ExceptionGroup bundles several exceptions (as TaskGroup produces). `except*` matches by type
   inside the group: several clauses may run, each gets a sub-group, and whatever is left

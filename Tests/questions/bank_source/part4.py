@@ -165,14 +165,14 @@ S("threading-lock-in-async", T, "`threading.Lock` in coroutines", 2,
   """
   Why should coroutines use `asyncio.Lock` (with `async with`) instead of `threading.Lock`?
   """,
-  [("`threading.Lock` is slower", False,
-    "Speed is not the issue; the problem is blocking."),
-   ("Acquiring a held `threading.Lock` blocks the whole thread, so the loop cannot run the task that would release it: the program can deadlock", True,
+  [("A held `threading.Lock` blocks the thread, so the loop can't run the task that would release it: deadlock", True,
     "Right: `asyncio.Lock.acquire()` suspends only the waiting coroutine."),
+   ("`asyncio.Lock` also protects data that other threads change, unlike a plain `threading.Lock`", False,
+    "asyncio primitives are not thread-safe; they coordinate tasks of one loop."),
    ("`threading.Lock` cannot be used with a `with` statement", False,
     "It can; it just blocks the thread while waiting."),
-   ("`asyncio.Lock` also protects data from other threads", False,
-    "asyncio primitives are not thread-safe; they coordinate tasks of one loop.")],
+   ("`threading.Lock` is too slow for the many tasks of an event loop", False,
+    "Speed is not the issue; the problem is blocking.")],
   """
   asyncio primitives wait by suspending the coroutine, so the loop keeps running other tasks,
   including the one that will release the lock. A thread lock waits by blocking the thread that
@@ -184,14 +184,14 @@ S("queue-join", T, "`Queue.join()`", 2,
   A producer puts 10 items into an `asyncio.Queue` and then calls `await q.join()`. When does
   `join()` return?
   """,
-  [("As soon as the queue is empty", False,
-    "Empty is not enough: items taken out may still be being processed."),
-   ("When `q.task_done()` has been called once for every item that was put", True,
+  [("When `task_done()` has been called once per item put", True,
     "Right: join waits until the count of unfinished items drops to zero."),
-   ("Immediately, it only checks the size", False,
+   ("When all consumer tasks have exited or been cancelled", False,
+    "The queue does not know about consumer tasks, only about task_done calls."),
+   ("Immediately: `join()` only checks whether the queue is empty right now", False,
     "join waits; `qsize()` is the non-waiting check."),
-   ("When all consumer tasks have exited", False,
-    "The queue does not know about consumer tasks, only about task_done calls.")],
+   ("As soon as the queue is empty, even if consumers are still busy", False,
+    "Empty is not enough: items taken out may still be being processed.")],
   """
   Every `put` increments a counter of unfinished items, and every `task_done()` decrements it.
   `join()` waits until it reaches zero, i.e. until consumers have confirmed every item.
@@ -233,14 +233,14 @@ S("lock-not-reentrant", T, "Acquiring a Lock twice", 3,
   ```
   What happens at the inner `async with lock`?
   """,
-  [("It succeeds because the same task already owns the lock", False,
+  [("It blocks the whole event loop, so no other task runs either", False,
+    "Only this task waits; other tasks keep running. The bug is that this task never continues."),
+   ("It succeeds because the same task already owns the lock (it is reentrant)", False,
     "asyncio.Lock is not reentrant; it does not track an owner."),
-   ("The task waits forever: it waits for a lock that only it could release (a deadlock)", True,
-    "Right: nothing else releases the lock, so the inner acquire never succeeds."),
-   ("It raises `RuntimeError` immediately", False,
+   ("It raises `RuntimeError` immediately: a task cannot take a lock twice", False,
     "asyncio does not detect this; the task just waits."),
-   ("It blocks the whole event loop", False,
-    "Only this task waits; other tasks keep running. The bug is that this task never continues.")],
+   ("The task waits forever for a lock only it could release", True,
+    "Right: nothing else releases the lock, so the inner acquire never succeeds.")],
   """
   `asyncio.Lock` is non-reentrant: a second acquire by the same task waits like any other. Since
   the holder is the waiter, it never wakes up. Restructure the code so the lock is taken once.
@@ -269,16 +269,16 @@ M("sync-primitives-facts", T, "asyncio synchronization primitives", 2,
   """
   Which statements about asyncio's synchronization primitives are true? Select all that apply.
   """,
-  [("`asyncio.Semaphore(3)` lets at most 3 tasks hold it at the same time", True,
-    "Each acquire decrements the counter; the fourth acquirer waits."),
-   ("`event.set()` wakes every task waiting on the event", True,
-    "An Event is a broadcast; and it stays set until cleared."),
-   ("Awaiting `q.get()` on an empty `asyncio.Queue` blocks the thread", False,
-    "It suspends only the calling coroutine until an item arrives."),
+  [("`event.set()` wakes only the first task waiting on the event", False,
+    "An Event is a broadcast: `set()` wakes every waiter, and the event stays set until cleared."),
+   ("A lock is needed even for code that has no `await` between reading and writing shared data", False,
+    "Without an await in between, no other task can run there; the section is already atomic."),
    ("asyncio primitives are not thread-safe: they coordinate tasks of one event loop", True,
     "To talk to other threads use `loop.call_soon_threadsafe` or `asyncio.run_coroutine_threadsafe`."),
-   ("A lock is needed even for code that has no `await` between reading and writing shared data", False,
-    "Without an await in between, no other task can run there; the section is already atomic.")],
+   ("Awaiting `q.get()` on an empty `asyncio.Queue` blocks the thread", False,
+    "It suspends only the calling coroutine until an item arrives."),
+   ("`asyncio.Semaphore(3)` lets at most 3 tasks hold it at the same time", True,
+    "Each acquire decrements the counter; the fourth acquirer waits.")],
   """
   Lock, Event, Semaphore and Queue wait by suspending coroutines, never by blocking the thread.
   They synchronize tasks of one loop, and they are only needed where an await could interleave
@@ -298,28 +298,34 @@ M("sync-primitives-facts", T, "asyncio synchronization primitives", 2,
       print("loop still runs while get() waits:", not getter.done())
       q.put_nowait("x")
       print(await getter)
+      ev = asyncio.Event()
+      waiters = [asyncio.create_task(ev.wait()) for _ in range(3)]
+      await asyncio.sleep(0)
+      ev.set()
+      print("woken by one set():", sum(await asyncio.gather(*waiters)))
 
   asyncio.run(main())
   """, """
   locked after 3 acquires: True
   loop still runs while get() waits: True
   x
+  woken by one set(): 3
   """))
 
 M("queue-facts", T, "asyncio.Queue", 2,
   """
   Which statements about `asyncio.Queue` are true? Select all that apply.
   """,
-  [("With `maxsize=2`, a third `await q.put(x)` waits until a consumer takes an item", True,
-    "A bounded queue applies back-pressure to producers."),
+  [("`q.get()` returns the most recently put item first", False,
+    "`asyncio.Queue` is FIFO: the oldest item comes out first; only `LifoQueue` works last-in, first-out."),
    ("`q.get_nowait()` on an empty queue raises `asyncio.QueueEmpty`", True,
     "The `_nowait` variants never wait; they raise instead."),
-   ("Items come out in the order they were put (FIFO)", True,
-    "`asyncio.Queue` is FIFO; `PriorityQueue` and `LifoQueue` change the order."),
    ("`q.get()` returns `None` when the queue is empty", False,
     "It waits for an item; a `None` you see was put by someone (often as a stop signal)."),
    ("Calling `task_done()` is required before the next `get()` works", False,
-    "task_done only matters for `join()`; get works regardless.")],
+    "task_done only matters for `join()`; get works regardless."),
+   ("With `maxsize=2`, a third `await q.put(x)` raises `asyncio.QueueFull`", False,
+    "`await q.put(x)` waits until a consumer takes an item (back-pressure); only `put_nowait` raises `QueueFull`.")],
   """
   asyncio.Queue is a FIFO channel between tasks: `put` waits when a bounded queue is full, `get`
   waits when it is empty, the `_nowait` variants raise instead of waiting, and `task_done` /
@@ -488,14 +494,14 @@ S("nested-awaits-sequential", T, "Two nested awaits", 1,
   ```
   How long does `await load_page()` take, and why?
   """,
-  [("About 1 s, because coroutines run concurrently by default", False,
-    "Awaiting one coroutine after another is sequential; nothing runs them side by side."),
-   ("About 2 s, because each `await` waits for its coroutine to finish before the next line starts", True,
+  [("About 2 s: each `await` finishes before the next one starts", True,
     "Right: use `asyncio.gather(fetch_user(), fetch_ads())` or a TaskGroup to overlap them."),
+   ("It depends on the number of CPU cores", False,
+    "These are waits, not computations; the cores play no role."),
    ("About 0 s, because the coroutines are only created", False,
     "They are awaited, so they run to completion."),
-   ("It depends on the number of CPU cores", False,
-    "These are waits, not computations; the cores play no role.")],
+   ("About 1 s, because coroutines run concurrently by default", False,
+    "Awaiting one coroutine after another is sequential; nothing runs them side by side.")],
   """
   Nesting awaits builds a call chain, not concurrency. Independent operations must be started as
   tasks (gather, TaskGroup) to wait for them at the same time.
@@ -530,12 +536,12 @@ S("sync-helper-needs-async", T, "A regular helper needs async data", 2,
   """,
   [("Inside the helper, call `asyncio.run(fetch_rows())`", False,
     "A loop is already running in this thread; asyncio.run raises `RuntimeError`."),
-   ("Make the helper `async def build_report()` and `await` it, so it can `await fetch_rows()`", True,
-    "Right: async-ness propagates up the call chain; the caller is already a coroutine."),
    ("Inside the helper, call `fetch_rows()` without await", False,
     "That only creates a coroutine object; no rows are fetched."),
    ("Inside the helper, loop with `time.sleep` until the rows are there", False,
-    "The rows can only arrive if the loop runs, and time.sleep blocks it: this never ends.")],
+    "The rows can only arrive if the loop runs, and time.sleep blocks it: this never ends."),
+   ("Make the helper `async def`, await it, and let it `await fetch_rows()`", True,
+    "Right: async-ness propagates up the call chain; the caller is already a coroutine.")],
   """
   Only coroutines can await. If a function needs an awaited result, it must become a coroutine
   itself and its callers must await it. Starting a second event loop from inside a running one
@@ -549,7 +555,11 @@ S("sync-helper-needs-async", T, "A regular helper needs async data", 2,
       return [1, 2, 3]
 
   def build_report_wrong():
-      return asyncio.run(fetch_rows())
+      coro = fetch_rows()
+      try:
+          return asyncio.run(coro)
+      finally:
+          coro.close()  # it never ran: close it so that Python does not warn
 
   async def build_report():
       return sum(await fetch_rows())
@@ -573,14 +583,14 @@ S("nested-cancel-innermost", T, "Cancelling a nested await chain", 3,
   suspended in `await asyncio.sleep(5)`. The task is cancelled. Where does `CancelledError` first
   appear, and what happens next?
   """,
-  [("In `outer()` only; `middle()` and `inner()` are abandoned without running their `finally` blocks", False,
-    "The whole chain is one stack; abandoning inner frames without cleanup would break `finally` guarantees."),
-   ("At the innermost `await asyncio.sleep(5)` in `inner()`, then it propagates up through `middle()` and `outer()`, running their `finally` blocks in that order", True,
-    "Right: the error is thrown in where the chain is suspended and unwinds it like any exception."),
+  [("Nowhere: only Tasks can be cancelled, not nested coroutines", False,
+    "The Task is cancelled, and its coroutine chain is what receives the error."),
    ("In all three coroutines at the same time", False,
     "There is one exception travelling up one chain, not three."),
-   ("Nowhere: only Tasks can be cancelled, not nested coroutines", False,
-    "The Task is cancelled, and its coroutine chain is what receives the error.")],
+   ("At the `await asyncio.sleep(5)` in `inner()`; it then unwinds `middle()` and `outer()`, running their `finally` blocks", True,
+    "Right: the error is thrown in where the chain is suspended and unwinds it like any exception."),
+   ("In `outer()` only; `middle()` and `inner()` are abandoned without running their `finally` blocks", False,
+    "The whole chain is one stack; abandoning inner frames without cleanup would break `finally` guarantees.")],
   """
   A task runs one stack of nested coroutines. Cancellation throws `CancelledError` into the
   innermost suspended await, and it propagates outward through every frame, running cleanup code
@@ -624,16 +634,16 @@ M("nested-facts", T, "Nested coroutines", 2,
   """
   Which statements about nested async functions are true? Select all that apply.
   """,
-  [("Awaiting `inner()` from `outer()` does not create a new Task: both run in the same task", True,
-    "A plain await runs the inner coroutine as part of the current task's call chain."),
+  [("A regular `def` nested inside an `async def` may use `await`", False,
+    "`await` is only allowed in the body of an `async def` itself; the nested `def` is a separate function."),
    ("An `async def` can be defined inside another function and closes over its variables", True,
     "Nested coroutine functions are closures like any nested function."),
+   ("Awaiting `inner()` from `outer()` does not create a new Task: both run in the same task", True,
+    "A plain await runs the inner coroutine as part of the current task's call chain."),
+   ("Calling a nested `async def` without `await` only creates a coroutine object", True,
+    "Yes: nothing runs until it is awaited; use `create_task` for background work."),
    ("While `outer()` awaits `inner()`, `outer()` is suspended too", True,
-    "The outer coroutine waits for the inner one to finish, just like a normal call."),
-   ("A regular `def` nested inside an `async def` may use `await`", False,
-    "`await` is only allowed in the body of an `async def` itself; the nested `def` is a separate function."),
-   ("Calling a nested `async def` without `await` runs it in the background", False,
-    "It only creates a coroutine object; use `create_task` for background work.")],
+    "The outer coroutine waits for the inner one to finish, just like a normal call.")],
   """
   Nested coroutines form a call chain inside one task. They can be defined anywhere, close over
   variables like any function, and each one still needs to be awaited (or made a task) to run.
@@ -660,14 +670,14 @@ M("wrapping-coroutines", T, "Wrappers around coroutine functions", 3,
   `await decorated(x)` return the original result *and* let the wrapper run code after the
   wrapped coroutine has finished? Select all that apply.
   """,
-  [("`async def wrapper(*a): r = await func(*a); log(); return r`", True,
+  [("`def wrapper(*a): return asyncio.run(func(*a))`", False,
+    "Called from inside a running loop this raises RuntimeError; and it returns a value, not an awaitable."),
+   ("`async def wrapper(*a): r = await func(*a); log(); return r`", True,
     "An async wrapper can await the coroutine and act after it finishes."),
    ("`def wrapper(*a): r = func(*a); log(); return r`", False,
     "This returns the coroutine object (so awaiting works), but `log()` runs before the coroutine even starts."),
-   ("`async def wrapper(*a):` whose body is `try: return await func(*a)` with `log()` in a `finally:` clause", True,
-    "The finally block runs after the awaited coroutine finished (or failed)."),
-   ("`def wrapper(*a): return asyncio.run(func(*a))`", False,
-    "Called from inside a running loop this raises RuntimeError; and it returns a value, not an awaitable.")],
+   ("`async def wrapper(*a):` with `try: return await func(*a)` and `finally: log()`", True,
+    "The finally block runs after the awaited coroutine finished (or failed).")],
   """
   To do something after a coroutine finishes, the wrapper must itself be a coroutine that awaits
   the wrapped one. A plain `def` wrapper only passes the coroutine object along; its own code

@@ -145,14 +145,14 @@ S("async-for-on-list", T, "`async for` over a list", 1,
   """
   Inside a coroutine, what happens with `async for x in [1, 2, 3]: print(x)`?
   """,
-  [("It prints 1, 2, 3 like a normal `for`", False,
-    "`async for` does not fall back to the normal iteration protocol."),
-   ("It raises `TypeError`: `async for` needs an object with `__aiter__`", True,
+  [("It raises `TypeError`: a list has no `__aiter__`", True,
     "Right: a list is only a regular iterable; use a plain `for` for it."),
-   ("It prints the numbers concurrently", False,
+   ("It is a `SyntaxError`: `async for` only accepts async iterables", False,
+    "The syntax is valid inside a coroutine; the error occurs at run time."),
+   ("It prints the numbers concurrently, one task per element", False,
     "`async for` never makes iterations concurrent, and it does not accept a list anyway."),
-   ("It is a `SyntaxError`", False,
-    "The syntax is valid inside a coroutine; the error occurs at run time.")],
+   ("It prints 1, 2, 3, exactly like a normal `for` loop would", False,
+    "`async for` does not fall back to the normal iteration protocol.")],
   """
   `async for` uses the async iteration protocol (`__aiter__`/`__anext__`). Regular iterables
   such as lists do not implement it, so a `TypeError` is raised. Use `for` for regular iterables.
@@ -184,14 +184,14 @@ S("async-gen-not-awaitable", T, "Awaiting an async generator", 2,
   ```
   What happens at `await rows()`?
   """,
-  [("`data` becomes `[1, 2]`", False,
+  [("`data` becomes `[1, 2]`, as `await` collects every yielded value", False,
     "An async generator is not collected by awaiting it; use `[r async for r in rows()]`."),
-   ("`data` becomes 1, the first value", False,
-    "To get one value use `await anext(rows())`; `await` on the generator itself is not allowed."),
-   ("`TypeError`: an async generator object cannot be used in an `await` expression", True,
+   ("`data` becomes `None`, because the generator has no `return` value", False,
+    "Python reports the mistake with an error."),
+   ("`TypeError`: an async generator is not awaitable", True,
     "Right: async generators are async *iterables*, not awaitables."),
-   ("`data` becomes `None`", False,
-    "Python reports the mistake with an error.")],
+   ("`data` becomes 1, the first value the generator yields", False,
+    "To get one value use `await anext(rows())`; `await` on the generator itself is not allowed.")],
   """
   An `async def` with `yield` produces an async generator object. It is consumed with
   `async for`, an async comprehension or `anext()`; it is not awaitable.
@@ -230,12 +230,12 @@ S("async-gen-return-value", T, "`return value` in an async generator", 3,
   """,
   [("It works; `async for` stops and the loop receives `'done'`", False,
     "Unlike regular generators, async generators cannot carry a return value."),
+   ("It raises `StopAsyncIteration(\"done\")` at run time", False,
+    "The problem is detected at compile time."),
    ("`SyntaxError`: 'return' with value in async generator", True,
     "Right: an async generator may use a bare `return` to stop, but not return a value."),
    ("It works; `\"done\"` is yielded as the last item", False,
-    "`return` never yields; and with a value it is not allowed here."),
-   ("It raises `StopAsyncIteration(\"done\")` at run time", False,
-    "The problem is detected at compile time.")],
+    "`return` never yields; and with a value it is not allowed here.")],
   """
   In an async generator, `return` may only be used without a value to finish the iteration.
   `return value` is rejected by the compiler.
@@ -254,16 +254,16 @@ M("async-comprehension-facts", T, "Async comprehensions", 2,
   """
   Inside a coroutine, which statements about comprehensions are true? Select all that apply.
   """,
-  [("`[x async for x in agen()]` collects all values of an async generator", True,
-    "That is an async comprehension."),
-   ("`[await fetch(u) for u in urls]` is allowed inside a coroutine", True,
-    "`await` may appear in comprehensions within an `async def`."),
-   ("`[await fetch(u) for u in urls]` runs the fetches one after another", True,
-    "Each element is awaited before the next is started; it is a sequential loop."),
-   ("An async comprehension runs its iterations concurrently", False,
+  [("An async comprehension runs its iterations concurrently", False,
     "Async comprehensions are sequential; for concurrency use gather or a TaskGroup."),
+   ("`[await fetch(u) for u in urls]` starts all the fetches at once, like `gather`", False,
+    "Each element is awaited before the next is started; it is a sequential loop."),
    ("`{k: v async for k, v in pairs()}` is a `SyntaxError`", False,
-    "Set and dict comprehensions and generator expressions may also use `async for`.")],
+    "Set and dict comprehensions and generator expressions may also use `async for`."),
+   ("`[await fetch(u) for u in urls]` is a `SyntaxError` because it lacks `async for`", False,
+    "`await` may appear in any comprehension inside an `async def`; `async for` is only needed to iterate an async iterable."),
+   ("`[x async for x in agen()]` collects all values of an async generator", True,
+    "That is an async comprehension.")],
   """
   Async comprehensions (`async for` in a comprehension) and `await` inside comprehensions are
   allowed in coroutines, but they are sequential: they save typing, not time.
@@ -281,14 +281,14 @@ M("async-comprehension-facts", T, "Async comprehensions", 2,
       return n
 
   async def main():
-      print({k: v async for k, v in pairs()})
+      print([k async for k, _ in pairs()], {k: v async for k, v in pairs()})
       loop = asyncio.get_running_loop()
       start = loop.time()
       print([await fetch(n) for n in range(3)], loop.time() - start > 0.14)
 
   asyncio.run(main())
   """, """
-  {'a': 'A', 'b': 'B'}
+  ['a', 'b'] {'a': 'A', 'b': 'B'}
   [0, 1, 2] True
   """))
 
@@ -299,13 +299,13 @@ M("async-gen-facts", T, "Async generator objects", 3,
   """,
   [("`await agen.aclose()` runs the generator's pending `finally` blocks", True,
     "aclose throws GeneratorExit at the paused yield, so clean-up code runs."),
-   ("`await agen.asend(value)` resumes the generator and makes `value` the result of the paused `yield`", True,
+   ("`asyncio.run` finalizes async generators that are still open when the loop ends", True,
+    "It calls `loop.shutdown_asyncgens()` before closing the loop."),
+   ("`await agen.asend(v)` resumes the generator; the paused `yield` evaluates to `v`", True,
     "asend is the async version of a generator's send."),
    ("`yield from` can be used inside an async generator to delegate to another one", False,
     "`yield from` is not allowed in async generators; loop with `async for` and yield each value."),
-   ("`asyncio.run` finalizes async generators that are still open when the loop ends", True,
-    "It calls `loop.shutdown_asyncgens()` before closing the loop."),
-   ("An async generator runs in its own task", False,
+   ("An async generator runs in its own task, created when iteration starts", False,
     "It runs in the task that is iterating it, a step at a time.")],
   """
   Async generators mirror generators: `asend`, `athrow` and `aclose` are awaitable versions of
@@ -508,14 +508,14 @@ S("forgot-await-super", T, "Forgetting to await `super()`", 2,
   ```
   What happens when `await Child().setup()` runs?
   """,
-  [("`Base.setup` runs first, then `self.ready` is set", False,
-    "Calling an async method without await does not run it."),
-   ("`Base.setup` never runs: the call only creates a coroutine object that is dropped (Python warns it was never awaited)", True,
-    "Right: write `await super().setup()`."),
+  [("`Base.setup` runs in the background", False,
+    "Only Tasks run in the background; a bare coroutine object does nothing."),
+   ("`Base.setup` never runs: the call only makes a coroutine object, which is dropped", True,
+    "Right: Python warns that the coroutine was never awaited; write `await super().setup()`."),
    ("`TypeError`: `super()` cannot be used in async methods", False,
     "`super()` works fine in async methods."),
-   ("`Base.setup` runs in the background", False,
-    "Only Tasks run in the background; a bare coroutine object does nothing.")],
+   ("`Base.setup` runs to completion first, then `self.ready` is set, as in a plain method", False,
+    "Calling an async method without await does not run it.")],
   """
   An async method called without `await` returns a coroutine object and does nothing else. With
   inheritance this silently skips the parent's initialisation; always `await super().method()`.
@@ -557,11 +557,11 @@ S("async-property", T, "An `async` property", 3,
   """,
   [("The balance, fetched synchronously", False,
     "A property whose getter is a coroutine function returns what the getter returns: a coroutine."),
-   ("A new coroutine object on every access; callers would have to write `await acct.balance`", True,
-    "Right: it works, but it hides an await behind attribute syntax. An explicit `async def get_balance()` method is clearer."),
+   ("A fresh coroutine object, each time it is read", True,
+    "Right: callers would have to write `await acct.balance`. It works, but it hides an await behind attribute syntax. An explicit `async def get_balance()` method is clearer."),
    ("`SyntaxError`: properties cannot be async", False,
     "Python accepts the definition; it just behaves surprisingly."),
-   ("The cached value of the last `await`", False,
+   ("The value of the last `await acct.balance`, cached by the property", False,
     "Nothing is cached: every access calls the getter and creates a new coroutine.")],
   """
   Attribute access is synchronous. A property with an `async def` getter hands out a fresh
@@ -596,20 +596,20 @@ S("async-init-factory", T, "Async initialisation of an object", 2,
   A `Client` must open a connection (a coroutine `connect()`) before it can be used. Which
   design is correct?
   """,
-  [("`async def __init__(self): self.conn = await connect()`", False,
-    "`__init__` must return None; an async `__init__` returns a coroutine, so `Client()` raises TypeError."),
+  [("An async classmethod `create()` that awaits `connect()` and returns `cls(conn)`", True,
+    "Right: callers write `client = await Client.create()`; the async factory does the awaiting, `__init__` stays synchronous."),
+   ("In `__init__`, call `connect()` without await and store the result in `self.conn`", False,
+    "That stores an unawaited coroutine object, not a connection."),
    ("In `__init__`, call `asyncio.run(connect())`", False,
     "Inside a running loop this raises RuntimeError, and it would block anyway."),
-   ("A `@classmethod async def create(cls)` that awaits `connect()` and returns `cls(conn)`, used as `await Client.create()`", True,
-    "Right: an async factory does the awaiting, `__init__` stays synchronous."),
-   ("In `__init__`, call `connect()` without await and store the result", False,
-    "That stores an unawaited coroutine object, not a connection.")],
+   ("`async def __init__(self): self.conn = await connect()`", False,
+    "`__init__` must return None; an async `__init__` returns a coroutine, so `Client()` raises TypeError.")],
   """
   `__init__` cannot be a coroutine. Put the async work in an async factory (classmethod) or in
   `__aenter__`, and keep `__init__` for plain assignments.
   """,
   proof=(r"""
-  import asyncio
+  import asyncio, warnings
 
   class Broken:
       async def __init__(self):
@@ -625,16 +625,20 @@ S("async-init-factory", T, "Async initialisation of an object", 2,
           return cls("connection")
 
   async def main():
-      try:
-          Broken()
-      except TypeError as e:
-          print("TypeError:", e)
+      with warnings.catch_warnings(record=True) as caught:
+          warnings.simplefilter("always")
+          try:
+              Broken()
+          except TypeError as e:
+              print("TypeError:", e)
+      print("warning:", caught[0].message)
       client = await Client.create()
       print(client.conn)
 
   asyncio.run(main())
   """, """
   TypeError: __init__() should return None, not 'coroutine'
+  warning: coroutine 'Broken.__init__' was never awaited
   connection
   """))
 
@@ -642,14 +646,14 @@ M("async-cm-facts", T, "Async context managers", 2,
   """
   Which statements about async context managers are true? Select all that apply.
   """,
-  [("`async with` awaits `__aenter__()` and binds its result to the `as` target", True,
+  [("A class with only `__aenter__`/`__aexit__` can also be used in a plain `with`", False,
+    "`with` looks for `__enter__`/`__exit__`; it raises TypeError for an async-only manager."),
+   ("`async with` awaits `__aenter__()` and binds its result to the `as` target", True,
     "`__aenter__` is awaited; what it returns is bound, often `self`."),
    ("`__aexit__` is also awaited when the body raises an exception", True,
     "That is the whole point: clean-up always runs."),
    ("If `__aexit__` returns a true value, the exception from the body is suppressed", True,
     "Same rule as `__exit__`; return False/None to let it propagate."),
-   ("A class with only `__aenter__`/`__aexit__` can also be used in a plain `with`", False,
-    "`with` looks for `__enter__`/`__exit__`; it raises TypeError for an async-only manager."),
    ("`async with` may be used inside a regular `def`", False,
     "Like `await`, `async with` is only allowed inside `async def`.")],
   """
@@ -690,19 +694,20 @@ M("async-method-facts", T, "Async methods and inheritance", 2,
   """
   Which statements about async methods in classes are true? Select all that apply.
   """,
-  [("An `async def` method is called as `await obj.method()`", True,
-    "Calling it creates a coroutine bound to the instance; awaiting runs it."),
-   ("A subclass can override an async method and call the parent version with `await super().method()`", True,
+  [("An override can call the parent's version with `await super().method()`", True,
     "Inheritance and `super()` work as for normal methods."),
-   ("If a subclass overrides an async method with a plain `def`, callers doing `await obj.method()` will fail", True,
-    "`await` on the plain method's return value (e.g. a str) raises TypeError; keep the override async."),
-   ("Static methods and class methods cannot be async", False,
-    "`@staticmethod async def` and `@classmethod async def` are fine (async factories are a common pattern)."),
+   ("An override written as a plain `def` always breaks callers doing `await obj.method()`", False,
+    "Not always: a plain `def` that returns an awaitable (say, a coroutine object) can be awaited; only one that returns a plain value (e.g. a str) makes the `await` raise TypeError."),
    ("Async methods run in a separate thread per instance", False,
-    "They run on the event loop's thread like any coroutine.")],
+    "They run on the event loop's thread like any coroutine."),
+   ("An `async def` method is called as `await obj.method()`", True,
+    "Calling it creates a coroutine bound to the instance; awaiting runs it."),
+   ("Static methods and class methods cannot be async", False,
+    "`@staticmethod async def` and `@classmethod async def` are fine (async factories are a common pattern).")],
   """
-  Async methods are ordinary coroutine functions bound to objects. Overrides must keep the same
-  "shape" (async stays async) so that polymorphic callers can await them.
+  Async methods are ordinary coroutine functions bound to objects. Callers await what an override
+  returns, so it must return an awaitable: keeping the override `async def` is the simple way, but a
+  plain `def` that returns a coroutine works too; one that returns a plain value does not.
   """,
   proof=(r"""
   import asyncio
@@ -719,8 +724,13 @@ M("async-method-facts", T, "Async methods and inheritance", 2,
       def name(self):
           return "bad"
 
+  class Plain(Base):
+      def name(self):
+          return super().name()
+
   async def main():
       print(await Good().name())
+      print("plain def returning a coroutine:", await Plain().name())
       try:
           await Bad().name()
       except TypeError:
@@ -729,6 +739,7 @@ M("async-method-facts", T, "Async methods and inheritance", 2,
   asyncio.run(main())
   """, """
   good+base
+  plain def returning a coroutine: base
   Bad: TypeError
   """))
 
@@ -740,14 +751,14 @@ S("requests-blocks", T, "Using requests in async code", 1,
   A coroutine downloads 20 URLs with `requests.get(url)` inside `asyncio.gather`. Why is this no
   faster than a plain loop?
   """,
-  [("requests is slow at parsing responses", False,
-    "Parsing speed is not the issue; the problem is blocking."),
-   ("`requests.get` is synchronous: each call blocks the event loop's thread until its response arrives, so the downloads run one at a time", True,
-    "Right: use an async client such as aiohttp (or httpx's async client), or run requests in threads."),
-   ("gather only works with at most 10 coroutines", False,
+  [("gather only runs 10 coroutines at a time; the other 10 wait for a free slot", False,
     "gather has no such limit."),
+   ("`requests.get` blocks the loop's thread until its response arrives, so the calls run one at a time", True,
+    "Right: use an async client such as aiohttp (or httpx's async client), or run requests in threads."),
    ("requests needs `await requests.get(url)`", False,
-    "requests has no awaitable API; `await` on its Response object raises TypeError.")],
+    "requests has no awaitable API; `await` on its Response object raises TypeError."),
+   ("requests is slow at parsing responses, and parsing is what takes the time here", False,
+    "Parsing speed is not the issue; the problem is blocking.")],
   """
   asyncio only overlaps operations that give control back to the loop. requests performs blocking
   socket I/O and never awaits, so the coroutines run one after another and the loop is frozen
@@ -778,14 +789,14 @@ S("aiohttp-session", T, "Using aiohttp", 2,
   """
   Which snippet uses aiohttp the way its documentation recommends for fetching many pages?
   """,
-  [("""`async with aiohttp.ClientSession() as session:` once, then for each URL `async with session.get(url) as resp: text = await resp.text()`""", True,
-    "Right: one session reuses its connection pool; the response body is awaited and the response released by `async with`."),
-   ("For each URL: `text = aiohttp.get(url).text`", False,
+  [("For each URL: `text = aiohttp.get(url).text`", False,
     "There is no blocking module-level `get`; aiohttp's API is awaitable and session-based."),
-   ("For each URL, create a new `ClientSession()` and never close it", False,
+   ("For each URL, create a new `ClientSession()` and never close it, so each request gets fresh connections", False,
     "A session per request throws away connection pooling, and unclosed sessions leak connections (aiohttp warns about it)."),
    ("`requests.get(url)` inside `async with aiohttp.ClientSession()`", False,
-    "Wrapping a blocking call in an aiohttp session does not make it non-blocking.")],
+    "Wrapping a blocking call in an aiohttp session does not make it non-blocking."),
+   ("""`async with aiohttp.ClientSession() as session:` once, then for each URL `async with session.get(url) as resp: text = await resp.text()`""", True,
+    "Right: one session reuses its connection pool; the response body is awaited and the response released by `async with`.")],
   """
   aiohttp is built around a `ClientSession` that owns a connection pool: create it once (as an
   async context manager), make requests with `async with session.get(...)`, and await the body
@@ -796,14 +807,14 @@ S("aiofiles-why", T, "Why aiofiles?", 2,
   """
   Why do libraries like aiofiles exist, and how do they work?
   """,
-  [("Regular file reads never block, so aiofiles only adds a nicer syntax", False,
-    "Disk I/O can block (slow disks, network file systems, large files)."),
-   ("Ordinary file I/O is blocking and OS readiness notification does not apply to regular files, so aiofiles runs the file operations in a thread pool behind an awaitable API", True,
+  [("File I/O blocks and epoll cannot watch regular files, so aiofiles runs each operation in a thread pool behind an awaitable API", True,
     "Right: `async with aiofiles.open(path) as f: data = await f.read()` keeps the loop free while a worker thread reads."),
+   ("Regular file reads never block, so aiofiles only adds a nicer `async`/`await` syntax on top of `open`", False,
+    "Disk I/O can block (slow disks, network file systems, large files)."),
    ("aiofiles makes the disk itself faster by reading in parallel on all cores", False,
     "It does not speed up the disk; it just avoids blocking the loop."),
    ("aiofiles uses `asyncio.sleep` to wait until the file is ready", False,
-    "Files are always \"ready\" for select/epoll; waiting on them that way is not possible.")],
+    "`select` reports a regular file as always ready and epoll refuses to watch one (EPERM), so there is nothing to wait for that way.")],
   """
   `select`/`epoll` cannot tell whether a read from a regular file will block, so asyncio has no
   native non-blocking file I/O. aiofiles delegates each operation to a thread and gives you
@@ -814,14 +825,14 @@ S("run-in-executor-default", T, "`run_in_executor(None, ...)`", 2,
   """
   What does `await loop.run_in_executor(None, func, arg)` do?
   """,
-  [("Runs `func(arg)` in the loop's default executor, a `ThreadPoolExecutor`, and suspends the coroutine until the result is ready", True,
-    "Right: `None` means the default thread pool; keyword arguments need `functools.partial`."),
-   ("Runs `func(arg)` in a new process", False,
+  [("Runs `func(arg)` in a new process", False,
     "Only if you pass a ProcessPoolExecutor explicitly; the default is threads."),
-   ("Runs `func(arg)` directly on the event loop thread", False,
-    "Then it would block the loop; the point of the executor is to run it elsewhere."),
    ("Does nothing, because the executor is `None`", False,
-    "`None` selects the default executor.")],
+    "`None` selects the default executor."),
+   ("Runs `func(arg)` in the default thread pool and awaits the result", True,
+    "Right: `None` means the default thread pool; keyword arguments need `functools.partial`."),
+   ("Runs `func(arg)` directly on the event loop thread, then wraps the result in a Future", False,
+    "Then it would block the loop; the point of the executor is to run it elsewhere.")],
   """
   `loop.run_in_executor(executor, func, *args)` submits a blocking call to an executor and
   returns an awaitable future. With `None`, asyncio uses (and lazily creates) its default
@@ -941,20 +952,20 @@ M("async-native-calls", T, "Which calls are non-blocking?", 2,
   Inside a coroutine, which of these operations let the event loop run other tasks while they
   wait? Select all that apply.
   """,
-  [("`async with session.get(url) as resp: body = await resp.text()` (aiohttp)", True,
-    "aiohttp performs the HTTP exchange with non-blocking sockets."),
-   ("`rows = await conn.fetch(\"SELECT * FROM users WHERE id = $1\", 42)` (asyncpg)", True,
-    "asyncpg speaks the PostgreSQL protocol over asyncio; the query is awaited."),
-   ("`async with aiofiles.open(path) as f: text = await f.read()`", True,
-    "aiofiles runs the read in a thread and gives you an awaitable."),
-   ("`resp = requests.get(url)`", False,
-    "requests is synchronous and blocks the loop for the whole exchange."),
-   ("`cur.execute(\"SELECT ...\")` with a synchronous psycopg2 cursor", False,
-    "A synchronous DB driver blocks the thread while the server answers.")],
+  [("`cur.execute(\"SELECT ...\")` with a synchronous psycopg2 cursor", False,
+    "A synchronous DB driver blocks the thread while the server answers."),
+   ("`await asyncio.sleep(0)` followed by `text = open(path).read()`", False,
+    "The `sleep(0)` lets other tasks run once, but the `read()` that follows still blocks the loop until the disk answers."),
+   ("`resp = requests.get(url)` in a coroutine started with `asyncio.create_task`", False,
+    "requests is synchronous and blocks the loop for the whole exchange, whichever task runs it."),
+   ("`await pause()`, where `async def pause(): time.sleep(0.1)`", False,
+    "Being inside an `async def` changes nothing: `time.sleep` still blocks the thread, and the loop with it."),
+   ("`async with session.get(url) as resp: body = await resp.text()` (aiohttp)", True,
+    "aiohttp performs the HTTP exchange with non-blocking sockets.")],
   """
   An async program needs async-aware libraries (or threads) for its I/O. Libraries built on
-  asyncio expose coroutines and async context managers; synchronous libraries block the loop
-  unless wrapped in `asyncio.to_thread`.
+  asyncio (aiohttp, asyncpg, aiofiles) expose coroutines and async context managers; synchronous
+  calls block the loop, even inside an `async def`, unless wrapped in `asyncio.to_thread`.
   """)
 
 M("to-thread-facts", T, "`asyncio.to_thread`", 3,
@@ -962,16 +973,16 @@ M("to-thread-facts", T, "`asyncio.to_thread`", 3,
   Which statements about `asyncio.to_thread(func, *args, **kwargs)` are true? Select all that
   apply.
   """,
-  [("It returns a coroutine; awaiting it gives `func`'s return value (or raises its exception)", True,
-    "Results and exceptions of the thread are delivered at the await."),
-   ("It passes both positional and keyword arguments to `func`", True,
-    "Unlike `run_in_executor`, no `functools.partial` is needed."),
-   ("Cancelling the task that awaits it does not stop `func`, which keeps running in its thread", True,
-    "Threads cannot be interrupted; only the waiting is cancelled."),
+  [("`func` may use `await` inside, since it runs under asyncio", False,
+    "`func` is a regular function running in another thread; it cannot await on the loop."),
    ("It makes CPU-bound pure-Python code run in parallel on several cores", False,
-    "Because of the GIL, pure-Python threads do not compute in parallel; use processes."),
-   ("`func` may use `await` inside, since it runs under asyncio", False,
-    "`func` is a regular function running in another thread; it cannot await on the loop.")],
+    "Because of the GIL (in every default CPython build up to 3.13 at least), pure-Python threads do not compute in parallel; use processes."),
+   ("It passes only positional arguments; keyword arguments need `functools.partial`", False,
+    "That is `loop.run_in_executor`; `to_thread` forwards both `*args` and `**kwargs` to `func`."),
+   ("Cancelling the task that awaits it also stops `func` in its thread", False,
+    "Threads cannot be interrupted: only the waiting is cancelled, and `func` keeps running to its end."),
+   ("Awaiting it gives `func`'s return value, or raises its exception", True,
+    "`to_thread` is a coroutine function: the result or exception of the thread is delivered at the await.")],
   """
   `to_thread` moves one blocking call to the default thread pool and gives you an awaitable for
   its outcome. It keeps the loop responsive for blocking I/O, but it cannot stop a running thread

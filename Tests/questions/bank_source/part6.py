@@ -44,14 +44,14 @@ S("wait-first-completed", "tasks", "`asyncio.wait` with FIRST_COMPLETED", 3,
   ```
   Right after this line, what is true about the tasks in `pending`?
   """,
-  [("They have been cancelled by `asyncio.wait`", False,
-    "`asyncio.wait` never cancels anything; that is your job."),
-   ("They are still running; if you no longer need them you must call `.cancel()` on each", True,
-    "Right: `wait` only reports which tasks are done and which are not."),
-   ("They have been restarted so they can be awaited again", False,
+  [("They have been restarted so they can be awaited again", False,
     "Tasks are never restarted."),
    ("`pending` is always empty because `wait` waits for all tasks", False,
-    "With `FIRST_COMPLETED` it returns as soon as at least one task is done.")],
+    "With `FIRST_COMPLETED` it returns as soon as at least one task is done."),
+   ("They are still running; cancel them yourself if unneeded", True,
+    "Right: `wait` only reports which tasks are done and which are not."),
+   ("They have been cancelled by `asyncio.wait`", False,
+    "`asyncio.wait` never cancels anything; that is your job.")],
   """
   `asyncio.wait` returns two sets, `done` and `pending`, when its condition is met; with
   `FIRST_COMPLETED` that is as soon as one task finishes. The pending tasks keep running. To
