@@ -1003,8 +1003,10 @@ async def fetch_all_or_fail(fetch, items):
 ''', '''
 A TaskGroup cancels its other tasks as soon as one fails and then raises an ExceptionGroup of the
 failures. Here only the first call fails before the others are cancelled, so the group holds that one
-exception; catch the group and re-raise the exception inside it (raising inside `except*` would wrap
-it in a new group).
+exception; catch the group with `except ExceptionGroup` and re-raise the exception inside it. (Re-raising
+it from an `except*` clause depends on the version: from Python 3.11.4 (gh-103590) the exception leaves
+bare when nothing else of the group is left unhandled, but on 3.11.0-3.11.3 it is wrapped in a new
+ExceptionGroup, and on every version it is wrapped together with whatever else is left.)
 ''', [
     ('not_cancelled', 'gather raises the first error but the others run on', '''
     import asyncio
