@@ -637,7 +637,11 @@ SECCOMP_IOCTLS = (0x5401, 0x5413, 0x540F, 0x541B, 0x5421, 0x5450, 0x5451)
 # PR_GET_NAME 16, PR_GET_SECCOMP 21, PR_CAPBSET_READ 23, PR_GET_NO_NEW_PRIVS 39); not PR_SET_DUMPABLE, PR_SET_MM,
 # PR_SET_PTRACER, PR_SET_SECCOMP or any other setting
 SECCOMP_PRCTLS = (1, 2, 3, 15, 16, 21, 23, 39)
-SOL_TCP, TCP_ULP = 6, 31     # setsockopt(): anything but attaching an upper-layer protocol (kTLS) to a TCP socket
+# setsockopt(): the socket's own options (SOL_SOCKET), IP and IPv6 options, and TCP options below TCP_ULP (31):
+# asyncio sets SO_REUSEADDR, IPV6_V6ONLY and TCP_NODELAY; not TCP_ULP (it attaches an upper-layer protocol such as
+# kTLS), nor UDP's or any other level's options. Compared for equality or below (on all 64 bits, as libseccomp
+# does), so garbage in the upper half of an int argument is denied, never let through.
+SECCOMP_SOCKOPT_LEVELS, SOL_TCP, TCP_ULP = (1, 0, 41), 6, 31
 # Never allowed (today's deny-list and more; checked disjoint from SECCOMP_ALLOW when the filter is built):
 SECCOMP_NEVER = (
     # the kernel keeps a uid's keyring after its processes are gone: a key could carry data to a later
@@ -703,8 +707,9 @@ def _seccomp_filter(arch=None):
         for family in SECCOMP_SOCKET_FAMILIES:
             f.add_rule(seccomp.ALLOW, 'socket', Arg(0, seccomp.EQ, family))
         f.add_rule(seccomp.ALLOW, 'socketpair', Arg(0, seccomp.EQ, AF_UNIX))
-        f.add_rule(seccomp.ALLOW, 'setsockopt', Arg(1, seccomp.NE, SOL_TCP))
-        f.add_rule(seccomp.ALLOW, 'setsockopt', Arg(2, seccomp.NE, TCP_ULP))
+        for level in SECCOMP_SOCKOPT_LEVELS:
+            f.add_rule(seccomp.ALLOW, 'setsockopt', Arg(1, seccomp.EQ, level))
+        f.add_rule(seccomp.ALLOW, 'setsockopt', Arg(1, seccomp.EQ, SOL_TCP), Arg(2, seccomp.LT, TCP_ULP))
         f.add_rule(seccomp.ALLOW, 'clone', Arg(0, seccomp.MASKED_EQ, CLONE_NEW_ANY, 0))
         f.add_rule(seccomp.ERRNO(errno.ENOSYS), 'clone3')
         for req in SECCOMP_IOCTLS:

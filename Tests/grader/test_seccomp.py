@@ -73,6 +73,9 @@ DENIED = {
     'mlock': ('mlock', ('BUF', 64)),
     'splice': ('splice', (0, 0, 1, 0, 1, 0)),
     'open_by_handle_at': ('open_by_handle_at', (0, 'BUF', 0)),
+    'setsockopt(SOL_UDP, UDP_ENCAP)': ('setsockopt', ('SOCK', 17, 100, 'BUF', 4)),
+    'setsockopt(TCP_ULP), high bits': ('setsockopt', ('SOCK', (1 << 32) | 6, 31, b'tls', 3)),
+    'socket(AF_INET6), high bits': ('socket', ((1 << 32) | 10, SOCK_STREAM, 0)),
     'ioctl(TIOCSTI)': ('ioctl', (0, 0x5412, b'x')),
     'prctl(PR_SET_DUMPABLE)': ('prctl', (4, 1, 0, 0, 0)),
     'prctl(PR_SET_MM)': ('prctl', (35, 1, 0, 0, 0)),
@@ -81,8 +84,10 @@ PROBE = r'''
 import ctypes, os, socket
 libc = ctypes.CDLL(None, use_errno=True)
 buf = ctypes.create_string_buffer(256)
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 def sc(n, *args):
     a = [ctypes.c_long(os.getppid()) if x == 'PPID' else buf if x == 'BUF' else
+         ctypes.c_long(sock.fileno()) if x == 'SOCK' else
          ctypes.c_char_p(x) if isinstance(x, bytes) else ctypes.c_long(x) for x in args]
     r = libc.syscall(ctypes.c_long(n), *a)
     return r if r >= 0 else -ctypes.get_errno()
