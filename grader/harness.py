@@ -701,6 +701,10 @@ def _seccomp_filter(arch=None):
             _seccomp_refuse('allowed and never allowed: %s' % sorted(set(SECCOMP_ALLOW) & set(SECCOMP_NEVER)))
         f = seccomp.SyscallFilter(seccomp.ERRNO(errno.EPERM))
         f.set_attr(seccomp.Attr.ACT_BADARCH, seccomp.KILL_PROCESS)
+        try:
+            f.set_attr(seccomp.Attr.CTL_OPTIMIZE, 2)    # a binary tree: shorter paths, ~0.2 ms less to load
+        except Exception:
+            pass
         for name in SECCOMP_ALLOW:
             f.add_rule(seccomp.ALLOW, name)
         Arg = seccomp.Arg
