@@ -6,7 +6,7 @@ PYTHON      ?= python3
 HOST        ?= 127.0.0.1
 PORT        ?= 8080
 DATA        ?= data
-APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 \
+APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 python3-seccomp \
                 libjs-codemirror libjs-highlight.js
 TEST_APT     := chromium chromium-driver
 PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5 hypothesis
