@@ -147,7 +147,8 @@ class Runtime:
         self.lock = threading.Lock()
 
     def send(self, obj):
-        data = _dumps(obj).encode()
+        # ASCII escapes: text with lone surrogates (str(e) of any exception) must not stop the runtime's own message
+        data = json.dumps(obj, separators=(',', ':'), allow_nan=False).encode()
         while True:
             try:
                 self.sock.send(data)
