@@ -31,14 +31,17 @@ function empty() {
 }
 
 export function load() {
+  let raw;
   try {
-    const raw = localStorage.getItem(KEY);
-    if (raw) {
-      const v = JSON.parse(raw);
-      if (v && v.version === 1 && Array.isArray(v.attempts) && v.cards) return v;
-    }
+    raw = localStorage.getItem(KEY);
+  } catch { // storage disabled: what this visit recorded
+    return memory ? structuredClone(memory) : empty();
+  }
+  try {
+    const v = raw && JSON.parse(raw);
+    if (v && v.version === 1 && Array.isArray(v.attempts) && v.cards) return v;
   } catch { /* unreadable: start again */ }
-  return memory ? structuredClone(memory) : empty();
+  return empty();
 }
 
 function save(v) {
