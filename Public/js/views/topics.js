@@ -77,6 +77,7 @@ export async function topicView(id) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/topics' }, 'Topics'), ' › ', t.title),
     h('h1', {}, t.title),
     h('p', { class: 'lead' }, inline(t.summary)),
+    masteryView(t, topicMastery(t.id)),
     next ? h('p', {}, h('a', { class: 'button primary', href: `#/q/${encodeURIComponent(next.id)}` },
       progress.best(next.id) === undefined && next === qs[0] ? 'Start' : 'Continue')) : null,
     h('ol', { class: 'question-list' }, qs.map((q) => {
