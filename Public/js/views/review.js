@@ -7,11 +7,11 @@ import { RATING_NAME } from '../fsrs.js';
 
 const MIN = 60000, HOUR = 3600000, DAY = 86400000;
 
-/** "in 10 min", "3 h ago", "in 2 days", "now". */
+/** "in 10 min", "3 h ago", "in 2 days", "now", "just now". */
 export function relative(t, now = Date.now()) {
   const d = t - now, a = Math.abs(d);
   let s;
-  if (a < MIN / 2) return 'now';
+  if (a < MIN / 2) return d > 0 ? 'now' : 'just now';
   if (a < HOUR) s = `${Math.max(1, Math.round(a / MIN))} min`;
   else if (a < DAY) s = `${Math.round(a / HOUR)} h`;
   else { const n = Math.round(a / DAY); s = `${n} day${n === 1 ? '' : 's'}`; }
