@@ -7,9 +7,11 @@ HOST        ?= 127.0.0.1
 PORT        ?= 8080
 DATA        ?= data
 APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 python3-seccomp \
-                libjs-codemirror libjs-highlight.js
+                libjs-codemirror libjs-highlight.js libjs-markdown-it
 TEST_APT     := chromium chromium-driver
-PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5 hypothesis
+PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5 hypothesis fsrs==6.3.2 \
+                axe-selenium-python==2.1.6
+AXE_CORE_WHEEL := axe-playwright-python==0.1.8
 BENCH_APT    := wrk
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -29,8 +31,11 @@ deps:
 
 ## Python packages the tests use, installed with pip when missing.
 pydeps:
-	@$(PYTHON) -c "import pytest, selenium, openapi_spec_validator, schemathesis, hypothesis" 2>/dev/null \
+	@$(PYTHON) -c "import pytest, selenium, openapi_spec_validator, schemathesis, hypothesis, fsrs, axe_selenium_python" 2>/dev/null \
 	  || $(PYTHON) -m pip install -q $(PIP_PACKAGES)
+	@# only for its current axe-core (axe-selenium-python bundles axe-core 3.1): without Playwright, its dependency
+	@$(PYTHON) -c "import importlib.util as u; assert u.find_spec('axe_playwright_python')" 2>/dev/null \
+	  || $(PYTHON) -m pip install -q --no-deps $(AXE_CORE_WHEEL)
 
 ## The grader's compiled bundle (grader/launch would make it on first use; made here once, before any test).
 grader-bundle:

@@ -1,4 +1,4 @@
-// The single page: hash routes (#/topics, #/topic/ID, #/q/ID, #/class, #/teacher) and the header.
+// The single page: hash routes (#/topics, #/topic/ID, #/q/ID, #/review, #/class, #/teacher) and the header.
 import { h, replace } from './dom.js';
 import { student } from './store.js';
 import { ApiError } from './api.js';
@@ -6,12 +6,16 @@ import { topicsView, topicView } from './views/topics.js';
 import { questionView } from './views/question.js';
 import { classView } from './views/class.js';
 import { teacherView } from './views/teacher.js';
+import { reviewView, renderDueCount } from './views/review.js';
+import { ready as markdownReady } from './md.js';
+import { onChange as onStudyChange } from './study.js';
 
 const routes = [
   [/^\/?$/, () => topicsView(), 'topics'],
   [/^\/topics\/?$/, () => topicsView(), 'topics'],
   [/^\/topic\/([^/]+)$/, (m) => topicView(decodeURIComponent(m[1])), 'topics'],
   [/^\/q\/([^/]+)$/, (m) => questionView(decodeURIComponent(m[1])), 'topics'],
+  [/^\/review\/?$/, () => reviewView(), 'review'],
   [/^\/class\/?$/, () => classView(), 'class'],
   [/^\/class\/([^/]+)$/, (m) => classView(decodeURIComponent(m[1])), 'class'],
   [/^\/teacher\/?$/, () => teacherView(), 'teacher'],
@@ -81,5 +85,8 @@ function renderRecording(s) {
 
 student.onChange(renderRecording);
 renderRecording(student.get());
+onStudyChange(() => renderDueCount());
+renderDueCount();
 window.addEventListener('hashchange', route);
-route();
+// the bank's Markdown needs markdown-it: the first page is drawn once it is there (or known missing)
+markdownReady().then(route);

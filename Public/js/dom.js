@@ -74,3 +74,28 @@ export function secs(x) {
 export function pct(score) {
   return `${Math.round((score || 0) * 100)}%`;
 }
+
+/**
+ * A block that may scroll sideways (code, output) is reachable with the keyboard while it does: then it is a
+ * focusable, named region (Tab to it, arrows scroll it); when it fits, it is left out of the tab order.
+ */
+const scrollWatch = typeof ResizeObserver === 'function' ? new ResizeObserver((entries) => entries.forEach((e) => fitCheck(e.target))) : null;
+function fitCheck(el) {
+  const overflows = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+  if (overflows && !el.hasAttribute('tabindex')) {
+    el.setAttribute('tabindex', '0');
+    el.setAttribute('role', 'region');
+    el.setAttribute('aria-label', `${el.dataset.label || 'Code'} (scrolls)`);
+  } else if (!overflows && el.getAttribute('role') === 'region') {
+    el.removeAttribute('tabindex');
+    el.removeAttribute('role');
+    el.removeAttribute('aria-label');
+  }
+}
+export function keyboardScrollable(el) {
+  if (el.dataset.scrollWatch) return el;
+  el.dataset.scrollWatch = '1';
+  if (el.isConnected) fitCheck(el);
+  scrollWatch?.observe(el);
+  return el;
+}

@@ -1,5 +1,5 @@
 // The Debian-packaged browser libraries, loaded only when a page needs them.
-import { loadScript, loadStyle } from './dom.js';
+import { loadScript, loadStyle, keyboardScrollable } from './dom.js';
 
 const HL = '/vendor/highlight.js';
 const CM = '/vendor/codemirror';
@@ -21,6 +21,7 @@ export function highlighter() {
 
 /** Highlights every <pre><code> under root; the code stays readable when the library cannot load. */
 export async function highlightAll(root) {
+  root.querySelectorAll('pre').forEach(keyboardScrollable);
   const blocks = root.querySelectorAll('pre code:not(.hljs)');
   if (!blocks.length) return;
   try {

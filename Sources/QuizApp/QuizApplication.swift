@@ -101,14 +101,14 @@ public struct QuizApplication: Sendable {
     }
 }
 
-/// `Public/` at `/`, and the Debian-packaged browser libraries (CodeMirror, highlight.js) at `/vendor/`.
+/// `Public/` at `/`, and the Debian-packaged browser libraries (CodeMirror, highlight.js, markdown-it) at `/vendor/`.
 struct StaticFiles: Responder {
     let site: FileServer
     let vendor: [FileServer]
 
     init(paths: QuizApplication.Paths) {
         site = FileServer(root: paths.publicDirectory, prefix: "/")
-        vendor = ["codemirror", "highlight.js"].map {
+        vendor = ["codemirror", "highlight.js", "markdown-it"].map {
             FileServer(
                 root: paths.vendorDirectory + "/" + $0,
                 prefix: "/vendor/\($0)/",

@@ -71,7 +71,9 @@ export function codeForm(q, region, { submit, showResult }) {
     if (editor || !area.parentNode) return;
     editor = CodeMirror.fromTextArea(area, {
       mode: 'python', lineNumbers: true, indentUnit: 4, tabSize: 4, indentWithTabs: false,
-      matchBrackets: true, autoCloseBrackets: true, styleActiveLine: true, viewportMargin: Infinity,
+      matchBrackets: true, autoCloseBrackets: true,
+      // long lines wrap: the editor never scrolls sideways, so nothing in it is out of the keyboard's reach
+      lineWrapping: true, styleActiveLine: true, viewportMargin: Infinity,
       theme: prefersDark() ? 'material-darker' : 'default',
       extraKeys: {
         Tab: (cm) => (cm.somethingSelected() ? cm.indentSelection('add') : cm.replaceSelection(' '.repeat(cm.getOption('indentUnit')), 'end')),
@@ -107,8 +109,7 @@ export function codeForm(q, region, { submit, showResult }) {
     try {
       const r = await gradeWithRetry(() => submit(q, { code }, { signal: inFlight.signal }), status);
       replace(status);
-      showResult(region, q, r, tasksView(r));
-      region.querySelector('#result-heading')?.focus({ preventScroll: true });
+      showResult(region, q, r, tasksView(r)); // moves the focus to the result's heading
       region.scrollIntoView({ block: 'start', behavior: window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
     } catch (e) {
       replace(status, h('p', { class: 'alert error', role: 'alert' }, e instanceof ApiError ? e.message : `Something went wrong: ${e.message}`));

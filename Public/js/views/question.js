@@ -8,6 +8,9 @@ import { highlightAll } from '../vendor.js';
 import { codeForm } from './code.js';
 import { shuffled } from '../shuffle.js';
 import { statusOf } from './topics.js';
+import { recordAttempt } from '../study.js';
+import { RATING_NAME } from '../fsrs.js';
+import { relative, nextDue } from './review.js';
 
 export async function questionView(id) {
   const q = await question(id);
@@ -16,7 +19,8 @@ export async function questionView(id) {
   const i = siblings.findIndex((x) => x.id === q.id);
   const prev = siblings[i - 1], next = siblings[i + 1];
 
-  const result = h('div', { class: 'result-region', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'false' });
+  // Not a live region: the result's heading takes the focus when it is shown, and that alone announces it (once).
+  const result = h('div', { class: 'result-region' });
   const best = statusOf(q.id);
   const prompt = h('div', { class: 'prose prompt' }, renderText(q.prompt));
 
@@ -81,6 +85,8 @@ const VERDICT = {
 /** The common part of every result: verdict, score, message, the extra per kind, the explanation. */
 export function showResult(region, q, r, extra = []) {
   progress.record(q.id, Number(r.score) || 0);
+  const review = recordAttempt(q, r);
+  const following = nextDue(q.id);
   const pill = region.closest('article')?.querySelector('.q-meta .status');
   if (pill) {
     const st = statusOf(q.id);
@@ -97,10 +103,15 @@ export function showResult(region, q, r, extra = []) {
     r._tokenRejected ? h('p', { class: 'alert warn' }, `Not recorded: your class token was not accepted (${r._tokenRejected}). `,
       h('a', { href: '#/class' }, 'Join again')) : null,
     r._recorded && who ? h('p', { class: 'recorded' }, `Recorded to class ${who.class}.`) : null,
+    review ? h('p', { class: 'schedule' }, h('span', { class: 'rating' }, RATING_NAME[review.rating]), ' — ',
+      review.rating === 1 ? 'this question comes back ' : 'next review ', relative(Date.parse(review.card.due)), '.',
+      following ? [' ', h('a', { href: `#/q/${encodeURIComponent(following.id)}`, class: 'next-due' }, 'Next due question →')] : null) : null,
     extra,
     r.explanation ? h('div', { class: 'explanation' }, h('h3', {}, 'Why'), h('div', { class: 'prose' }, renderText(r.explanation))) : null);
   replace(region, section);
   highlightAll(section);
+  // the code page scrolls to its (long) result itself, smoothly; elsewhere the focus brings the heading into view
+  section.querySelector('#result-heading').focus({ preventScroll: q.kind === 'code' });
   return section;
 }
 
@@ -205,6 +216,7 @@ function predictForm(q, region) {
 function withLineNumbers(code) {
   const block = codeBlock(code.replace(/\n$/, ''));
   block.classList.add('program');
+  block.dataset.label = 'The program';
   return block;
 }
 
@@ -215,7 +227,7 @@ function compareOutputs(mine, expected) {
   const a = norm(mine).split('\n'), b = norm(expected).split('\n');
   const n = Math.max(a.length, b.length);
   const col = (title, lines, other) => h('div', { class: 'out-col' }, h('h3', {}, title),
-    h('pre', { class: 'output' }, lines.length === 1 && lines[0] === '' ? h('span', { class: 'empty' }, '(nothing)') :
+    h('pre', { class: 'output', dataset: { label: title } }, lines.length === 1 && lines[0] === '' ? h('span', { class: 'empty' }, '(nothing)') :
       Array.from({ length: n }, (_, k) => k < lines.length || k < other.length ? h('span', {
         class: `line${(lines[k] ?? null) !== (other[k] ?? null) ? ' diff' : ''}`,
       }, (lines[k] ?? null) !== (other[k] ?? null) ? h('span', { class: 'sr-only' }, 'differs: ') : null, lines[k] ?? '', '\n') : null)));
