@@ -604,7 +604,7 @@ S("subprocess-nonzero-exit", "error-handling", "A child process that fails", 1,
     "That is `subprocess.run(..., check=True)`; asyncio's subprocess API has no `check` and never raises for an exit status."),
    ("`proc.wait()` raises `SystemExit(3)` in the parent", False,
     "`sys.exit` in the child ends the child's own interpreter; exceptions do not cross process boundaries."),
-   ("No exception: `wait()` returns 3 (also in `proc.returncode`)", True,
+   ("No exception is raised: `wait()` returns 3 (also in `proc.returncode`)", True,
     "Right: checking the status is up to you, e.g. `if await proc.wait() != 0: ...`."),
    ("`create_subprocess_exec` itself raises, since the child fails", False,
     "It returns as soon as the child has started; it cannot know how the child will end.")],
@@ -684,12 +684,12 @@ M("signal-handler-facts", "cancellation-timeouts", "`loop.add_signal_handler`", 
   """,
   [("`callback` may be an `async def` function; the loop awaits it when the signal arrives", False,
     "It must be a plain callable: passing a coroutine function raises `TypeError`. Start a task from the callback if you need to await."),
-   ("`callback` runs in the loop's thread as an ordinary callback, so it may call `event.set()` or `task.cancel()`", True,
-    "The signal only wakes the loop, which then runs the callback between two task steps, like `call_soon`."),
+   ("`callback` runs in the loop's thread, so it may call `event.set()`", True,
+    "The signal only wakes the loop, which then runs the callback between two task steps, like `call_soon`; `task.cancel()` is safe there too."),
    ("It can be installed from any thread, on any event loop", False,
     "Signal handlers belong to the main thread: on a loop in another thread `add_signal_handler` raises `RuntimeError`."),
-   ("Once it is installed, SIGTERM no longer ends the process: the program decides when to exit", True,
-    "The default action (terminate) is replaced; the program keeps running until it shuts itself down."),
+   ("Once it is installed, SIGTERM no longer ends the process", True,
+    "The default action (terminate) is replaced: the program keeps running and decides itself when to exit."),
    ("`callback` receives the signal number and the interrupted frame, like a `signal.signal` handler", False,
     "It receives only the extra arguments given to `add_signal_handler`, like `call_soon`; `(signum, frame)` is `signal.signal`'s convention.")],
   """
@@ -777,16 +777,16 @@ M("thread-to-loop", "single-threaded", "Running a coroutine on the loop from ano
   coroutine `notify(msg)` on the program's event loop `loop`, which runs in the main thread.
   Which of these calls, made in the worker thread, do that safely? Select all that apply.
   """,
-  [("`asyncio.run(notify(msg))`", False,
+  [("`asyncio.run(notify(msg))`, then carry on with its result", False,
     "That creates a second event loop in the worker thread: `notify` runs there, not on `loop`, and any Lock, Queue or connection bound to `loop` breaks in it."),
    ("`asyncio.run_coroutine_threadsafe(notify(msg), loop)`", True,
     "Made for this: it schedules the coroutine on `loop` and returns a `concurrent.futures.Future` whose `.result()` the thread may wait on."),
-   ("`loop.create_task(notify(msg))`", False,
+   ("`loop.create_task(notify(msg))`, keeping the task in a set", False,
     "Loop methods are not thread-safe: the loop is not woken up and its internal queues may be corrupted; debug mode raises `RuntimeError` for this call."),
-   ("`loop.call_soon_threadsafe(loop.create_task, notify(msg))`", True,
-    "The one scheduling method meant for other threads: it wakes the loop, which then creates the task in its own thread (the worker gets no result back)."),
    ("`asyncio.get_running_loop().create_task(notify(msg))`", False,
-    "No loop is running in the worker thread, so `get_running_loop()` raises `RuntimeError`.")],
+    "No loop is running in the worker thread, so `get_running_loop()` raises `RuntimeError`."),
+   ("`loop.call_soon_threadsafe(loop.create_task, notify(msg))`", True,
+    "The one scheduling method meant for other threads: it wakes the loop, which then creates the task in its own thread (the worker gets no result back).")],
   """
   An event loop and its objects belong to one thread. Other threads must go through the two
   thread-safe entry points: `asyncio.run_coroutine_threadsafe(coro, loop)` (returns a
@@ -807,8 +807,8 @@ M("thread-to-loop", "single-threaded", "Running a coroutine on the loop from ano
       try:
           asyncio.get_running_loop()
       except RuntimeError:
-          print("e: RuntimeError")
-      loop.call_soon_threadsafe(loop.create_task, notify("d"))
+          print("d: RuntimeError")
+      loop.call_soon_threadsafe(loop.create_task, notify("e"))
   async def main():
       global LOOP
       LOOP = asyncio.get_running_loop()
@@ -819,8 +819,8 @@ M("thread-to-loop", "single-threaded", "Running a coroutine on the loop from ano
   a main thread: False same loop: False
   b main thread: True same loop: True
   b done
-  e: RuntimeError
-  d main thread: True same loop: True
+  d: RuntimeError
+  e main thread: True same loop: True
   """))
 
 P("thread-result-exception", "error-handling", "An exception crossing from the loop to a thread", 2, PO,
@@ -950,12 +950,12 @@ M("uvloop-what-changes", "async-libraries", "What uvloop changes", 2,
   """,
   [("A `time.sleep()` or `requests.get()` inside a coroutine stops blocking the other tasks", False,
     "uvloop runs callbacks exactly like asyncio's loop: one at a time in one thread. Blocking code still blocks it."),
-   ("The loop's own machinery (I/O polling, timers, callbacks), now written in Cython on libuv", True,
-    "That is all uvloop replaces; the speed-up comes from there, mostly for network I/O."),
    ("Coroutines run in parallel on several CPU cores", False,
     "Still one thread: CPU-bound work needs processes, whatever the loop."),
    ("`await asyncio.sleep()` and `asyncio.gather()` must be replaced by uvloop's versions", False,
     "uvloop is a drop-in loop: asyncio's functions keep working because they talk to the running loop."),
+   ("The loop's machinery: I/O polling, timers, callbacks (Cython on libuv)", True,
+    "That is all uvloop replaces; the speed-up comes from there, mostly for network I/O."),
    ("`asyncio.Lock` and `asyncio.Queue` must be replaced by uvloop's own primitives", False,
     "There are none: the asyncio primitives work on any conforming event loop.")],
   """
