@@ -466,7 +466,7 @@ S("stream-drain", "async-libraries", "What `await writer.drain()` is for", 3,
   should each `write` be followed by `await writer.drain()`?
   """,
   [("`write()` only starts the transfer; `drain()` waits until the peer has received every byte", False,
-    "drain returns as soon as the write buffer is below its high-water mark; it does not wait for the peer to receive everything."),
+    "drain only waits while the transport's buffer is over its limit, and returns once it has shrunk; data may still be buffered or in flight."),
    ("Without `drain()` the data stays in the buffer and is never sent", False,
     "The transport sends buffered data on its own whenever the socket is writable."),
    ("`write()` is a coroutine, and `drain()` is what actually runs it", False,
@@ -476,9 +476,9 @@ S("stream-drain", "async-libraries", "What `await writer.drain()` is for", 3,
   """
   `StreamWriter.write()` appends to the transport's buffer and returns immediately. If the peer
   reads slower than you write, that buffer grows without bound. `await writer.drain()` returns
-  at once while the buffer is small and otherwise suspends the writer until the transport has
-  sent enough data (below the high-water mark), so a slow reader slows the writer down instead
-  of filling its memory.
+  at once while the buffer is below its high-water mark; above it, the transport pauses the
+  writer and `drain()` suspends until the buffer has shrunk below the low-water mark. So a slow
+  reader slows the writer down instead of filling its memory.
   """,
   proof=(r"""
   import asyncio
@@ -782,7 +782,7 @@ M("thread-to-loop", "single-threaded", "Running a coroutine on the loop from ano
    ("`asyncio.run_coroutine_threadsafe(notify(msg), loop)`", True,
     "Made for this: it schedules the coroutine on `loop` and returns a `concurrent.futures.Future` whose `.result()` the thread may wait on."),
    ("`loop.create_task(notify(msg))`, keeping the task in a set", False,
-    "Loop methods are not thread-safe: the loop is not woken up and its internal queues may be corrupted; debug mode raises `RuntimeError` for this call."),
+    "Loop methods are not thread-safe: the loop is not woken up (the task may start late) and its state is not protected against other threads; debug mode raises `RuntimeError` for this call."),
    ("`asyncio.get_running_loop().create_task(notify(msg))`", False,
     "No loop is running in the worker thread, so `get_running_loop()` raises `RuntimeError`."),
    ("`loop.call_soon_threadsafe(loop.create_task, notify(msg))`", True,
@@ -1096,8 +1096,8 @@ S("httpx-async-with", "async-oop", "`with` around an `httpx.AsyncClient`", 2,
    ("`SyntaxError`: a plain `with` is not allowed inside an `async def`", False,
     "A plain `with` is allowed in coroutines (for a `threading.Lock` or a file, say); the error comes at run time.")],
   """
-  `httpx.AsyncClient` (like aiohttp's `ClientSession`) defines `__aenter__` and `__aexit__` but no
-  `__enter__`, because closing its connections must be awaited. A plain `with` therefore fails
+  `httpx.AsyncClient` defines `__aenter__` and `__aexit__` but no `__enter__`, because opening
+  and closing its connections must be awaited. A plain `with` therefore fails
   with `TypeError` (Python 3.11 to 3.13 say "does not support the context manager protocol").
   Use `async with httpx.AsyncClient() as client:`, or call `await client.aclose()` yourself.
   The sandbox has no httpx: the proof uses a class with the same protocol.
@@ -1203,9 +1203,10 @@ S("abc-async-abstract", "async-oop", "An abstract `async def` overridden by a pl
   """
   An ABC records abstract methods by name, and any attribute with that name satisfies it, a plain
   function included. The override breaks the interface's contract (callers `await` it), and the
-  error appears at the first `await`. Type checkers such as mypy report the incompatible
-  override; at run time, `inspect.iscoroutinefunction` in a test or in `__init_subclass__` can
-  catch it.
+  error appears at the first `await`. With return annotations, mypy reports the incompatible
+  override (checked with mypy 2.4: `Return type "str" of "fetch" incompatible with return type
+  "Coroutine[Any, Any, str]"`); unannotated methods are not checked. At run time,
+  `inspect.iscoroutinefunction` in a test or in `__init_subclass__` can catch it.
   """,
   proof=(r"""
   import abc, asyncio
