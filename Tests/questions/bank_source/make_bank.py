@@ -1,6 +1,6 @@
 """Writes <repo>/questions.json from the readable sources in this folder, plus grader/code_questions.json.
 
-The questions live in part1.py … part6.py as triple-quoted strings (helpers.py: S = single_choice,
+The questions live in part1.py … part7.py as triple-quoted strings (helpers.py: S = single_choice,
 M = multiple_choice, P = predict_output); topics.json holds the 13 topics. After a change run
 `python3 Tests/questions/bank_source/make_bank.py`, then `python3 -m pytest Tests/questions`
 (which checks the structure and runs every snippet, in the sandbox when grader/launch exists).
@@ -14,7 +14,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from helpers import Q  # noqa: E402
 
-for part in ("part1", "part2", "part3", "part4", "part5", "part6"):
+for part in ("part1", "part2", "part3", "part4", "part5", "part6", "part7"):
     importlib.import_module(part)
 
 topics = json.loads((HERE / "topics.json").read_text(encoding="utf-8"))

@@ -132,32 +132,44 @@ M("event-loop-facts", T, "How the event loop works", 2,
   True
   """))
 
-P("asyncio-run-nested", T, "`asyncio.run` inside a coroutine", 2, PO,
+P("callback-exception-handler", T, "An exception in a loop callback", 2, PO,
   r"""
   import asyncio
 
-  async def helper():
-      return 1
+  def on_error(loop, context):
+      print("handler got", repr(context["exception"]))
+
+  def callback(n):
+      print("callback", n)
+      if n == 1:
+          raise ValueError("bad")
 
   async def main():
-      c = helper()
+      loop = asyncio.get_running_loop()
+      loop.set_exception_handler(on_error)
+      for n in range(3):
+          loop.call_soon(callback, n)
       try:
-          asyncio.run(c)
-      except RuntimeError as e:
-          print(e)
-          c.close()
-      print(await helper())
+          await asyncio.sleep(0.01)
+          print("main goes on")
+      except ValueError:
+          print("main caught it")
 
   asyncio.run(main())
   """,
   """
-  asyncio.run() cannot be called from a running event loop
-  1
+  callback 0
+  callback 1
+  handler got ValueError('bad')
+  callback 2
+  main goes on
   """,
   """
-  Only one event loop can run in a thread at a time, and `asyncio.run` wants to start a new one.
-  Inside a coroutine the loop is already running, so `asyncio.run` refuses with `RuntimeError`.
-  Inside async code you simply `await` the coroutine (or create a Task).
+  A callback run by the loop (`call_soon`, `call_later`, a signal handler, a done callback) has
+  no caller to propagate to. The loop catches its exception, passes it to the loop's exception
+  handler (by default one that logs "Exception in callback ..." on the `asyncio` logger) and goes
+  on with the next callback. `main` never sees the error. Here a custom handler set with
+  `loop.set_exception_handler` prints it instead.
   """)
 
 S("sleep-zero", T, "`await asyncio.sleep(0)`", 2,
@@ -284,48 +296,41 @@ P("asyncio-sleep-interleaves", T, "`asyncio.sleep` inside coroutines", 1, PO,
   0.05 s, A after 0.15 s.
   """)
 
-S("why-time-sleep-bad", T, "A blocking call in a coroutine", 1,
-  """
-  A web handler written with asyncio contains `time.sleep(2)` to "wait a bit". What is the effect
-  while it sleeps?
-  """,
-  [("The whole event loop freezes for 2 s: no other task or callback runs", True,
-    "Right: blocking the thread blocks every task sharing that loop."),
-   ("Only that handler waits; the others keep being served", False,
-    "That would be true of `await asyncio.sleep(2)`. `time.sleep` does not give control back to the loop."),
-   ("Python raises an error because blocking calls are forbidden in coroutines", False,
-    "Python does not detect it (debug mode only logs slow callbacks); the program just stalls."),
-   ("The loop moves that handler to another thread automatically", False,
-    "asyncio never moves code to threads on its own; you must use `asyncio.to_thread` or an executor.")],
-  """
-  All coroutines in an asyncio program share one thread. A blocking call such as `time.sleep`,
-  `requests.get` or a long CPU loop keeps that thread busy, so nothing else can run until it
-  returns. Use `await asyncio.sleep` or move blocking work to a thread.
-  """,
-  proof=(r"""
-  import asyncio, time
+P("await-without-suspend", T, "An `await` that never suspends", 2, PO,
+  r"""
+  import asyncio
 
-  async def handler(name, blocking):
-      if blocking:
-          time.sleep(0.1)
-      else:
-          await asyncio.sleep(0.1)
-      print(name, "done")
+  async def check(i):
+      return i                 # no await inside: never suspends
 
-  async def other():
-      print("other request served")
+  async def ticker():
+      print("tick")
 
   async def main():
-      await asyncio.gather(handler("blocking handler", True), other())
-      await asyncio.gather(handler("async handler", False), other())
+      t = asyncio.create_task(ticker())
+      for i in range(3):
+          await check(i)
+          print("checked", i)
+      await asyncio.sleep(0)
+      print("after sleep(0)")
+      await t
 
   asyncio.run(main())
-  """, """
-  blocking handler done
-  other request served
-  other request served
-  async handler done
-  """))
+  """,
+  """
+  checked 0
+  checked 1
+  checked 2
+  tick
+  after sleep(0)
+  """,
+  """
+  An `await` hands control to the loop only if the awaited operation actually has to wait.
+  `check` contains no await of its own, so `await check(i)` runs it to the end like a plain call,
+  and the ticker task, although ready, gets no turn. The first real suspension is
+  `asyncio.sleep(0)`: the loop then runs the ticker, and `main` resumes after it. A long loop of
+  such awaits (or of cache hits) is as blocking as a loop of plain calls.
+  """)
 
 M("blocking-calls", T, "Which calls block the loop?", 2,
   """
@@ -384,34 +389,33 @@ S("gather-total-time", T, "How long does gather take?", 1,
   well under 0.6 s: True
   """))
 
-P("blocking-starves-ticker", T, "A ticker and a blocking call", 3, PO,
+P("timeout-cannot-interrupt-blocking", T, "A timeout around a blocking call", 3, PO,
   r"""
   import asyncio, time
 
-  async def ticker():
-      for i in range(3):
-          print("tick", i)
-          await asyncio.sleep(0.05)
-
   async def main():
-      t = asyncio.create_task(ticker())
-      await asyncio.sleep(0)     # let the ticker start
-      time.sleep(0.2)            # blocks the loop
-      print("blocking done")
-      await t
+      try:
+          async with asyncio.timeout(0.05):
+              time.sleep(0.2)                  # a blocking call
+              print("blocking call finished")
+              await asyncio.sleep(1)
+              print("after sleep")
+      except TimeoutError:
+          print("timed out")
 
   asyncio.run(main())
   """,
   """
-  tick 0
-  blocking done
-  tick 1
-  tick 2
+  blocking call finished
+  timed out
   """,
   """
-  `sleep(0)` lets the ticker print "tick 0" and start its 0.05 s sleep. Then `time.sleep(0.2)`
-  holds the thread: the ticker's timer expires, but the loop cannot run it. Only when `main`
-  reaches `await t` does the ticker continue, printing "tick 1" and "tick 2" late.
+  A timeout is a timer on the event loop that cancels the task, and cancellation can only
+  happen where the task is suspended. While `time.sleep(0.2)` holds the thread the loop cannot
+  run its timer, so the blocking call always completes, 0.15 s past the deadline. The expired
+  timer fires at the next suspension, `await asyncio.sleep(1)`, and the `CancelledError` there
+  becomes `TimeoutError` at the end of the block. Timeouts (`asyncio.timeout`, `wait_for`) cannot
+  stop blocking code; run it in a thread, and remember the thread keeps running after a timeout.
   """)
 
 S("non-blocking-meaning", T, "What “non-blocking” means", 1,

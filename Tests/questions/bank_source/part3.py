@@ -868,47 +868,40 @@ P("exception-through-await-chain", T, "try/except around an await", 1, PO,
   branch are skipped, the handler and `finally` run.
   """)
 
-S("gather-error-others-keep-running", T, "gather's siblings after an error", 3,
-  """
-  `await asyncio.gather(a(), b(), c())` (no `return_exceptions`) raises because `b()` failed,
-  while `a()` and `c()` are still in progress. What happens to `a()` and `c()`?
-  """,
-  [("They are cancelled automatically before the exception reaches the caller", False,
-    "That is TaskGroup's behaviour; gather does not cancel the others when one fails."),
-   ("They are restarted", False,
-    "Nothing restarts a coroutine; it is a one-shot execution."),
-   ("They are paused until the exception is handled", False,
-    "asyncio has no pausing of tasks; they simply keep running."),
-   ("They keep running as tasks; their results are no longer collected", True,
-    "Right: to stop them you must cancel them yourself, or use a TaskGroup.")],
-  """
-  When an awaitable fails, gather propagates the error immediately but leaves the other tasks
-  running. Their later results or errors are lost unless you keep references. TaskGroup, in
-  contrast, cancels the siblings.
-  """,
-  proof=(r"""
+P("gather-cancelled-cancels-children", T, "When `gather` itself is cancelled", 3, PO,
+  r"""
   import asyncio
 
-  async def a():
-      await asyncio.sleep(0.1)
-      print("a still finished")
-
-  async def b():
-      await asyncio.sleep(0.05)
-      raise RuntimeError("b failed")
+  async def child(name, delay):
+      try:
+          await asyncio.sleep(delay)
+          print(name, "done")
+          return name
+      except asyncio.CancelledError:
+          print(name, "cancelled")
+          raise
 
   async def main():
       try:
-          await asyncio.gather(a(), b())
-      except RuntimeError as e:
-          print("gather raised:", e)
-      await asyncio.sleep(0.1)
+          async with asyncio.timeout(0.05):
+              await asyncio.gather(child("a", 0.01), child("b", 1))
+      except TimeoutError:
+          print("timeout")
 
   asyncio.run(main())
-  """, """
-  gather raised: b failed
-  a still finished
-  """))
+  """,
+  """
+  a done
+  b cancelled
+  timeout
+  """,
+  """
+  gather does not cancel its children when one of them *fails*, but it does when gather itself
+  is *cancelled*: cancelling the gather future (here by the timeout, which cancels `main` while it
+  awaits gather) cancels every child that is still running. "a" finished in time; "b" is
+  cancelled at 0.05 s, and `asyncio.timeout` turns the cancellation of `main` into
+  `TimeoutError`.
+  """)
 
 M("except-star-facts", T, "ExceptionGroup and `except*`", 3,
   """

@@ -399,30 +399,35 @@ P("nested-exception-finally", T, "An exception through nested coroutines", 2, PO
 
   async def inner():
       await asyncio.sleep(0)
-      raise KeyError("missing")
+      raise ValueError("bad input")
 
   async def middle():
       try:
-          return await inner()
+          result = await inner()
+          print("middle got", result)
+      except TypeError:
+          print("middle: TypeError")
       finally:
           print("middle cleanup")
+      print("middle end")
 
   async def main():
       try:
           await middle()
-      except KeyError as e:
+      except ValueError as e:
           print("main caught", e)
 
   asyncio.run(main())
   """,
   """
   middle cleanup
-  main caught 'missing'
+  main caught bad input
   """,
   """
-  The KeyError raised in `inner` travels up the await chain: through `middle`, where the
-  `finally` block runs, and into `main`'s handler. `str()` of a KeyError shows the key with
-  quotes, hence `'missing'`.
+  The ValueError raised in `inner` travels up the await chain exactly as through ordinary calls.
+  In `middle` it skips the rest of the `try` block, does not match `except TypeError`, runs the
+  `finally` block, and leaves `middle` at once (so "middle end" is never printed). `main`'s
+  handler catches it.
   """)
 
 P("closure-late-binding", T, "Closures created in a loop", 3, PO,
@@ -484,50 +489,37 @@ P("async-decorator", T, "A decorator for coroutine functions", 2, PO,
   wrapper could only return the coroutine object without seeing the result.
   """)
 
-S("nested-awaits-sequential", T, "Two nested awaits", 1,
-  """
-  ```python
-  async def load_page():
-      user = await fetch_user()      # takes 1 s
-      ads = await fetch_ads()        # takes 1 s, independent of user
-      return user, ads
-  ```
-  How long does `await load_page()` take, and why?
-  """,
-  [("About 2 s: each `await` finishes before the next one starts", True,
-    "Right: use `asyncio.gather(fetch_user(), fetch_ads())` or a TaskGroup to overlap them."),
-   ("It depends on the number of CPU cores", False,
-    "These are waits, not computations; the cores play no role."),
-   ("About 0 s, because the coroutines are only created", False,
-    "They are awaited, so they run to completion."),
-   ("About 1 s, because coroutines run concurrently by default", False,
-    "Awaiting one coroutine after another is sequential; nothing runs them side by side.")],
-  """
-  Nesting awaits builds a call chain, not concurrency. Independent operations must be started as
-  tasks (gather, TaskGroup) to wait for them at the same time.
-  """,
-  proof=(r"""
+P("return-without-await", T, "A coroutine that returns a coroutine", 2, PO,
+  r"""
   import asyncio
 
-  async def fetch(x):
-      await asyncio.sleep(0.1)
-      return x
+  async def load_user(uid):
+      await asyncio.sleep(0.01)
+      return f"user {uid}"
+
+  async def handler(uid):
+      print("handler runs")
+      return load_user(uid)         # the await is missing
 
   async def main():
-      loop = asyncio.get_running_loop()
-      start = loop.time()
-      await fetch("user")
-      await fetch("ads")
-      print("sequential took about 0.2 s:", loop.time() - start > 0.19)
-      start = loop.time()
-      await asyncio.gather(fetch("user"), fetch("ads"))
-      print("gather took < 0.18 s:", loop.time() - start < 0.18)
+      r = await handler(7)
+      print(type(r).__name__)
+      print(await r)
 
   asyncio.run(main())
-  """, """
-  sequential took about 0.2 s: True
-  gather took < 0.18 s: True
-  """))
+  """,
+  """
+  handler runs
+  coroutine
+  user 7
+  """,
+  """
+  `handler` is a coroutine, so `await handler(7)` runs its body, which calls `load_user(7)`
+  without awaiting it: that only creates a coroutine object, and `handler` returns it as its
+  result. The caller receives an unstarted coroutine, not the user; awaiting it a second time
+  finally runs `load_user`. In a nested call chain, every level must `await` the level below (or
+  the caller ends up with a coroutine where it expected a value, or one that is never awaited).
+  """)
 
 S("sync-helper-needs-async", T, "A regular helper needs async data", 2,
   """

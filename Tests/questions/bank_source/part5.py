@@ -219,35 +219,54 @@ S("async-gen-not-awaitable", T, "Awaiting an async generator", 2,
   [1, 2]
   """))
 
-S("async-gen-return-value", T, "`return value` in an async generator", 3,
+S("async-for-not-concurrent", T, "What `async for` overlaps", 2,
   """
-  What happens with this definition?
   ```python
-  async def pages():
-      yield 1
-      return "done"
+  async for page in fetch_pages():     # each page takes 1 s to arrive
+      await save(page)                 # each save takes 1 s
   ```
+  With 3 pages, how long does this take, and why?
   """,
-  [("It works; `async for` stops and the loop receives `'done'`", False,
-    "Unlike regular generators, async generators cannot carry a return value."),
-   ("It raises `StopAsyncIteration(\"done\")` at run time", False,
-    "The problem is detected at compile time."),
-   ("`SyntaxError`: 'return' with value in async generator", True,
-    "Right: an async generator may use a bare `return` to stop, but not return a value."),
-   ("It works; `\"done\"` is yielded as the last item", False,
-    "`return` never yields; and with a value it is not allowed here.")],
+  [("About 6 s: `async for` waits for each item, runs the body, and only then asks for the next", True,
+    "Right: iteration and body alternate inside one task; other tasks may run meanwhile, but nothing here overlaps."),
+   ("About 3 s: `async for` runs the bodies of different items concurrently", False,
+    "The body for one item ends before the next item is requested, exactly as in a `for` loop."),
+   ("About 4 s: the generator fetches the next page while the body saves the current one", False,
+    "An async generator is paused at its `yield` while the body runs; it does not prefetch. Use a Queue and two tasks for a pipeline."),
+   ("About 1 s: all pages are requested at once when the loop starts", False,
+    "Items are requested one at a time with `__anext__`; nothing starts them together.")],
   """
-  In an async generator, `return` may only be used without a value to finish the iteration.
-  `return value` is rejected by the compiler.
+  `async for` only means that getting the next item may suspend (so other *tasks* can run
+  meanwhile); within the loop itself, fetching and processing still alternate strictly. To
+  overlap them, start tasks (`TaskGroup`, `gather`) or build a producer/consumer pipeline with an
+  `asyncio.Queue`.
   """,
   proof=(r"""
-  src = "async def pages():\n    yield 1\n    return 'done'\n"
-  try:
-      compile(src, "pages.py", "exec")
-  except SyntaxError as e:
-      print("SyntaxError:", e.msg)
+  import asyncio
+
+  async def fetch_pages():
+      for i in range(3):
+          await asyncio.sleep(0.1)
+          print(f"page {i} arrived")
+          yield i
+
+  async def main():
+      loop = asyncio.get_running_loop()
+      start = loop.time()
+      async for page in fetch_pages():
+          await asyncio.sleep(0.1)
+          print(f"page {page} saved")
+      print("total", round(loop.time() - start, 1), "s")
+
+  asyncio.run(main())
   """, """
-  SyntaxError: 'return' with value in async generator
+  page 0 arrived
+  page 0 saved
+  page 1 arrived
+  page 1 saved
+  page 2 arrived
+  page 2 saved
+  total 0.6 s
   """))
 
 M("async-comprehension-facts", T, "Async comprehensions", 2,
@@ -746,44 +765,46 @@ M("async-method-facts", T, "Async methods and inheritance", 2,
 # ---------------------------------------------------------------- async-libraries
 T = "async-libraries"
 
-S("requests-blocks", T, "Using requests in async code", 1,
-  """
-  A coroutine downloads 20 URLs with `requests.get(url)` inside `asyncio.gather`. Why is this no
-  faster than a plain loop?
-  """,
-  [("gather only runs 10 coroutines at a time; the other 10 wait for a free slot", False,
-    "gather has no such limit."),
-   ("`requests.get` blocks the loop's thread until its response arrives, so the calls run one at a time", True,
-    "Right: use an async client such as aiohttp (or httpx's async client), or run requests in threads."),
-   ("requests needs `await requests.get(url)`", False,
-    "requests has no awaitable API; `await` on its Response object raises TypeError."),
-   ("requests is slow at parsing responses, and parsing is what takes the time here", False,
-    "Parsing speed is not the issue; the problem is blocking.")],
-  """
-  asyncio only overlaps operations that give control back to the loop. requests performs blocking
-  socket I/O and never awaits, so the coroutines run one after another and the loop is frozen
-  meanwhile. Async libraries await their network I/O.
-  """,
-  proof=(r"""
-  import asyncio, time
+P("executor-max-workers", T, "Blocking calls on a pool of two threads", 2, PO,
+  r"""
+  import asyncio, threading, time
+  from concurrent.futures import ThreadPoolExecutor
 
-  def fake_requests_get(url):
+  running = peak = 0
+  guard = threading.Lock()
+
+  def download(n):             # a blocking client call
+      global running, peak
+      with guard:
+          running += 1
+          peak = max(peak, running)
       time.sleep(0.05)
-      return url
-
-  async def download(url):
-      return fake_requests_get(url)
+      with guard:
+          running -= 1
+      return n
 
   async def main():
       loop = asyncio.get_running_loop()
-      start = loop.time()
-      await asyncio.gather(*(download(u) for u in "abcd"))
-      print("4 blocking calls took about 0.2 s:", loop.time() - start > 0.19)
+      with ThreadPoolExecutor(max_workers=2) as pool:
+          jobs = [loop.run_in_executor(pool, download, n) for n in range(6)]
+          print(await asyncio.gather(*jobs))
+      print("at most", peak, "at once")
 
   asyncio.run(main())
-  """, """
-  4 blocking calls took about 0.2 s: True
-  """))
+  """,
+  """
+  [0, 1, 2, 3, 4, 5]
+  at most 2 at once
+  """,
+  """
+  `run_in_executor` keeps the loop free, but the blocking calls themselves run on the pool's
+  threads, and a pool never runs more jobs at once than it has workers: the other jobs queue up.
+  Six calls on two workers take three rounds. `gather` still returns the results in argument
+  order. `asyncio.to_thread` uses the loop's default executor, whose size is also bounded
+  (`min(32, os.cpu_count() + 4)` threads in Python 3.8 to 3.12; 3.13 counts the CPUs the process
+  may use, `os.process_cpu_count()`), so hundreds of blocking requests
+  do not all run at once: that is where an async client (aiohttp, httpx's AsyncClient) wins.
+  """)
 
 S("aiohttp-session", T, "Using aiohttp", 2,
   """
@@ -947,26 +968,59 @@ P("stream-readexactly", T, "Waiting for stream data", 3, PO,
   `IncompleteReadError` carrying the bytes it did get in `partial`.
   """)
 
-M("async-native-calls", T, "Which calls are non-blocking?", 2,
+M("stream-api-facts", T, "Reading and writing asyncio streams", 2,
   """
-  Inside a coroutine, which of these operations let the event loop run other tasks while they
-  wait? Select all that apply.
+  About asyncio's `StreamReader` and `StreamWriter` (from `asyncio.open_connection`), which
+  statements are true? Select all that apply.
   """,
-  [("`cur.execute(\"SELECT ...\")` with a synchronous psycopg2 cursor", False,
-    "A synchronous DB driver blocks the thread while the server answers."),
-   ("`await asyncio.sleep(0)` followed by `text = open(path).read()`", False,
-    "The `sleep(0)` lets other tasks run once, but the `read()` that follows still blocks the loop until the disk answers."),
-   ("`resp = requests.get(url)` in a coroutine started with `asyncio.create_task`", False,
-    "requests is synchronous and blocks the loop for the whole exchange, whichever task runs it."),
-   ("`await pause()`, where `async def pause(): time.sleep(0.1)`", False,
-    "Being inside an `async def` changes nothing: `time.sleep` still blocks the thread, and the loop with it."),
-   ("`async with session.get(url) as resp: body = await resp.text()` (aiohttp)", True,
-    "aiohttp performs the HTTP exchange with non-blocking sockets.")],
+  [("`await reader.read(100)` may return fewer than 100 bytes before end of file", True,
+    "It returns as soon as some data is available, up to 100 bytes; loop or use `readexactly` when you need an exact count."),
+   ("`await reader.readexactly(100)` returns what arrived when the peer closes after 40 bytes", False,
+    "It raises `asyncio.IncompleteReadError`; the bytes that did arrive are in the exception's `partial` attribute."),
+   ("`await reader.readline()` returns `b''` at end of file", True,
+    "An empty bytes object is how every read method reports end of file (`readexactly` aside)."),
+   ("`writer.write(data)` is a coroutine, so it must be awaited before the next write", False,
+    "`write` is a plain method that buffers the data; the awaitable is `writer.drain()`."),
+   ("`writer.close()` returns only once the connection is fully closed, so no other call is needed", False,
+    "`close()` only starts closing; `await writer.wait_closed()` waits for the end.")],
   """
-  An async program needs async-aware libraries (or threads) for its I/O. Libraries built on
-  asyncio (aiohttp, asyncpg, aiofiles) expose coroutines and async context managers; synchronous
-  calls block the loop, even inside an `async def`, unless wrapped in `asyncio.to_thread`.
-  """)
+  A stream is a byte pipe, not a message queue: `read(n)` gives whatever has arrived (at most n
+  bytes), `readexactly(n)` and `readline()` collect more for you, and end of file shows up as
+  `b''` (or `IncompleteReadError` for `readexactly`). Writing is split in two: `write()` buffers
+  at once, `await drain()` applies back-pressure; likewise `close()` then `await wait_closed()`.
+  """,
+  proof=(r"""
+  import asyncio
+  async def handle(r, w):
+      w.write(b"abc")
+      await w.drain()
+      await r.readline()                    # wait for the client's "go"
+      w.write(b"xy")
+      w.close()
+      await w.wait_closed()
+  async def main():
+      server = await asyncio.start_server(handle, "127.0.0.1", 0)
+      reader, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
+      print("a:", await reader.read(100))
+      print("d:", asyncio.iscoroutinefunction(writer.write), writer.write(b"go\n"))
+      try:
+          await reader.readexactly(10)
+      except asyncio.IncompleteReadError as e:
+          print("b: IncompleteReadError, partial", e.partial)
+      print("c:", await reader.readline())
+      writer.close()
+      print("e: closing", writer.is_closing())
+      await writer.wait_closed()
+      server.close()
+      await server.wait_closed()
+  asyncio.run(main())
+  """, """
+  a: b'abc'
+  d: False None
+  b: IncompleteReadError, partial b'xy'
+  c: b''
+  e: closing True
+  """))
 
 M("to-thread-facts", T, "`asyncio.to_thread`", 3,
   """
