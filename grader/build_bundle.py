@@ -27,9 +27,6 @@ def compile_all(d=D):
             mods.append((m, compile(open(p, 'rb').read(), m, 'exec')))
     h = compile(open(os.path.join(d, 'harness.py'), 'rb').read(), 'harness', 'exec')
     data = {'bank': open(os.path.join(d, 'code_questions.json'), 'rb').read()}
-    tq = os.path.join(d, 'tasks', 'questions.py')
-    if os.path.exists(tq):
-        data['tasks_code'] = compile(open(tq, 'rb').read(), 'grader/tasks/questions.py', 'exec')
     return mods, h, data
 
 

@@ -19,8 +19,18 @@ class ConnectError(Exception):
 
 
 _ERRS = {'FetchError': FetchError, 'OpError': OpError, 'ConnectError': ConnectError,
-         'ValueError': ValueError, 'RuntimeError': RuntimeError}
+         'ValueError': ValueError, 'RuntimeError': RuntimeError, 'TimeoutError': TimeoutError,
+         'KeyError': KeyError, 'OSError': OSError, 'ConnectionError': ConnectionError}
 _CHAN = object()
+
+
+def _error_class(name):
+    """The exception class a helper raises: the built-in ones by name, any other name a new Exception subclass."""
+    if type(name) is not str:
+        return RuntimeError
+    if name not in _ERRS:
+        _ERRS[name] = type(name[:80], (Exception,), {})
+    return _ERRS[name]
 RT = None                         # the child's runtime (set in the child only)
 
 
@@ -147,7 +157,7 @@ class Runtime:
                     if ok:
                         fut.set_result(dec(val))
                     else:
-                        fut.set_exception(_ERRS.get(val[0], RuntimeError)(val[1]))
+                        fut.set_exception(_error_class(val[0])(val[1]))
             elif k == 'ping':
                 self.send({'k': 'pong'})
 
@@ -188,6 +198,8 @@ class Runtime:
 def dec(v):
     """Child side: parent's JSON value -> Python value."""
     if type(v) is dict:
+        if '$stop' in v:
+            return _STOP
         if '$conn' in v:
             return Conn(v['$conn'])
         if '$tuple' in v:
@@ -202,6 +214,7 @@ class VSelector(selectors.BaseSelector):
 
     def __init__(self, rt):
         self.rt = rt
+        self.loop = None
         self.sel = selectors.EpollSelector()
         if rt.sock is not None:
             self.sel.register(rt.sock, selectors.EVENT_READ, _CHAN)
@@ -247,7 +260,7 @@ class VSelector(selectors.BaseSelector):
         else:
             spinning = False
         rt.spin = 0
-        sch = rt.loop._scheduled
+        sch = (self.loop or rt.loop)._scheduled
         nxt = sch[0]._when if sch else None
         if rt.standalone:
             busy, nth = rt.busy()
@@ -270,7 +283,9 @@ class VSelector(selectors.BaseSelector):
 class VLoop(asyncio.SelectorEventLoop):
     def __init__(self, rt):
         self._rt = rt
-        super().__init__(VSelector(rt))
+        sel = VSelector(rt)
+        super().__init__(sel)
+        sel.loop = self
         rt.loop = self
 
     def time(self):
@@ -306,12 +321,16 @@ def _patch_time(rt):
     time.time_ns = lambda: int((base_w + rt.now) * 1e9)
 
 
-# --- proxies for the grader's services, as the submission sees them ---
+# --- proxies for the grader's helpers, as the submission sees them: each call is a message to the parent, which
+# --- stamps its start and end on its own clock and decides its delay and its result ---
+
+_STOP = object()                  # the parent's answer to an async generator helper that has no more values
+
 
 async def _pcall(fn, args):
     rt = RT
     cid = rt.new_id()
-    fut = rt.loop.create_future()
+    fut = asyncio.get_running_loop().create_future()
     rt.calls[cid] = fut
     rt.send({'k': 'call', 'id': cid, 'fn': fn, 'a': args})
     try:
@@ -322,19 +341,33 @@ async def _pcall(fn, args):
         raise
 
 
-async def fetch(item):
-    """Fetch one item (the grader decides how long it takes and what it returns)."""
-    return await _pcall('fetch', [enc(item)])
+def _helper(name):
+    """An async function named `name` whose calls the parent serves."""
+    async def helper(*args):
+        return await _pcall(name, [enc(a) for a in args])
+    helper.__name__ = helper.__qualname__ = name
+    return helper
 
 
-async def op():
-    """One attempt of an operation that may fail."""
-    return await _pcall('op', [])
+def _task_helper(name):
+    """A plain function that returns an asyncio.Task running the parent-served call."""
+    def helper(*args):
+        return asyncio.ensure_future(_pcall(name, [enc(a) for a in args]))
+    helper.__name__ = helper.__qualname__ = name
+    return helper
 
 
-async def connect():
-    """Open a connection; close it with `await conn.close()`."""
-    return await _pcall('connect', [])
+def _agen_helper(name):
+    """An async generator function: each value is a call the parent serves (`name`), until it answers the end."""
+    async def helper(*args):
+        a = [enc(x) for x in args]
+        while True:
+            v = await _pcall(name, a)
+            if v is _STOP:
+                return
+            yield v
+    helper.__name__ = helper.__qualname__ = name
+    return helper
 
 
 class Conn:
@@ -392,19 +425,37 @@ def work(*args):
     return value
 
 
+_LATER = []                       # coroutines a task's arguments start once its loop runs (queue producers)
+
+
+async def _produce(q, arrivals, end):
+    for at, item in arrivals:
+        await asyncio.sleep(at)
+        await q.put(dec(item))
+    await q.put(end)
+
+
 def _proxy(v):
+    """The parent's description of an argument -> what the submission gets."""
     if type(v) is dict and '$p' in v:
         p = v['$p']
-        if p == 'fetch':
-            return fetch
-        if p == 'op':
-            return op
+        name = str(v.get('name', p))
+        if p == 'call':
+            return _helper(name)
+        if p == 'task':
+            return _task_helper(name)
+        if p == 'agen':
+            return _agen_helper(name)
         if p == 'connect':
-            return connect
+            return _helper('connect')
         if p == 'work':
             return work
         if p == 'store':
             return Store(v['id'])
+        if p == 'queue':
+            q = asyncio.Queue()
+            _LATER.append(_produce(q, v.get('arrivals') or [], v.get('end')))
+            return q
     if type(v) is dict and '$tuple' in v:
         return tuple(_proxy(x) for x in v['$tuple'])
     if type(v) is list:
@@ -412,45 +463,66 @@ def _proxy(v):
     return v
 
 
-def emit(v):
-    RT.send({'k': 'emit', 'v': enc(v)})
+def provide_modules(mods):
+    """Modules the submission imports (an earlier exercise's reference under its file name): every attribute is a
+    proxy the parent serves. Reachable with import, __import__ and importlib (they are in sys.modules)."""
+    for name, attrs in (mods or {}).items():
+        m = types.ModuleType(name)
+        for k, v in attrs.items():
+            setattr(m, k, _proxy(v))
+        sys.modules[name] = m
 
 
-# --- drivers: how a task uses the submission (child side) ---
+def emit(tag, v):
+    RT.send({'k': 'emit', 'v': [tag, enc(v)]})
 
-async def d_call(entry, args, o):
+
+# --- how a task uses the submission (child side); `use` in the task's data ---
+
+async def u_await(entry, args, o):
+    if 'concurrent' in o:
+        return await asyncio.gather(*[entry(*_proxy(a)) for a in o['concurrent']])
     return await entry(*args)
 
 
-async def d_agen(entry, args, o):
+async def u_task(entry, args, o):
+    t = entry(*args)
+    emit('task', type(t).__name__ if not isinstance(t, asyncio.Task) else 'Task')
+    if isinstance(t, asyncio.Task):
+        return await t
+    if inspect.iscoroutine(t):
+        t.close()
+    return t
+
+
+async def u_iterate(entry, args, o):
     n = 0
     async for v in entry(*args):
-        emit(v)
+        emit('value', v)
         n += 1
         if n > 1000:
             break
     return n
 
 
-async def d_counter(entry, args, o):
-    counters = [entry(s) for s in args]
-    await asyncio.gather(*[c.increment() for c in counters for _ in range(o['n'])])
-
-
-async def d_managed(entry, args, o):
-    body = o['body']
-    holder = {}
+async def u_context(entry, args, o):
+    obj = entry(*args)
 
     async def use():
-        async with entry(*args) as conn:
-            emit(['bound', conn])
-            if body == 'query':
-                emit(['query', await conn.query('ping')])
-            await asyncio.sleep(o.get('sleep', 1.0))
-            if body == 'raise':
-                raise ValueError(o['token'])
+        try:
+            async with obj as bound:
+                emit('bound', bound)
+                emit('bound_self', bound is obj)
+                if o.get('query'):
+                    emit('query', await bound.query(o['query']))
+                await asyncio.sleep(o.get('sleep', 0))
+                if o.get('raise'):
+                    raise ValueError(o['raise'])
+        finally:
+            for a in o.get('attrs', []):
+                emit('attr', [a, getattr(obj, a, None)])
         return 'body-done'
-    if body == 'cancel':
+    if 'cancel_at' in o:
         t = asyncio.ensure_future(use())
         await asyncio.sleep(o['cancel_at'])
         t.cancel()
@@ -462,85 +534,55 @@ async def d_managed(entry, args, o):
     return await use()
 
 
-async def d_timer(entry, args, o):
-    t = entry()
-    out = []
-    try:
-        async with t as bound:
-            out.append(bound is t)
-            await asyncio.sleep(o['sleep'])
-            if o.get('raise'):
-                raise ValueError(o['token'])
-    finally:
-        emit(['elapsed', getattr(t, 'elapsed', None)])
-    return out
+async def u_methods(entry, args, o):
+    objs = [entry(*_proxy(a)) for a in o.get('instances', [args])]
 
-
-async def d_countdown(entry, args, o):
-    n = 0
-    async for v in entry(*args):
-        emit(v)
-        n += 1
-        if n > 1000:
-            break
-    return n
-
-
-async def d_dedup(entry, args, o):
-    cache = entry(*args)
-
-    async def one(i, at, item):
-        if at:
-            await asyncio.sleep(at)
-        v = await cache.get(item)
-        emit([i, v])
+    async def one(i, c):
+        if c.get('at'):
+            await asyncio.sleep(c['at'])
+        v = await getattr(objs[c.get('obj', 0)], c['method'])(*_proxy(c.get('args', [])))
+        emit('result', [i, v])
         return v
-    return await asyncio.gather(*[one(i, at, item) for i, (at, item) in enumerate(o['gets'])])
+    return await asyncio.gather(*[one(i, c) for i, c in enumerate(o['calls'])])
 
 
-async def d_queue(entry, args, o):
-    q = asyncio.Queue()
-    results = []
-
-    async def producer():
-        for at, item in o['arrivals']:
-            await asyncio.sleep(at)
-            await q.put(item)
-        await q.put(None)
-    prod = asyncio.ensure_future(producer())
-    r = await entry(q, *args)
-    await prod
-    return r
+USES = {'await': u_await, 'task': u_task, 'iterate': u_iterate, 'context': u_context, 'methods': u_methods}
 
 
-async def d_gather(entry, args, o):
-    return await asyncio.gather(*[entry(work, *a) for a in o['calls']])
+def _done_msg(r):
+    try:
+        v = enc(r)
+    except BaseException:
+        v = {'$obj': '?', 'repr': '?'}
+    return {'k': 'done', 'ok': True, 'v': v}
 
 
-DRIVERS = {'gather': d_gather, 'call': d_call, 'agen': d_agen, 'counter': d_counter, 'managed': d_managed,
-           'timer': d_timer, 'countdown': d_countdown, 'dedup': d_dedup, 'queue': d_queue}
-
-
-async def _run_task(entry, spec):
+async def _run_task(entry, spec, sync_result=None):
+    """Runs one task on this loop; for `use: run` (a plain function that runs its own loops) the call is over and
+    `sync_result` holds its done message: this only cleans up."""
     rt = RT
     me = asyncio.current_task()
-    try:
-        r = await DRIVERS[spec['driver']](entry, _proxy(spec['args']), spec.get('opts') or {})
+    if sync_result is not None:
+        msg = sync_result
+    else:
         try:
-            v = enc(r)
-        except BaseException:
-            v = {'$obj': '?', 'repr': '?'}
-        msg = {'k': 'done', 'ok': True, 'v': v}
-    except MemoryError:
-        os._exit(EXIT_MEMORY)
-    except (SystemExit, KeyboardInterrupt):
-        raise
-    except BaseException as e:
-        msg = {'k': 'done', 'ok': False, 'e': enc_exc(e)}
-    # cancellations the submission requested just before returning take effect now (no time passes)
-    for _ in range(3):
-        await asyncio.sleep(0)
-    rt.send(msg)
+            args = _proxy(spec['args'])
+            later = [asyncio.ensure_future(c) for c in _LATER]
+            del _LATER[:]
+            r = await USES[spec['use']](entry, args, spec.get('opts') or {})
+            if later:
+                await asyncio.gather(*later)
+            msg = _done_msg(r)
+        except MemoryError:
+            os._exit(EXIT_MEMORY)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as e:
+            msg = {'k': 'done', 'ok': False, 'e': enc_exc(e)}
+        # cancellations the submission requested just before returning take effect now (no time passes)
+        for _ in range(3):
+            await asyncio.sleep(0)
+        rt.send(msg)
     # clean up what the submission left behind, on the same virtual clock
     others = [t for t in asyncio.all_tasks() if t is not me]
     for t in others:
@@ -554,6 +596,29 @@ async def _run_task(entry, spec):
     except BaseException:
         dirty = True
     return dirty
+
+
+def _run_sync(entry, spec):
+    """`use: run`: call a plain function outside any loop; it makes its own (asyncio.run, or
+    get_event_loop().run_until_complete), each a virtual-time loop of this runtime."""
+    pre = VLoop(RT)
+    asyncio.set_event_loop(pre)
+    try:
+        msg = _done_msg(entry(*_proxy(spec['args'])))
+    except MemoryError:
+        os._exit(EXIT_MEMORY)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as e:
+        msg = {'k': 'done', 'ok': False, 'e': enc_exc(e)}
+    del _LATER[:]
+    RT.send(msg)
+    try:
+        if not pre.is_running():
+            pre.close()
+    except BaseException:
+        pass
+    return msg
 
 
 def _child_setup(chan_fd, out_w, err_w, uid, bchan_fd=None):
@@ -594,10 +659,13 @@ def _child_setup(chan_fd, out_w, err_w, uid, bchan_fd=None):
     sys.setrecursionlimit(2000)
 
 
-def child_grade(code, entry_name, need):
+def child_grade(code, q):
+    """Load the submission (under its module name, with the modules the question provides), then run the tasks the
+    parent sends, one at a time. `q`: entry, need, module, modules (from the question's data)."""
     global RT
     rt = RT = Runtime(3)
     _patch_time(rt)
+    entry_name, need = q['entry'], q.get('need', 'async_function')
     try:
         co = compile(code, '<submission>', 'exec', dont_inherit=True)
     except SyntaxError as e:
@@ -606,9 +674,11 @@ def child_grade(code, entry_name, need):
     except (ValueError, MemoryError, RecursionError) as e:
         rt.send({'k': 'syntax', 'msg': type(e).__name__ + ': ' + _safe_str(e)[:200], 'line': None, 'text': ''})
         os._exit(0)
-    mod = types.ModuleType('submission')
+    provide_modules(q.get('modules'))
+    name = q.get('module') or 'submission'
+    mod = types.ModuleType(name)
     mod.__dict__['__builtins__'] = __builtins__
-    sys.modules['submission'] = mod
+    sys.modules[name] = mod
     # top-level asyncio.run() in the submission gets a loop that runs on its own virtual clock
     load_rt = Runtime(None, standalone=True)
     asyncio.set_event_loop_policy(VPolicy(load_rt))
@@ -630,6 +700,10 @@ def child_grade(code, entry_name, need):
         problem = 'not_asyncgen' if callable(entry) else 'missing'
     elif need == 'class' and not isinstance(entry, type):
         problem = 'not_class'
+    elif need == 'function' and (not callable(entry) or isinstance(entry, type)):
+        problem = 'missing'
+    elif need == 'function' and (inspect.iscoroutinefunction(entry) or inspect.isasyncgenfunction(entry)):
+        problem = 'not_plain'
     rt.send({'k': 'loaded', 'problem': problem})
     if problem:
         os._exit(0)
@@ -638,13 +712,18 @@ def child_grade(code, entry_name, need):
         spec = rt.recv_block()
         if spec.get('k') != 'task':
             continue
-        loop = VLoop(rt)
         rt.now = 0.0
         rt.calls.clear()
         rt.jobs = 0
-        asyncio.set_event_loop(loop)
+        loop = None
         try:
-            dirty = loop.run_until_complete(_run_task(entry, spec))
+            if type(spec.get('seed')) is int:
+                import random
+                random.seed(spec['seed'])
+            sync = _run_sync(entry, spec) if spec.get('use') == 'run' else None
+            loop = VLoop(rt)
+            asyncio.set_event_loop(loop)
+            dirty = loop.run_until_complete(_run_task(entry, spec, sync))
         except MemoryError:
             os._exit(EXIT_MEMORY)
         except SystemExit as e:
@@ -656,9 +735,10 @@ def child_grade(code, entry_name, need):
         except BaseException:
             dirty = True
         try:
-            loop._default_executor and loop._default_executor.shutdown(wait=False, cancel_futures=True)
-            loop._default_executor = None
-            loop.close()
+            if loop is not None:
+                loop._default_executor and loop._default_executor.shutdown(wait=False, cancel_futures=True)
+                loop._default_executor = None
+                loop.close()
         except BaseException:
             dirty = True
         asyncio.set_event_loop(None)

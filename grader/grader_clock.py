@@ -91,7 +91,7 @@ class Grader:
     def start_child(self):
         self.child = None
         gc.collect()                      # nothing of an earlier task may be inherited by the new child
-        ch = fork_child(child_grade, self.code, self.q.entry, self.q.need)
+        ch = fork_child(child_grade, self.code, self.q.child_spec)
         self.child = ch
         end = min(self.deadline, _rmono() + LOAD_REAL_LIMIT)
         msg = self.wait_msg(end)
@@ -145,7 +145,7 @@ class Grader:
         run = Run()
         self.cur = run
         t.setup(run)
-        ch.send({'k': 'task', 'driver': t.driver, 'args': t.args(run), 'opts': t.opts(run)})
+        ch.send({'k': 'task', 'use': t.use, 'args': t.args(run), 'opts': t.opts(run), 'seed': t.seed})
         ch.outbuf = bytearray()
         real_end = min(self.deadline, _rmono() + TASK_REAL_LIMIT)
         mark_wall = _rmono()

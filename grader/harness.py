@@ -21,26 +21,21 @@ from grader_limits import _rmono, _dumps, _clean, _fmt
 from grader_seccomp import SECCOMP_ARCHES, SECCOMP_PATH
 from grader_child import _warm_up
 from grader_observe import Killed, run_program
-from grader_clock import Run
-from grader_engine import grade
+from grader_engine import grade, load_bank
 
 
 def _seccomp_filter(arch=None):
     """The child's filter (grader_seccomp), built with this module's SECCOMP_PATH and SECCOMP_ARCHES."""
     return grader_seccomp._seccomp_filter(arch, SECCOMP_PATH, SECCOMP_ARCHES)
 def _load_questions():
+    """The question data, from the bundle (code_questions.json): {id: Question}. Closes fds 3 and 4."""
     data = globals().pop('_DATA', None) or {}
     for fd in (3, 4):
         try:
             os.close(fd)
         except OSError:
             pass
-    code = data.get('tasks_code')
-    ns = {'__name__': 'grader_tasks', '__builtins__': __builtins__}
-    ns.update(TASK_API)
-    exec(code, ns)
-    del code
-    return ns['QUESTIONS']
+    return load_bank(data['bank'])
 
 
 def answer(QUESTIONS, line):
@@ -391,8 +386,6 @@ def read_line_exact(fd):
                 break
     return bytes(buf), total > MAX_LINE
 
-
-TASK_API = {'Killed': Killed, 'fmt': _fmt, 'Run': Run}
 
 if __name__ == '__main__':
     main()
