@@ -195,7 +195,13 @@ def in_flight_at(calls, t):
 
 
 def peak(calls):
-    return max([in_flight_at(calls, c.start) for c in calls] or [0])
+    """The most calls in flight at once, in the order the parent saw their starts and ends (so that calls of no
+    duration, all at one virtual time, still count as concurrent only if each started before the others ended)."""
+    best = 0
+    for b in calls:
+        n = 1 + sum(1 for a in calls if a.seq < b.seq and (a.end is None or a.extra is None or a.extra >= b.seq))
+        best = max(best, n)
+    return best
 
 
 # ---- the checks: each (x, p) -> None, or raises Fail; x is the task's context (engine.Ctx), p the check's data ----
@@ -258,9 +264,9 @@ def c_finishes_by(x, p):
 
 def c_returns(x, p):
     run = x.run
-    want = x.value(p['value'])
-    got = norm(run.value)
     rel = p.get('relation', 'equals')
+    want = x.value(p['value']) if rel in ('equals', 'close') else None
+    got = norm(run.value)
     if rel == 'equals':
         if got == want:
             return
@@ -280,9 +286,10 @@ def c_returns(x, p):
             x.fail(p, 'wrong_answer', 'returns.within', got=show(run, run.value), lo=fmt(lo), hi=fmt(hi))
         return
     if rel == 'completion_order':
-        # the same values as the helper returned, each once, in the order the calls finished (ascending delays)
+        # the same values as the helper's calls return, each once (a call still running or cancelled when the
+        # function returned counts: its value is lost), in the order the calls finished (ascending delays)
         vals = [c.value for c in sorted(x.calls(p['helper']), key=lambda c: (c.end if c.end is not None else 1e18))
-                if c.ok and c.end is not None and not c.cancelled]
+                if c.ok and not (type(c.value) is dict and '$stop' in c.value)]
         if type(got) is not list or sorted(map(repr, got)) != sorted(map(repr, vals)):
             x.fail(p, 'wrong_answer', 'returns.lost', got=show(run, run.value), helper=p['helper'],
                    n=len(got) if type(got) is list else 'not a list of', want_n=len(vals), want=show(run, vals))

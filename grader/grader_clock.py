@@ -226,6 +226,7 @@ class Grader:
                             c = run.byid.get(msg.get('id')) if type(msg.get('id')) is int else None
                             if c is not None and c.end is None:
                                 c.end = run.now
+                                c.extra = run.nseq    # calls started before it ended: overlap in message order
                                 c.cancelled = True
                                 t.on_cancel(run, c)
                         elif k == 'bstart':
@@ -322,6 +323,7 @@ class Grader:
                     if c.end is not None:
                         continue
                     c.end = tnext
+                    c.extra = run.nseq
                     done.append([cid, c.ok, c.value])
                     t.on_end(run, c)
                 idle = None

@@ -422,6 +422,10 @@ class Ctx:
                 toks = self.state(self.task.fns.get('work', 'work'))['tok']
                 return (toks.get(key_of(e['$work'])) if '$work' in e else
                         [toks.get(key_of(a)) for a in e['$works']])
+            if '$call_result' in e:
+                fn, k = e['$call_result']
+                cs = [c for c in self.calls(fn) if c.end is not None and c.ok and not c.cancelled]
+                return cs[k].value if k < len(cs) else None
             if '$conn' in e:
                 cs = self.calls('connect')
                 return {'$conn': cs[0].id} if cs else None
