@@ -5,7 +5,7 @@ from grader_limits import (BLOCK_LIMIT, LOAD_REAL_LIMIT, MEM_TOTAL_LIMIT, PARENT
                            TRACE_MAX, own_rss, total_rss)
 from grader_limits import _rmono, _r, _clean, _fmt, _no_constant, _finite_float, _outq
 from grader_observe import Killed, fork_child, _exc_info
-from grader_child import child_grade
+from grader_uses import child_grade
 class Call:
     __slots__ = ('id', 'fn', 'args', 'start', 'end', 'due', 'ok', 'value', 'cancelled', 'label', 'seq', 'extra')
 

@@ -21,7 +21,7 @@ from grader_limits import _rmono, _dumps, _clean, _fmt
 from grader_seccomp import SECCOMP_ARCHES, SECCOMP_PATH
 from grader_child import _warm_up
 from grader_observe import Killed, run_program
-from grader_engine import grade, load_bank
+from grader_judge import grade, load_bank
 
 
 def _seccomp_filter(arch=None):
