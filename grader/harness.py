@@ -1,4 +1,5 @@
-# The trusted grading harness. Runs inside bubblewrap (see ./launch), as the sandbox's root.
+# The top of the trusted grader: the wire protocol, the one-shot main() and the zygote (serving mode). Runs inside
+# bubblewrap (see ./launch), as the sandbox's root, above the layers grader_limits ... grader_judge.
 #
 # One process per sandbox, the "parent": it owns the virtual clock, the expected values and
 # the verdicts. For each submission it forks an untrusted "child" that drops to its own uid,
@@ -7,8 +8,8 @@
 # calls are random tokens made by the parent after the fork. Verdicts rest only on what the
 # parent observes (its clock, its trace of calls, the loop thread's /proc scheduler figures).
 #
-# This file is not importable by path inside the sandbox: ./launch hands it to python on fd 3
-# and the task definitions (tasks/questions.py) on fd 4; both fds are closed before any fork.
+# Nothing of grader/ is importable by path inside the sandbox: ./launch hands python the bundle (every module
+# compiled, and the question data) on fd 3, which is closed before any fork.
 import sys
 sys.modules['ssl'] = None          # nothing in the sandbox may use TLS; skips a costly import
 sys.dont_write_bytecode = True
