@@ -46,7 +46,7 @@ MESSAGES = {
     'raises.other': '{fname} should raise {want}; it raised {got}.',
     'raises.group': '{fname} raised an {got}. Raise the {want} itself: catch the group (`except ExceptionGroup as '
                     'eg`) and re-raise eg.exceptions[0].',
-    'raises.late': '{fname} raised {want} at {at}; it should have at {by}.',
+    'raises.late': '{fname} raised {want} at {at}; it should have raised it by {by}.',
     'retries.many': '{fname} called {helper}() {n} times, but attempts={attempts}: at most `attempts` calls in all.',
     'retries.after_success': '{fname} called {helper}() again after attempt {k} succeeded; return the first success.',
     'retries.never': '{fname} never called {helper}(); call it at least once.',
