@@ -215,16 +215,18 @@ def test_x32_abi_kills(no_leftovers, backend):
     assert r['verdict'] == 'failed' and {t['status'] for t in r['tasks']} == {'killed'}, r
 
 
+# The trusted modules installed as ./launch's boot does (build_bundle.install), the harness's globals in `g`.
+BOOT = ('import sys\nsys.path.insert(0, %r)\nimport build_bundle\n'
+        'g = build_bundle.install(*build_bundle.compile_all())\n')
+
+
 def _harness_main(prelude, *args):
     """Runs the trusted side's main() outside bubblewrap, as `launch` does inside it (python3 -I -S), after
     `prelude` changed its globals (`g`). stdin is empty, so a harness that starts answers one error and exits 0.
     main() ends with sweep(), a kill(-1, SIGKILL) meant for the sandbox's pid namespace: here it is stubbed out,
     and the process runs in a pid namespace of its own anyway, so that even a regression cannot reach the host."""
-    boot = ('src = open(%r, "rb").read()\ng = {"__name__": "harness"}\nexec(compile(src, "harness", "exec"), g)\n'
-            'g["_TASKS_CODE"] = compile(open(%r, "rb").read(), "grader/tasks/questions.py", "exec")\n'
-            'g["sweep"] = lambda: None\n%s\n'
-            'g["main"]()\n') % (os.path.join(GRADER, 'harness.py'), os.path.join(GRADER, 'tasks', 'questions.py'),
-                                 prelude)
+    boot = (BOOT + 'g["sweep"] = lambda: None\n%s\n'
+            'g["main"]()\n') % (GRADER, prelude)
     return subprocess.run(['/usr/bin/unshare', '--pid', '--fork', '--kill-child',
                            '/usr/bin/python3', '-I', '-S', '-B', '-c', boot] + list(args), stdin=subprocess.DEVNULL,
                           capture_output=True, timeout=60)
@@ -250,7 +252,6 @@ def test_starts_with_the_filter():
 
 def test_foreign_arch_refused():
     """_seccomp_filter() with an AUDIT_ARCH value that is not the machine's (i386 here) refuses too."""
-    boot = ('src = open(%r, "rb").read()\ng = {"__name__": "harness"}\nexec(compile(src, "harness", "exec"), g)\n'
-            'g["_seccomp_filter"](0x40000003)\n') % os.path.join(GRADER, 'harness.py')
+    boot = (BOOT + 'g["_seccomp_filter"](0x40000003)\n') % GRADER
     p = subprocess.run(['/usr/bin/python3', '-I', '-S', '-B', '-c', boot], capture_output=True, timeout=60)
     assert p.returncode == 5 and b'unknown architecture 0x40000003' in p.stderr, p

@@ -19,9 +19,13 @@ for part in ("part1", "part2", "part3", "part4", "part5", "part6", "part7"):
 
 topics = json.loads((HERE / "topics.json").read_text(encoding="utf-8"))
 root = HERE.parents[2]
-# The code questions are written beside their trusted example tasks (grader/make_questions.py); the bank
-# carries them too, so that questions.json stays the one bank the server loads.
-code = json.loads((root / "grader" / "code_questions.json").read_text(encoding="utf-8"))["questions"]
+# The code questions' sources are in bank/builtin (built into grader/code_questions.json by bank/build.py, with
+# their grading data); the bank carries their public and secret fields, so that questions.json stays the one bank
+# the server loads. The grading data stays with the grader.
+CODE_FIELDS = ("id", "topic", "kind", "title", "difficulty", "prompt", "starter", "solution", "explanation",
+               "wrong_solutions")
+code = [{k: q[k] for k in CODE_FIELDS}
+        for q in json.loads((root / "grader" / "code_questions.json").read_text(encoding="utf-8"))["questions"]]
 out = root / "questions.json"
 out.write_text(json.dumps({"version": 1, "topics": topics, "questions": Q + code}, indent=2,
                           ensure_ascii=False) + "\n", encoding="utf-8")

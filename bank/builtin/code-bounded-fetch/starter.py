@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def bounded_fetch(fetch, items, limit):
+    ...

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def fetch_or_default(fetch, item, timeout, default):
+    ...

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def fetch_all_within(fetch, items, seconds):
+    ...

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def first_result(fetch, items):
+    ...

@@ -1,0 +1,12 @@
+class Managed:
+    def __init__(self, connect):
+        self.connect = connect
+        self.conn = None
+
+    async def __aenter__(self):
+        self.conn = await self.connect()
+        return self.conn
+
+    async def __aexit__(self, exc_type, exc, tb):
+        await self.conn.close()
+        return None

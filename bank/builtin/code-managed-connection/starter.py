@@ -1,0 +1,9 @@
+class Managed:
+    def __init__(self, connect):
+        self.connect = connect
+
+    async def __aenter__(self):
+        ...
+
+    async def __aexit__(self, exc_type, exc, tb):
+        ...

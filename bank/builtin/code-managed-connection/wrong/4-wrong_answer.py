@@ -1,0 +1,10 @@
+class Managed:
+    def __init__(self, connect):
+        self.connect = connect
+
+    async def __aenter__(self):
+        self.conn = await self.connect()
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        await self.conn.close()

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def consume(queue, fetch, workers):
+    ...

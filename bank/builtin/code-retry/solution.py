@@ -1,0 +1,11 @@
+import asyncio
+
+
+async def retry(op, attempts, base_delay):
+    for k in range(attempts):
+        try:
+            return await op()
+        except Exception:
+            if k == attempts - 1:
+                raise
+            await asyncio.sleep(base_delay * 2 ** k)

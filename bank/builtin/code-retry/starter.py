@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def retry(op, attempts, base_delay):
+    ...

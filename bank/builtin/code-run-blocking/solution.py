@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def run_blocking(func, *args):
+    return await asyncio.to_thread(func, *args)

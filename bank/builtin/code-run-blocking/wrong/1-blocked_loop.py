@@ -1,0 +1,2 @@
+async def run_blocking(func, *args):
+    return func(*args)

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def ticker(n, interval):
+    ...

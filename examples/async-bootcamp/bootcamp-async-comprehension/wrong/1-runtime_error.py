@@ -1,0 +1,5 @@
+async_generator = __import__('0-async_generator').async_generator
+
+
+async def async_comprehension():
+    return [i for i in async_generator()]

@@ -1,0 +1,9 @@
+import asyncio
+import time
+async_comprehension = __import__('1-async_comprehension').async_comprehension
+
+
+async def measure_runtime() -> float:
+    start = time.time()
+    asyncio.run(asyncio.gather(*(async_comprehension() for _ in range(4))))
+    return time.time() - start

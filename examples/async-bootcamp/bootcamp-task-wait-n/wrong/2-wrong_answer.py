@@ -1,0 +1,7 @@
+import asyncio
+from typing import List
+task_wait_random = __import__('3-tasks').task_wait_random
+
+
+async def task_wait_n(n: int, max_delay: int) -> List[float]:
+    return list(await asyncio.gather(*(task_wait_random(max_delay) for _ in range(n))))

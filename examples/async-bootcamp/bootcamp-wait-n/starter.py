@@ -1,0 +1,10 @@
+#!/usr/bin/env python3
+"""Concurrent coroutines."""
+import asyncio
+from typing import List
+
+wait_random = __import__('0-basic_async_syntax').wait_random
+
+
+async def wait_n(n: int, max_delay: int) -> List[float]:
+    ...

@@ -1,0 +1,3 @@
+import random
+def wait_random(max_delay=10):
+    return random.uniform(0, max_delay)
