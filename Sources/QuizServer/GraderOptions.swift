@@ -10,8 +10,13 @@ struct GraderOptions: ParsableArguments {
     @Option(help: "Gradings at once (default: the number of cores).")
     var graders: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Submissions that may wait for a grader before new ones get 429.")
-    var gradingQueue: Int = 256
+    @Option(
+        help: """
+            Code submissions that may wait for a grader, in all, before new ones get 429 with Retry-After. \
+            Clients (students, or anonymous addresses) are served in turn, one grader each at a time.
+            """
+    )
+    var gradingQueue: Int = 2000
 
     enum SandboxMode: String, ExpressibleByArgument, CaseIterable {
         /// A whole new sandbox (bubblewrap, interpreter) per submission.
