@@ -213,7 +213,9 @@ public actor GradingPool {
         // A sandbox that died before answering, or answered a line that does not read, may have been broken by
         // something else than this request (killed mid-answer, say); grading is a pure function of the request, so
         // a fresh sandbox tries once more. A second unreadable line is the submission's doing.
-        guard ContinuousClock.now - started < configuration.deadline, !closed, let fresh = spawn() else {
+        guard ContinuousClock.now - started < configuration.deadline, !closed, !Task.isCancelled,
+            let fresh = spawn()
+        else {
             if case .line = first { return .unreadable }
             return .noAnswer
         }
@@ -295,7 +297,10 @@ public actor GradingPool {
             }
             let answer = await group.next() ?? .silent(timedOut: false)
             group.cancelAll()
-            if !keepAlive { sandbox.kill() }
+            // Without a whole line the reader may still be waiting: killing the sandbox ends it, and the group.
+            var whole = false
+            if case .line = answer { whole = true }
+            if !keepAlive || !whole { sandbox.kill() }
             return answer
         }
     }
