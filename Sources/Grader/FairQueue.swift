@@ -8,6 +8,9 @@ import Synchronization
 /// - A client that has just been served goes to the back of the turn: a client with one submission waiting is
 ///   served before the later submissions of a client that has many.
 /// - At most `waitingLimit` requests wait, in all; past it `acquire` throws `GradingError.queueFull` at once.
+/// - With a `maxWait`, a request that would wait longer than that (estimated from the recent time a slot is held)
+///   is refused at once as well, with the same `queueFull`: better a 429 with `Retry-After` now than a handler
+///   deadline's 503 after half a minute.
 ///
 /// Waiting is a continuation, never a poll. A waiting request whose task is cancelled (its client hung up, or the
 /// handler's deadline passed) leaves the queue at once and throws `CancellationError`. All state is behind one
@@ -63,16 +66,28 @@ public final class FairQueue: Sendable {
     public let perClient: Int
     /// The most requests that may wait, in all.
     public let waitingLimit: Int
+    /// Seconds a new request may be expected to wait at most; nil: no such limit.
+    public let maxWait: Double?
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - capacity: slots (graders), at least 1.
     ///   - perClient: the most slots one client holds at once, at least 1.
     ///   - waitingLimit: the most requests waiting in all, 0 or more; past it, `queueFull`.
-    public init(capacity: Int, perClient: Int = 1, waitingLimit: Int) {
+    ///   - maxWait: seconds; a request expected to wait longer gets `queueFull` at once. nil: no such limit.
+    ///   - expectedHold: seconds a slot is held, the first estimate (then learnt from every release).
+    public init(
+        capacity: Int,
+        perClient: Int = 1,
+        waitingLimit: Int,
+        maxWait: Double? = nil,
+        expectedHold: Double = 0.02
+    ) {
         self.capacity = max(1, capacity)
         self.perClient = max(1, perClient)
         self.waitingLimit = max(0, waitingLimit)
+        self.maxWait = maxWait
+        state.withLock { $0.meanHold = max(0, expectedHold) }
     }
 
     /// Waits for a slot for `client` (a student id, or an address; any string naming who sends the work).
@@ -121,6 +136,11 @@ public final class FairQueue: Sendable {
             }
             guard state.waiting < waitingLimit else {
                 return .refused(GradingError.queueFull(retryAfter: Self.retryAfter(state, capacity: capacity)))
+            }
+            let expected = Self.expectedWait(state, capacity: capacity)
+            if let maxWait, expected > maxWait {
+                let seconds = max(1, min(300, Int((expected - maxWait).rounded(.up))))
+                return .refused(GradingError.queueFull(retryAfter: seconds))
             }
             state.queues[client, default: FIFO()].append(waiter)
             state.waiting += 1
@@ -215,11 +235,18 @@ public final class FairQueue: Sendable {
         return handed
     }
 
+    /// Seconds a request joining now may expect to wait: everyone ahead, at the recent time a slot is held.
+    private static func expectedWait(_ state: State, capacity: Int) -> Double {
+        Double(state.waiting + 1) * state.meanHold / Double(capacity)
+    }
+
     /// About how long the waiting requests take to drain, in whole seconds, at least 1.
     private static func retryAfter(_ state: State, capacity: Int) -> Int {
-        let seconds = Double(state.waiting + 1) * state.meanHold / Double(capacity)
-        return max(1, min(300, Int(seconds.rounded(.up))))
+        max(1, min(300, Int(expectedWait(state, capacity: capacity).rounded(.up))))
     }
+
+    /// Seconds a request joining now may expect to wait, from the recent time a slot is held.
+    public var expectedWait: Double { state.withLock { Self.expectedWait($0, capacity: capacity) } }
 }
 
 /// A first-in, first-out queue with O(1) append and pop (amortized), and removal by predicate.

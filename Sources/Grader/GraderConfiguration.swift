@@ -10,6 +10,10 @@ public struct GraderConfiguration: Sendable {
     public var queueLimit: Int
     /// Graders one client (a student, or an address) holds at once; its other submissions wait their turn.
     public var perClient: Int
+    /// A submission expected to wait longer than this (from the recent time per grading) gets `queueFull` at once
+    /// rather than a handler deadline's 503 later; nil: only `queueLimit` counts. `serve` sets it a few seconds
+    /// under `--handler-timeout`.
+    public var maxWait: Duration?
     /// Wall-clock limit for one sandbox from request to answer; the harness has its own, shorter limits inside.
     public var deadline: Duration
     /// Long-lived sandboxes (`launch --serve`) that fork a fresh, isolated worker for each submission, instead of
@@ -23,6 +27,7 @@ public struct GraderConfiguration: Sendable {
         parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
         queueLimit: Int = 2000,
         perClient: Int = 1,
+        maxWait: Duration? = nil,
         deadline: Duration = .seconds(20),
         serve: Bool = true,
         requestsPerSandbox: Int = 500
@@ -31,6 +36,7 @@ public struct GraderConfiguration: Sendable {
         self.parallelism = max(1, parallelism)
         self.queueLimit = max(0, queueLimit)
         self.perClient = max(1, perClient)
+        self.maxWait = maxWait
         self.deadline = deadline
         self.serve = serve
         self.requestsPerSandbox = max(1, requestsPerSandbox)

@@ -25,7 +25,10 @@ public actor GradingPool {
         self.queue = FairQueue(
             capacity: configuration.parallelism,
             perClient: configuration.perClient,
-            waitingLimit: configuration.queueLimit
+            waitingLimit: configuration.queueLimit,
+            maxWait: configuration.maxWait.map {
+                Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
+            }
         )
     }
 

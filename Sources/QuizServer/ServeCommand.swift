@@ -99,7 +99,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         Self.raiseOpenFileLimit(toFit: connectionLimit + 4 * grader.graders + 64, logger: logger)
-        let pool = GradingPool(configuration: grader.configuration(), logger: Logger(label: "grader"))
+        let pool = GradingPool(
+            configuration: grader.configuration(handlerTimeout: handlerTimeout),
+            logger: Logger(label: "grader")
+        )
         let bank: QuestionBank
         do {
             bank = try await BankLoader().load(questions, grader: pool)

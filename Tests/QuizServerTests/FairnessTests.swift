@@ -148,6 +148,19 @@ struct FairQueueTests {
         #expect(queue.busy == 0 && queue.waiting == 0)
     }
 
+    @Test func aRequestExpectedToWaitPastMaxWaitIsRefusedAtOnce() async throws {
+        // Each grading takes 0.4 s (the first estimate); one grader; at most 1 s of waiting.
+        let queue = FairQueue(capacity: 1, waitingLimit: 100, maxWait: 1, expectedHold: 0.4)
+        let held = try await queue.acquire(client: "A")
+        let waiters = [Task { try await queue.acquire(client: "B") }, Task { try await queue.acquire(client: "C") }]
+        #expect(await eventually { queue.waiting == 2 })
+        #expect(abs(queue.expectedWait - 1.2) < 1e-9)
+        await #expect(throws: GradingError.queueFull(retryAfter: 1)) { try await queue.acquire(client: "D") }
+        #expect(queue.waiting == 2)
+        queue.release(held)
+        for waiter in waiters { queue.release(try await waiter.value) }
+    }
+
     @Test func closingFailsTheWaitingWithShuttingDown() async throws {
         let queue = FairQueue(capacity: 1, waitingLimit: 10)
         let held = try await queue.acquire(client: "A")
