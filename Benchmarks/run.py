@@ -348,6 +348,15 @@ def bench_burst(port, pid, rows, students=1000):
         statuses[status] = statuses.get(status, 0) + 1
     ok = sorted(ms for status, ms, _ in results if status == 200)
     passed = sum(1 for status, _, data in results if status == 200 and json.loads(data)["verdict"] == "passed")
+    # What the others were: the verdict and its tasks' statuses that were not `passed`.
+    others = {}
+    for status, _, data in results:
+        if status != 200 or json.loads(data)["verdict"] == "passed":
+            continue
+        result = json.loads(data)
+        statuses = sorted({t["status"] for t in result.get("tasks") or [] if t["status"] != "passed"})
+        key = result["verdict"] + (" (" + ", ".join(statuses) + ")" if statuses else "")
+        others[key] = others.get(key, 0) + 1
     status, data = request(port, "GET", f"/api/v1/classes/{code}/results", token="bench-token")
     recorded = sum(cell["attempts"] for s in json.loads(data)["students"] for cell in s["results"].values())
     get_latencies.sort()
@@ -359,7 +368,9 @@ def bench_burst(port, pid, rows, students=1000):
     rows.append("| figure | measured | target |")
     rows.append("| --- | --- | --- |")
     rows.append(f"| answers | {', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))} | all 200, none refused |")
-    rows.append(f"| passed, and recorded in the class results | {passed} passed, {recorded} recorded | {students} |")
+    not_passed = "; not passed: " + ", ".join(f"{k}: {v}" for k, v in sorted(others.items())) if others else ""
+    rows.append(f"| passed, and recorded in the class results | {passed} passed, {recorded} recorded{not_passed} "
+                f"| {students} |")
     rows.append(f"| all graded within | {drained:.1f} s ({passed / drained if drained else 0:.0f} graded/s); "
                 f"an answer took median {statistics.median(ok) if ok else float('nan'):.0f} ms, "
                 f"max {ok[-1] if ok else float('nan'):.0f} ms | ≤ 15 s |")

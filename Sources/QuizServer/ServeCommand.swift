@@ -41,7 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections at once; more are refused until some close.")
     var connectionLimit: Int = 4096
 
-    @Option(help: "Seconds a handler may take before the client gets 503.")
+    @Option(
+        help: """
+            Seconds a handler may take before the client gets 503. A code submission expected to wait for a \
+            grader longer than this less 5 s gets 429 with Retry-After at once instead.
+            """
+    )
     var handlerTimeout: Double = 30
 
     @Option(help: "Seconds shutdown waits for requests in flight.")
