@@ -70,6 +70,12 @@ static inline int cmhd_client_address(struct MHD_Connection *c, char *out, size_
     return 0;
 }
 
+/// The connection's socket, or -1.
+static inline int cmhd_connection_fd(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
 static inline const char *cmhd_header(struct MHD_Connection *c, const char *key) {
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, key);
 }

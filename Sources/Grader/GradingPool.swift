@@ -174,7 +174,7 @@ public actor GradingPool {
             throw error
         } catch {
             // Cancelled while waiting: the client is gone or the handler's deadline passed.
-            throw .shuttingDown
+            throw .cancelled
         }
         active += 1
         defer {
@@ -189,7 +189,7 @@ public actor GradingPool {
             throw .sandboxFailed("cannot encode the request")
         }
         let started = ContinuousClock.now
-        let first = await Self.exchange(
+        let first = await Self.uncancelled(
             with: sandbox,
             body,
             deadline: configuration.deadline,
@@ -216,13 +216,13 @@ public actor GradingPool {
         // A sandbox that died before answering, or answered a line that does not read, may have been broken by
         // something else than this request (killed mid-answer, say); grading is a pure function of the request, so
         // a fresh sandbox tries once more. A second unreadable line is the submission's doing.
-        guard ContinuousClock.now - started < configuration.deadline, !closed, !Task.isCancelled,
+        guard ContinuousClock.now - started < configuration.deadline, !closed,
             let fresh = spawn()
         else {
             if case .line = first { return .unreadable }
             return .noAnswer
         }
-        let second = await Self.exchange(
+        let second = await Self.uncancelled(
             with: fresh,
             body,
             deadline: configuration.deadline,
@@ -272,6 +272,17 @@ public actor GradingPool {
         let total = warm.count + (configuration.serve ? active : 0)
         guard !closed, total < configuration.parallelism, let sandbox = spawn() else { return }
         warm.append(sandbox)
+    }
+
+    /// `exchange` in a Task of its own, which the caller's cancellation does not reach: a grading that has started
+    /// finishes (within the deadline), so a client that hangs up never costs a serving sandbox its life.
+    private static func uncancelled(
+        with sandbox: SandboxProcess,
+        _ request: Data,
+        deadline: Duration,
+        keepAlive: Bool
+    ) async -> Exchange {
+        await Task { await exchange(with: sandbox, request, deadline: deadline, keepAlive: keepAlive) }.value
     }
 
     /// Waits for the sandbox to be ready, sends the request, and waits for the answer, all within the deadline;

@@ -165,6 +165,12 @@ public final class HTTPServer: @unchecked Sendable {
             $0.running[ObjectIdentifier(context)] = context
         }
         context.phase.withLock { $0 = .running(nil) }
+        // A client gone while its handler runs cancels the handler (a submission waiting for a grader leaves the
+        // queue). Watched from before the handler starts, so the watch always ends before the resume.
+        let socket = cmhd_connection_fd(context.connection)
+        if socket >= 0 {
+            context.watchForHangUp(socket: socket) { [weak context] in context?.task?.cancel() }
+        }
         let task = Task { [weak self] in
             let response: Response
             do {
@@ -178,6 +184,8 @@ public final class HTTPServer: @unchecked Sendable {
         context.phase.withLock { phase in
             if case .running = phase { phase = .running(task) }
         }
+        // A client gone before the Task was stored: cancelled here.
+        if context.hungUp { task.cancel() }
     }
 
     /// Called when a resumed connection's response has been queued.

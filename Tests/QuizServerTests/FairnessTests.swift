@@ -6,6 +6,10 @@ import QuizApp
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Waits until `condition` holds, checking every millisecond, for at most `seconds`; false if it never did.
 func eventually(within seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
     let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
@@ -214,6 +218,10 @@ enum FakeGrader {
                 out = json.dumps({'verdict': 'passed', 'score': 1, 'message': 'x' * (3 << 20), 'tasks': []})
             elif 'NEARLY' in code:
                 out = json.dumps({'verdict': 'passed', 'score': 1, 'message': 'y' * ((1 << 20) - 100), 'tasks': []})
+            elif 'SLOW' in code:
+                import time
+                time.sleep(3)
+                out = json.dumps({'verdict': 'passed', 'score': 1, 'message': 'slow', 'tasks': []})
             elif 'BROKEN' in code:
                 out = '{"verdict": "passed", "sco'
             else:
@@ -369,5 +377,54 @@ struct AnonymousRateLimitTests {
         #expect(proxied.resolve(request("::1", "2001:DB8::1")) == "2001:db8::1")
         #expect(direct.resolve(request(nil, "198.51.100.7")) == "unknown")
         #expect(ClientAddress.invalid(["127.0.0.1", "proxy.local", "::1"]) == ["proxy.local"])
+    }
+}
+
+/// A waiting submission whose client hangs up leaves the grading queue at once.
+@Suite("Hang-ups")
+struct HangUpTests {
+    /// Connects, sends `bytes`, and returns the socket without reading anything.
+    static func sendAndLeaveOpen(port: UInt16, _ bytes: String) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0, send(fd, bytes, bytes.utf8.count, 0) == bytes.utf8.count else {
+            close(fd)
+            throw RawHTTPClient.Failure.connect
+        }
+        return fd
+    }
+
+    @Test func aClientThatHangsUpWhileWaitingLeavesTheQueueAndTheGradingInProgressFinishes() async throws {
+        let pool = try FakeGrader.pool(parallelism: 1)
+        let server = try TestServer.app(grader: pool)
+        let client = server.client
+        let path = "/api/v1/questions/code-fetch-all/attempts"
+        async let slow = client.postJSON(path, #"{"code":"SLOW"}"#)
+        #expect(await eventually { pool.activeCount == 1 })
+        let body = #"{"code":"ok"}"#
+        let request =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let fd = try Self.sendAndLeaveOpen(port: server.server.port, request)
+        #expect(await eventually { pool.queueLength == 1 })
+        close(fd)
+        // Gone from the queue while the slow one (3 s) is still being graded.
+        #expect(await eventually(within: 2) { pool.queueLength == 0 })
+        #expect(pool.activeCount == 1)
+        let reply = try await slow
+        #expect(reply.status == 200)
+        #expect(try reply.json()["message"] as? String == "slow")
+        // The abandoned connection was resumed and closed: nothing is left suspended.
+        #expect(await eventually { server.server.suspendedConnections == 0 })
+        #expect(try await client.get("/healthz").status == 200)
+        await server.stop()
     }
 }
