@@ -8,7 +8,7 @@ import Synchronization
 /// - A client that has just been served goes to the back of the turn: a client with one submission waiting is
 ///   served before the later submissions of a client that has many.
 /// - At most `waitingLimit` requests wait, in all; past it `acquire` throws `GradingError.queueFull` at once.
-/// - With a `maxWait`, a request that would wait longer than that (estimated from the recent time a slot is held)
+/// - With a `maxWait`, a request that would wait longer than that (estimated from the typical time a slot is held)
 ///   is refused at once as well, with the same `queueFull`: better a 429 with `Retry-After` now than a handler
 ///   deadline's 503 after half a minute.
 ///
@@ -56,8 +56,11 @@ public final class FairQueue: Sendable {
         var waiting = 0
         var nextID: UInt64 = 0
         var closed = false
-        /// Seconds a slot is held, smoothed; for the `Retry-After` estimate.
-        var meanHold = 0.02
+        /// Seconds a slot is held, typically: the median of the last `holdSamples` holds (robust to the odd slow
+        /// one, a sandbox restart say), or the first estimate until there are 5. For `Retry-After` and `maxWait`.
+        var typicalHold = 0.02
+        var holds: [Double] = []
+        var nextHold = 0
     }
 
     /// Slots to hand out: graders.
@@ -87,7 +90,7 @@ public final class FairQueue: Sendable {
         self.perClient = max(1, perClient)
         self.waitingLimit = max(0, waitingLimit)
         self.maxWait = maxWait
-        state.withLock { $0.meanHold = max(0, expectedHold) }
+        state.withLock { $0.typicalHold = max(0, expectedHold) }
     }
 
     /// Waits for a slot for `client` (a student id, or an address; any string naming who sends the work).
@@ -162,7 +165,7 @@ public final class FairQueue: Sendable {
             state.holding[ticket.client] = held > 0 ? held : nil
             let hold = ContinuousClock.now - ticket.granted
             let seconds = Double(hold.components.seconds) + Double(hold.components.attoseconds) / 1e18
-            state.meanHold = 0.9 * state.meanHold + 0.1 * min(seconds, 30)
+            Self.record(hold: seconds, in: &state)
             // The client just served goes behind everyone waiting now.
             if state.queues[ticket.client] != nil, held < perClient { Self.takeTurn(&state, ticket.client) }
             return Self.handOut(&state, capacity: capacity, perClient: perClient)
@@ -235,9 +238,22 @@ public final class FairQueue: Sendable {
         return handed
     }
 
-    /// Seconds a request joining now may expect to wait: everyone ahead, at the recent time a slot is held.
+    /// How many recent holds the typical hold is the median of.
+    static let holdSamples = 31
+
+    private static func record(hold seconds: Double, in state: inout State) {
+        if state.holds.count < holdSamples {
+            state.holds.append(seconds)
+        } else {
+            state.holds[state.nextHold] = seconds
+        }
+        state.nextHold = (state.nextHold + 1) % holdSamples
+        if state.holds.count >= 5 { state.typicalHold = state.holds.sorted()[state.holds.count / 2] }
+    }
+
+    /// Seconds a request joining now may expect to wait: everyone ahead, at the typical time a slot is held.
     private static func expectedWait(_ state: State, capacity: Int) -> Double {
-        Double(state.waiting + 1) * state.meanHold / Double(capacity)
+        Double(state.waiting + 1) * state.typicalHold / Double(capacity)
     }
 
     /// About how long the waiting requests take to drain, in whole seconds, at least 1.
@@ -245,7 +261,7 @@ public final class FairQueue: Sendable {
         max(1, min(300, Int(expectedWait(state, capacity: capacity).rounded(.up))))
     }
 
-    /// Seconds a request joining now may expect to wait, from the recent time a slot is held.
+    /// Seconds a request joining now may expect to wait, from the typical time a slot is held.
     public var expectedWait: Double { state.withLock { Self.expectedWait($0, capacity: capacity) } }
 }
 

@@ -10,7 +10,7 @@ public struct GraderConfiguration: Sendable {
     public var queueLimit: Int
     /// Graders one client (a student, or an address) holds at once; its other submissions wait their turn.
     public var perClient: Int
-    /// A submission expected to wait longer than this (from the recent time per grading) gets `queueFull` at once
+    /// A submission expected to wait longer than this (from the median time of the last 31 gradings) gets `queueFull` at once
     /// rather than a handler deadline's 503 later; nil: only `queueLimit` counts. `serve` sets it a few seconds
     /// under `--handler-timeout`.
     public var maxWait: Duration?
