@@ -24,21 +24,28 @@ struct AttemptService: Sendable {
         guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
         let body = try request.decodeJSON(AttemptBody.self)
         let student = try await classroom.student(for: request)
-        // The grading queue serves clients in turn: a student by id, anyone else by address.
+        // The grading queue serves clients in turn: a student by id, anyone else by address. Code attempts count
+        // against the student's limit, or the address's, with one limiter each.
         let client: String
+        let limiter: RateLimiter
+        let key: String
         if let student {
-            client = "student:\(student.id)"
-            if question.kind == .code, let wait = await codeLimiter.admit(student.id) {
-                throw QuizError.rateLimited(seconds: wait)
-            }
+            (client, limiter, key) = ("student:\(student.id)", codeLimiter, student.id)
         } else {
             let address = clientAddress.resolve(request)
-            client = "address:\(address)"
-            if question.kind == .code, let wait = await anonymousLimiter.admit(address) {
-                throw QuizError.rateLimited(seconds: wait)
-            }
+            (client, limiter, key) = ("address:\(address)", anonymousLimiter, address)
         }
-        let result = try await grade(questionID: questionID, body: body, client: client)
+        if question.kind == .code, let wait = await limiter.admit(key) {
+            throw QuizError.rateLimited(seconds: wait)
+        }
+        let result: AttemptResult
+        do {
+            result = try await grade(questionID: questionID, body: body, client: client)
+        } catch let error as GradingError {
+            // Not graded (the queue full, the client gone): not counted.
+            await limiter.refund(key)
+            throw error
+        }
         if let student {
             let answer = (try? String(decoding: JSONEncoder().encode(body), as: UTF8.self)) ?? "{}"
             let tasks = result.tasks.map { tasks in

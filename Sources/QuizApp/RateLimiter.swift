@@ -28,4 +28,12 @@ actor RateLimiter {
         }
         return nil
     }
+
+    /// Takes back the last event counted for `key`: the work it admitted was never done (the grading queue was
+    /// full, say), and a refusal must not use up the limit.
+    func refund(_ key: String) {
+        guard var recent = events[key], !recent.isEmpty else { return }
+        recent.removeLast()
+        events[key] = recent.isEmpty ? nil : recent
+    }
 }

@@ -237,9 +237,9 @@ enum FakeGrader {
         return url
     }
 
-    static func pool(parallelism: Int = 2) throws -> GradingPool {
+    static func pool(parallelism: Int = 2, queueLimit: Int = 64) throws -> GradingPool {
         GradingPool(
-            configuration: GraderConfiguration(launch: try launch(), parallelism: parallelism, queueLimit: 64),
+            configuration: GraderConfiguration(launch: try launch(), parallelism: parallelism, queueLimit: queueLimit),
             logger: Logger(label: "test")
         )
     }
@@ -341,6 +341,25 @@ struct AnonymousRateLimitTests {
         #expect(try await send("198.51.100.2") == 200)
         #expect(try await send("203.0.113.9, 198.51.100.2") == 200)
         #expect(try await send("198.51.100.2") == 429)
+        await server.stop()
+    }
+
+    @Test func aSubmissionTurnedAwayByAFullQueueDoesNotCountAgainstTheLimit() async throws {
+        let pool = try FakeGrader.pool(parallelism: 1, queueLimit: 0)
+        let server = try TestServer.app(grader: pool, anonymousCodeAttemptsPerMinute: 2)
+        let client = server.client
+        async let slow = client.postJSON(Self.path, #"{"code":"SLOW"}"#)
+        #expect(await eventually { pool.activeCount == 1 })
+        for _ in 0..<4 {
+            let reply = try await client.postJSON(Self.path, Self.body)
+            #expect(reply.status == 429)
+            #expect(try reply.json()["detail"] as? String ?? "" == "Every grader is busy; try again in 1 s.")
+        }
+        #expect(try await slow.status == 200)
+        #expect(try await client.postJSON(Self.path, Self.body).status == 200)
+        let limited = try await client.postJSON(Self.path, Self.body)
+        #expect(limited.status == 429)
+        #expect((try limited.json()["detail"] as? String ?? "").contains("code submissions in a minute"))
         await server.stop()
     }
 
