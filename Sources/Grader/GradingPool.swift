@@ -219,7 +219,7 @@ public actor GradingPool {
         guard ContinuousClock.now - started < configuration.deadline, !closed,
             let fresh = spawn()
         else {
-            if case .line = first { return .unreadable }
+            // Not confirmed in a fresh sandbox: not blamed on the submission.
             return .noAnswer
         }
         let second = await Self.uncancelled(
