@@ -58,6 +58,24 @@ static inline unsigned int cmhd_current_connections(struct MHD_Daemon *d) {
     return info ? info->num_connections : 0;
 }
 
+/// The peer's address as text (IPv4 or IPv6) in `out`; returns 0 when it is not known.
+static inline int cmhd_client_address(struct MHD_Connection *c, char *out, size_t size) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL) return 0;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET)
+        return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size) != NULL;
+    if (sa->sa_family == AF_INET6)
+        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size) != NULL;
+    return 0;
+}
+
+/// The connection's socket, or -1.
+static inline int cmhd_connection_fd(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
 static inline const char *cmhd_header(struct MHD_Connection *c, const char *key) {
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, key);
 }

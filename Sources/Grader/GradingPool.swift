@@ -2,29 +2,47 @@ import Foundation
 import Logging
 import QuizCore
 
-/// Runs submissions in sandboxes with bounded parallelism and a bounded FIFO queue, and keeps sandboxes started
-/// ahead of time so a student never waits for an interpreter to start. Each sandbox serves exactly one submission.
+/// Runs submissions in sandboxes with bounded parallelism behind a fair queue (`FairQueue`: clients in turn, one
+/// grader per client at a time, a bounded number waiting), and keeps sandboxes started ahead of time so a student
+/// never waits for an interpreter to start.
+///
+/// The sandbox's answer is one line of at most `SandboxProcess.answerLimit` bytes. What the submission makes of it
+/// is the submission's result, never the grader's fault and never cut short: an answer over the limit is verdict
+/// `failed` with a task `output_limit`; an answer that cannot be read, twice in a row in fresh sandboxes, is
+/// `failed` with a task `killed`. Verdict `error` is kept for the grader's own faults (no answer in time).
 public actor GradingPool {
     public nonisolated let configuration: GraderConfiguration
+    /// The queue in front of the graders; its snapshot is what the metrics show.
+    public nonisolated let queue: FairQueue
     let logger: Logger
     private var warm: [SandboxProcess] = []
     private var active = 0
-    private var waiting: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
-    private var nextWaiterID = 0
     private var closed = false
 
     public init(configuration: GraderConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.queue = FairQueue(
+            capacity: configuration.parallelism,
+            perClient: configuration.perClient,
+            waitingLimit: configuration.queueLimit,
+            maxWait: configuration.maxWait.map {
+                Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
+            }
+        )
     }
 
     deinit {
         for sandbox in warm { sandbox.kill() }
     }
 
-    /// Submissions waiting for a worker.
-    public var queueLength: Int { waiting.count }
-    public var activeCount: Int { active }
+    /// The most bytes a sandbox's answer line may have (1 MiB; see `SandboxProcess.answerLimit`).
+    public static let answerLimit = SandboxProcess.answerLimit
+
+    /// Submissions waiting for a grader.
+    public nonisolated var queueLength: Int { queue.waiting }
+    /// Submissions being graded now.
+    public nonisolated var activeCount: Int { queue.busy }
 
     /// Starts the warm sandboxes.
     public func warmUp() {
@@ -34,9 +52,36 @@ public actor GradingPool {
         }
     }
 
-    public func grade(question: String, code: String) async throws(GradingError) -> HarnessVerdict {
-        let line = try await perform(.grade(question: question, code: code))
-        guard let line else {
+    /// Grades one submission.
+    /// - Parameters:
+    ///   - client: who sent it (`student:ID`, `address:IP`); the queue serves clients in turn, one grader each.
+    ///     nil: a client of its own (the start-up check, the command line).
+    /// - Throws: `queueFull` (429), `shuttingDown` (503), `sandboxFailed` when no sandbox can be started.
+    public func grade(
+        question: String,
+        code: String,
+        client: String? = nil
+    ) async throws(GradingError)
+        -> HarnessVerdict
+    {
+        let outcome = try await perform(.grade(question: question, code: code), client: client) {
+            try? JSONDecoder().decode(HarnessVerdict.self, from: $0)
+        }
+        switch outcome {
+        case .answer(let verdict):
+            return verdict
+        case .tooLong(let bytes):
+            let message =
+                "The grader's report on this program was \(Self.kilobytes(bytes)), more than the "
+                + "\(Self.kilobytes(SandboxProcess.answerLimit)) it accepts, so none of it was kept. A program makes "
+                + "it that long by making a great many calls or raising very long errors; make fewer calls."
+            return Self.failure(status: "output_limit", message: message)
+        case .unreadable:
+            let message =
+                "The grader could not read its report on this program, twice, each time in a fresh sandbox: the "
+                + "program stopped it from answering (by using too much memory, say)."
+            return Self.failure(status: "killed", message: message)
+        case .noAnswer:
             return HarnessVerdict(
                 verdict: .error,
                 score: 0,
@@ -44,54 +89,99 @@ public actor GradingPool {
                 tasks: nil
             )
         }
-        do {
-            return try JSONDecoder().decode(HarnessVerdict.self, from: line)
-        } catch {
-            throw .sandboxFailed("unreadable verdict: \(String(decoding: line.prefix(200), as: UTF8.self))")
-        }
     }
 
+    /// Runs a plain program (the proofs of predict-output answers).
     public func run(code: String, timeout: Double = 5) async throws(GradingError) -> RunOutput {
-        guard let line = try await perform(.run(code: code, timeout: timeout)) else {
-            return RunOutput(status: "killed", exitCode: nil, stdout: "", stderr: "")
+        let outcome = try await perform(.run(code: code, timeout: timeout), client: nil) {
+            try? JSONDecoder().decode(RunOutput.self, from: $0)
         }
-        do {
-            return try JSONDecoder().decode(RunOutput.self, from: line)
-        } catch {
-            throw .sandboxFailed("unreadable run output")
+        switch outcome {
+        case .answer(let output):
+            return output
+        case .tooLong(let bytes):
+            return RunOutput(
+                status: "output_limit",
+                exitCode: nil,
+                stdout: "",
+                stderr: "The answer was \(Self.kilobytes(bytes)), over \(Self.kilobytes(SandboxProcess.answerLimit))."
+            )
+        case .unreadable, .noAnswer:
+            return RunOutput(status: "killed", exitCode: nil, stdout: "", stderr: "")
         }
     }
 
     /// The question ids the harness has example tasks for.
     public func questionIDs() async throws(GradingError) -> [String] {
-        guard let line = try await perform(.list),
-            let list = try? JSONDecoder().decode(QuestionList.self, from: line)
-        else { throw .sandboxFailed("the harness did not list its questions") }
+        let outcome = try await perform(.list, client: nil) { try? JSONDecoder().decode(QuestionList.self, from: $0) }
+        guard case .answer(let list) = outcome else { throw .sandboxFailed("the harness did not list its questions") }
         return list.questions
     }
 
     /// Refuses new work, fails the queued, kills the warm sandboxes. Gradings in progress finish.
     public func shutdown() {
         closed = true
-        for waiter in waiting { waiter.continuation.resume(throwing: GradingError.shuttingDown) }
-        waiting.removeAll()
+        queue.close()
         for sandbox in warm { sandbox.kill() }
         warm.removeAll()
     }
 
+    static func failure(status: String, message: String) -> HarnessVerdict {
+        HarnessVerdict(
+            verdict: .failed,
+            score: 0,
+            message: message,
+            tasks: [AttemptResult.TaskResult(name: "the grader's report", status: status, message: message)]
+        )
+    }
+
+    static func kilobytes(_ bytes: Int) -> String {
+        bytes >= 1 << 20
+            ? String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) : "\((bytes + 1023) / 1024) KB"
+    }
+
     // MARK: - Slots
 
-    private func perform(_ request: HarnessRequest) async throws(GradingError) -> Data? {
+    /// What became of one request.
+    enum Outcome<Value> {
+        /// A whole line that decodes.
+        case answer(Value)
+        /// A line over `SandboxProcess.answerLimit` (its length in bytes): dropped, never cut.
+        case tooLong(Int)
+        /// A line that does not decode, in a fresh sandbox as well.
+        case unreadable
+        /// Nothing in time, or no sandbox that answered at all.
+        case noAnswer
+    }
+
+    /// What one sandbox said to one request.
+    enum Exchange {
+        case line(Data)
+        case tooLong(Int)
+        /// It ended without a line (`timedOut`: stopped by the deadline).
+        case silent(timedOut: Bool)
+    }
+
+    private func perform<Value>(
+        _ request: HarnessRequest,
+        client: String?,
+        decode: (Data) -> Value?
+    ) async throws(GradingError) -> Outcome<Value> {
+        let ticket: FairQueue.Ticket
         do {
-            try await acquire()
+            ticket = try await queue.acquire(client: client ?? "internal:\(UUID().uuidString)")
         } catch let error as GradingError {
             throw error
         } catch {
-            throw .shuttingDown
+            // Cancelled while waiting: the client is gone or the handler's deadline passed.
+            throw .cancelled
         }
-        defer { release() }
-        let sandbox = takeWarm()
-        guard let sandbox else { throw .sandboxFailed("cannot start \(configuration.launch.path)") }
+        active += 1
+        defer {
+            active -= 1
+            queue.release(ticket)
+        }
+        guard let sandbox = takeWarm() else { throw .sandboxFailed("cannot start \(configuration.launch.path)") }
         let body: Data
         do {
             body = try JSONEncoder().encode(request)
@@ -99,64 +189,54 @@ public actor GradingPool {
             throw .sandboxFailed("cannot encode the request")
         }
         let started = ContinuousClock.now
-        var answer = await Self.exchange(
+        let first = await Self.uncancelled(
             with: sandbox,
             body,
             deadline: configuration.deadline,
             keepAlive: configuration.serve
         )
-        if configuration.serve {
+        if case .line(let line) = first, let value = decode(line) {
             // A serving sandbox goes back to the pool only after a whole answer, and only so many times.
-            let whole = answer.map { $0.first == UInt8(ascii: "{") && $0.last == UInt8(ascii: "}") } ?? false
-            if whole, sandbox.isRunning, sandbox.served < configuration.requestsPerSandbox, !closed {
+            if configuration.serve, sandbox.isRunning, sandbox.served < configuration.requestsPerSandbox, !closed {
                 warm.append(sandbox)
             } else {
                 sandbox.kill()
-                if !whole { answer = nil }
             }
-            // A serving sandbox that died before answering (not one stopped by the deadline) may never have read
-            // the request; grading is a pure function of it, so a fresh sandbox tries once more.
-            if answer == nil, ContinuousClock.now - started < configuration.deadline, !closed, let fresh = spawn() {
-                answer = await Self.exchange(with: fresh, body, deadline: configuration.deadline, keepAlive: true)
-                if answer != nil, fresh.isRunning, !closed { warm.append(fresh) } else { fresh.kill() }
-            }
+            return .answer(value)
         }
-        return answer
-    }
-
-    private func acquire() async throws {
-        if closed { throw GradingError.shuttingDown }
-        if active < configuration.parallelism {
-            active += 1
-            return
+        sandbox.kill()
+        switch first {
+        case .tooLong(let bytes):
+            return .tooLong(bytes)
+        case .silent(timedOut: true):
+            return .noAnswer
+        case .line, .silent(timedOut: false):
+            break
         }
-        guard waiting.count < configuration.queueLimit else {
-            // About how long the queue takes to drain at a few hundred milliseconds a grading per worker.
-            let seconds = max(1, waiting.count / max(1, configuration.parallelism * 10))
-            throw GradingError.queueFull(retryAfter: seconds)
+        // A sandbox that died before answering, or answered a line that does not read, may have been broken by
+        // something else than this request (killed mid-answer, say); grading is a pure function of the request, so
+        // a fresh sandbox tries once more. A second unreadable line is the submission's doing.
+        guard ContinuousClock.now - started < configuration.deadline, !closed,
+            let fresh = spawn()
+        else {
+            // Not confirmed in a fresh sandbox: not blamed on the submission.
+            return .noAnswer
         }
-        let id = nextWaiterID
-        nextWaiterID += 1
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                waiting.append((id, continuation))
-            }
-        } onCancel: {
-            Task { await self.cancelWaiter(id) }
+        let second = await Self.uncancelled(
+            with: fresh,
+            body,
+            deadline: configuration.deadline,
+            keepAlive: configuration.serve
+        )
+        if case .line(let line) = second, let value = decode(line) {
+            if configuration.serve, fresh.isRunning, !closed { warm.append(fresh) } else { fresh.kill() }
+            return .answer(value)
         }
-    }
-
-    private func cancelWaiter(_ id: Int) {
-        guard let index = waiting.firstIndex(where: { $0.id == id }) else { return }
-        waiting.remove(at: index).continuation.resume(throwing: CancellationError())
-    }
-
-    /// Hands the slot straight to the first waiter, so `active` never dips and a newcomer cannot jump the queue.
-    private func release() {
-        if !waiting.isEmpty {
-            waiting.removeFirst().continuation.resume()
-        } else {
-            active -= 1
+        fresh.kill()
+        switch second {
+        case .tooLong(let bytes): return .tooLong(bytes)
+        case .line: return .unreadable
+        case .silent: return .noAnswer
         }
     }
 
@@ -194,29 +274,47 @@ public actor GradingPool {
         warm.append(sandbox)
     }
 
+    /// `exchange` in a Task of its own, which the caller's cancellation does not reach: a grading that has started
+    /// finishes (within the deadline), so a client that hangs up never costs a serving sandbox its life.
+    private static func uncancelled(
+        with sandbox: SandboxProcess,
+        _ request: Data,
+        deadline: Duration,
+        keepAlive: Bool
+    ) async -> Exchange {
+        await Task { await exchange(with: sandbox, request, deadline: deadline, keepAlive: keepAlive) }.value
+    }
+
     /// Waits for the sandbox to be ready, sends the request, and waits for the answer, all within the deadline;
-    /// at the deadline the sandbox is killed and the answer is nil.
+    /// at the deadline the sandbox is killed and the answer is `.silent(timedOut: true)`.
     private static func exchange(
         with sandbox: SandboxProcess,
         _ request: Data,
         deadline: Duration,
         keepAlive: Bool
-    ) async -> Data? {
-        await withTaskGroup(of: Data?.self) { group in
+    ) async -> Exchange {
+        await withTaskGroup(of: Exchange.self) { group in
             group.addTask {
-                guard await sandbox.awaitReady() else { return nil }
+                guard await sandbox.awaitReady() else { return .silent(timedOut: false) }
                 sandbox.send(request, close: !keepAlive)
-                return await sandbox.nextLine()
+                switch await sandbox.nextLine() {
+                case .line(let line): return .line(line)
+                case .tooLong(let bytes): return .tooLong(bytes)
+                case .end: return .silent(timedOut: false)
+                }
             }
             group.addTask {
                 // Cancelled once the answer is in: then the sandbox must live on (a serving one is reused).
-                guard (try? await Task.sleep(for: deadline)) != nil else { return nil }
+                guard (try? await Task.sleep(for: deadline)) != nil else { return .silent(timedOut: false) }
                 sandbox.kill()
-                return nil
+                return .silent(timedOut: true)
             }
-            let answer = await group.next() ?? nil
+            let answer = await group.next() ?? .silent(timedOut: false)
             group.cancelAll()
-            if !keepAlive || answer == nil { sandbox.kill() }
+            // Without a whole line the reader may still be waiting: killing the sandbox ends it, and the group.
+            var whole = false
+            if case .line = answer { whole = true }
+            if !keepAlive || !whole { sandbox.kill() }
             return answer
         }
     }

@@ -8,17 +8,32 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: all mutable state is in the `state` mutex; `process` is configured before `start()`.
 final class SandboxProcess: @unchecked Sendable {
+    /// One line the sandbox wrote, or what stands for it.
+    enum Line: Equatable {
+        case line(Data)
+        /// A line longer than `answerLimit`, of this many bytes (newline not counted): read to its end and dropped,
+        /// never cut.
+        case tooLong(Int)
+        /// Its stdout ended, with no further line.
+        case end
+    }
+
     private struct State {
         var buffer = Data()
-        var lines: [Data] = []
-        var waiter: CheckedContinuation<Data?, Never>?
+        /// Bytes of the current line dropped so far, once it has gone over `answerLimit`.
+        var dropping: Int?
+        var lines: [Line] = []
+        var waiter: CheckedContinuation<Line, Never>?
         var exited = false
         var ready = false
         var served = 0
     }
 
-    /// The most a sandbox may write on stdout: its one result line is a few KB; anything near this is a broken harness.
-    static let outputLimit = 1 << 20
+    /// The most bytes one answer line may have (the newline not counted): 1 MiB. A grading's answer is a few KB; a
+    /// run's is at most 64 KB of stdout and 64 KB of stderr, JSON-escaped (under 800 KB at worst). A longer line
+    /// is read to its end, dropped whole, and reported as `.tooLong`: the pool makes it the submission's failure
+    /// (`output_limit`), never a cut answer. Memory per sandbox stays bounded by this, whatever it writes.
+    static let answerLimit = 1 << 20
 
     private let process = Process()
     private let input = Pipe()
@@ -53,16 +68,20 @@ final class SandboxProcess: @unchecked Sendable {
 
     private func receive(_ chunk: Data) {
         let outputHandle = output.fileHandleForReading
-        let (waiter, line) = state.withLock { state -> (CheckedContinuation<Data?, Never>?, Data?) in
+        let (waiter, line) = state.withLock { state -> (CheckedContinuation<Line, Never>?, Line?) in
             if chunk.isEmpty {
                 state.exited = true
                 outputHandle.readabilityHandler = nil
-            } else if state.buffer.count + chunk.count <= Self.outputLimit {
-                state.buffer.append(chunk)
-            }
-            while let newline = state.buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                state.lines.append(Data(state.buffer[state.buffer.startIndex..<newline]))
-                state.buffer.removeSubrange(state.buffer.startIndex...newline)
+                // A last line without its newline: what there is of it (a broken answer is judged as such).
+                if let dropped = state.dropping {
+                    state.lines.append(.tooLong(dropped))
+                } else if !state.buffer.isEmpty {
+                    state.lines.append(.line(state.buffer))
+                }
+                state.buffer = Data()
+                state.dropping = nil
+            } else {
+                Self.split(chunk, into: &state)
             }
             guard let waiter = state.waiter else { return (nil, nil) }
             if !state.lines.isEmpty {
@@ -71,30 +90,56 @@ final class SandboxProcess: @unchecked Sendable {
             }
             if state.exited {
                 state.waiter = nil
-                return (waiter, nil)
+                return (waiter, .end)
             }
             return (nil, nil)
         }
-        waiter?.resume(returning: line)
+        if let waiter, let line { waiter.resume(returning: line) }
     }
 
-    /// The next line the sandbox writes, or nil once it has exited without one.
-    func nextLine() async -> Data? {
-        await withCheckedContinuation { continuation in
-            let immediate = state.withLock { state -> (Bool, Data?) in
-                if !state.lines.isEmpty { return (true, state.lines.removeFirst()) }
-                if state.exited { return (true, nil) }
-                state.waiter = continuation
-                return (false, nil)
+    /// Cuts a chunk into lines; a line that goes over `answerLimit` is dropped as it comes, and only counted.
+    private static func split(_ chunk: Data, into state: inout State) {
+        var rest = chunk[...]
+        while !rest.isEmpty {
+            let newline = rest.firstIndex(of: UInt8(ascii: "\n"))
+            let part = rest[rest.startIndex..<(newline ?? rest.endIndex)]
+            if let dropped = state.dropping {
+                state.dropping = dropped + part.count
+            } else if state.buffer.count + part.count > answerLimit {
+                state.dropping = state.buffer.count + part.count
+                state.buffer = Data()
+            } else {
+                state.buffer.append(contentsOf: part)
             }
-            if immediate.0 { continuation.resume(returning: immediate.1) }
+            guard let newline else { return }
+            if let dropped = state.dropping {
+                state.lines.append(.tooLong(dropped))
+            } else {
+                state.lines.append(.line(state.buffer))
+            }
+            state.buffer = Data()
+            state.dropping = nil
+            rest = rest[rest.index(after: newline)...]
+        }
+    }
+
+    /// The next line the sandbox writes, `.tooLong` for one over `answerLimit`, or `.end` once its stdout has ended.
+    func nextLine() async -> Line {
+        await withCheckedContinuation { continuation in
+            let immediate = state.withLock { state -> Line? in
+                if !state.lines.isEmpty { return state.lines.removeFirst() }
+                if state.exited { return .end }
+                state.waiter = continuation
+                return nil
+            }
+            if let immediate { continuation.resume(returning: immediate) }
         }
     }
 
     /// Waits for the one `{"ready": true}` line a sandbox writes when it has started; at once after that.
     func awaitReady() async -> Bool {
         if state.withLock({ $0.ready }) { return true }
-        guard let line = await nextLine(), line.contains(UInt8(ascii: "{")) else { return false }
+        guard case .line(let line) = await nextLine(), line.contains(UInt8(ascii: "{")) else { return false }
         state.withLock { $0.ready = true }
         return true
     }

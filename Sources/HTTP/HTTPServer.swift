@@ -130,12 +130,18 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    /// Answers 503 for handlers that overran the deadline, since libmicrohttpd never times out a suspended connection.
+    /// Answers 503 for handlers that overran the deadline, since libmicrohttpd never times out a suspended connection;
+    /// and watches the socket of every handler still running at a tick for its client hanging up (which cancels the
+    /// handler): a handler that answers within a tick, as nearly all do, never costs a watch.
     private func reapOverdueRequests() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(200))
             let now = ContinuousClock.now
-            let overdue = state.withLock { $0.running.values.filter { $0.deadline <= now } }
+            let running = state.withLock { Array($0.running.values) }
+            for context in running {
+                context.watchForHangUp { [weak context] in context?.task?.cancel() }
+            }
+            let overdue = running.filter { $0.deadline <= now }
             for context in overdue {
                 let problem = HTTPError.gatewayTimeout("The server took too long to answer; try again.")
                 if context.complete(with: problem.response) {
@@ -165,6 +171,8 @@ public final class HTTPServer: @unchecked Sendable {
             $0.running[ObjectIdentifier(context)] = context
         }
         context.phase.withLock { $0 = .running(nil) }
+        // Read here, on libmicrohttpd's thread, while the connection is surely alive: the reaper watches it later.
+        context.socket = cmhd_connection_fd(context.connection)
         let task = Task { [weak self] in
             let response: Response
             do {
@@ -178,6 +186,8 @@ public final class HTTPServer: @unchecked Sendable {
         context.phase.withLock { phase in
             if case .running = phase { phase = .running(task) }
         }
+        // A client gone before the Task was stored: cancelled here.
+        if context.hungUp { task.cancel() }
     }
 
     /// Called when a resumed connection's response has been queued.

@@ -30,6 +30,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
             headers: readHeaders(connection),
             query: readQuery(connection)
         )
+        context.remoteAddress = readClientAddress(connection)
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
         let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
         if server.encodedNUL.withLock({ $0.remove(key) }) != nil {
@@ -179,6 +180,13 @@ private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
         )
     }
     return headers
+}
+
+/// The socket peer's address (`127.0.0.1`, `::1`), or nil when libmicrohttpd does not know it.
+private func readClientAddress(_ connection: OpaquePointer) -> String? {
+    var buffer = [CChar](repeating: 0, count: 64)
+    guard cmhd_client_address(connection, &buffer, buffer.count) != 0 else { return nil }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 private func readQuery(_ connection: OpaquePointer) -> [String: String] {

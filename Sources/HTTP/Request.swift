@@ -10,6 +10,7 @@ public struct Request: Sendable {
     public var body: Data
     /// Values of `{name}` segments, filled in by the router.
     public var parameters: [String: String] = [:]
+    /// The socket peer's address as text (`203.0.113.7`), set by the bridge; nil when unknown (in-process tests).
     public var remoteAddress: String?
 
     public init(

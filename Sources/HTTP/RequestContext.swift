@@ -38,6 +38,22 @@ final class RequestContext: @unchecked Sendable {
     let phase = Mutex<Phase>(.receiving)
     var deadline: ContinuousClock.Instant = .now
 
+    /// The watch on the client's socket while the handler runs (see `watchForHangUp`).
+    /// `@unchecked Sendable`: a dispatch source is safe to cancel from any thread.
+    private struct Source: @unchecked Sendable {
+        let source: any DispatchSourceRead
+    }
+    private struct Watch {
+        var started = false
+        var source: Source?
+        /// The request has been completed; the connection is resumed once the source is gone.
+        var completed = false
+        /// The client hung up (before the handler's Task may have been known).
+        var hungUp = false
+    }
+    private let watch = Mutex(Watch())
+    private static let watchQueue = DispatchQueue(label: "http.hang-ups", attributes: .concurrent)
+
     init(
         connection: OpaquePointer,
         method: String,
@@ -67,8 +83,65 @@ final class RequestContext: @unchecked Sendable {
             phase = .ready(response)
             return true
         }
-        if won { MHD_resume_connection(connection) }
-        return won
+        guard won else { return false }
+        // The socket must stay open while a dispatch source watches it: with one, the connection is resumed
+        // (and may then be closed by libmicrohttpd) only from the source's cancel handler.
+        let watching = watch.withLock { watch -> Source? in
+            watch.completed = true
+            return watch.source
+        }
+        if let watching {
+            watching.source.cancel()
+        } else {
+            MHD_resume_connection(connection)
+        }
+        return true
+    }
+
+    /// The connection's socket, read on libmicrohttpd's thread at dispatch; -1 when unknown.
+    var socket: Int32 = -1
+
+    /// Watches the connection's socket while the handler runs: libmicrohttpd does not look at a suspended
+    /// connection, so a client that hangs up (end of stream, or a reset) would otherwise go unnoticed until the
+    /// handler ends. Then `onHangUp` runs, once (it cancels the handler's Task: a submission waiting for a grader
+    /// leaves the queue). Bytes from the client (a pipelined request) end the watch without a call: they cannot
+    /// tell. Started at most once, and never once the request is complete (checked under the same lock as
+    /// `complete`), so the socket is open for as long as it is watched; the watch always ends before the resume.
+    func watchForHangUp(onHangUp: @escaping @Sendable () -> Void) {
+        let socket = self.socket
+        guard socket >= 0 else { return }
+        watch.withLock { watch in
+            guard !watch.started, !watch.completed else { return }
+            watch.started = true
+            let source = DispatchSource.makeReadSource(fileDescriptor: socket, queue: Self.watchQueue)
+            source.setEventHandler { [weak self] in
+                var byte: UInt8 = 0
+                let read = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+                if read < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return }
+                if read <= 0 {
+                    self?.watch.withLock { $0.hungUp = true }
+                    onHangUp()
+                }
+                self?.stopWatching()
+            }
+            source.setCancelHandler { [weak self] in
+                guard let self else { return }
+                let resume = self.watch.withLock { watch -> Bool in
+                    watch.source = nil
+                    return watch.completed
+                }
+                if resume { MHD_resume_connection(self.connection) }
+            }
+            watch.source = Source(source: source)
+            source.resume()
+        }
+    }
+
+    /// Whether the client hung up while its handler ran.
+    var hungUp: Bool { watch.withLock { $0.hungUp } }
+
+    private func stopWatching() {
+        watch.withLock { $0.source }?.source.cancel()
     }
 
     /// The handler Task, to cancel when the deadline wins.

@@ -40,10 +40,10 @@ public struct AppMetrics: RequestObserver {
             help: "Example task outcomes in the sandbox, by status."
         )
         registry.gauge("grading_queue_length", help: "Code submissions waiting for a grader.") {
-            Double(await grader.queueLength)
+            Double(grader.queueLength)
         }
         registry.gauge("grading_active", help: "Code submissions being graded now.") {
-            Double(await grader.activeCount)
+            Double(grader.activeCount)
         }
     }
 

@@ -12,7 +12,11 @@ struct AttemptService: Sendable {
     let grader: GradingPool
     let store: any AttemptStore
     let classroom: ClassroomService
+    /// Code attempts per student (keyed by student id).
     let codeLimiter: RateLimiter
+    /// Code attempts without a student's token, per client address (keyed by `ClientAddress.resolve`).
+    let anonymousLimiter: RateLimiter
+    let clientAddress: ClientAddress
     let metrics: MetricsRegistry
 
     func attempt(_ request: Request) async throws -> Response {
@@ -20,10 +24,28 @@ struct AttemptService: Sendable {
         guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
         let body = try request.decodeJSON(AttemptBody.self)
         let student = try await classroom.student(for: request)
-        if question.kind == .code, let student, let wait = await codeLimiter.admit(student.id) {
+        // The grading queue serves clients in turn: a student by id, anyone else by address. Code attempts count
+        // against the student's limit, or the address's, with one limiter each.
+        let client: String
+        let limiter: RateLimiter
+        let key: String
+        if let student {
+            (client, limiter, key) = ("student:\(student.id)", codeLimiter, student.id)
+        } else {
+            let address = clientAddress.resolve(request)
+            (client, limiter, key) = ("address:\(address)", anonymousLimiter, address)
+        }
+        if question.kind == .code, let wait = await limiter.admit(key) {
             throw QuizError.rateLimited(seconds: wait)
         }
-        let result = try await grade(questionID: questionID, body: body)
+        let result: AttemptResult
+        do {
+            result = try await grade(questionID: questionID, body: body, client: client)
+        } catch let error as GradingError {
+            // Not graded (the queue full, the client gone): not counted.
+            await limiter.refund(key)
+            throw error
+        }
         if let student {
             let answer = (try? String(decoding: JSONEncoder().encode(body), as: UTF8.self)) ?? "{}"
             let tasks = result.tasks.map { tasks in
@@ -53,7 +75,8 @@ struct AttemptService: Sendable {
     /// The most code a submission may have, well under the body limit so the JSON around it always fits.
     static let codeLimit = 32 * 1024
 
-    func grade(questionID: String, body: AttemptBody) async throws -> AttemptResult {
+    /// - Parameter client: who is asking, for the grading queue's turns; nil: a client of its own.
+    func grade(questionID: String, body: AttemptBody, client: String? = nil) async throws -> AttemptResult {
         guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
         switch question.kind {
         case .singleChoice, .multipleChoice:
@@ -93,7 +116,7 @@ struct AttemptService: Sendable {
                 throw QuizError.invalidField("code", "longer than \(Self.codeLimit / 1024) KiB.")
             }
             let started = ContinuousClock.now
-            let verdict = try await grader.grade(question: question.id, code: code)
+            let verdict = try await grader.grade(question: question.id, code: code, client: client)
             let result = AttemptResult(
                 question: question.id,
                 verdict: verdict.verdict,

@@ -26,7 +26,12 @@ public struct QuizApplication: Sendable {
     let registry = MetricsRegistry()
     let grader: GradingPool
 
-    /// - Parameter codeAttemptsPerMinute: per student; past it, 429 with `Retry-After`.
+    /// - Parameters:
+    ///   - codeAttemptsPerMinute: code attempts per student (by student id) in any 60 s; past it, 429 with
+    ///     `Retry-After`.
+    ///   - anonymousCodeAttemptsPerMinute: code attempts without a student's token, per client address, in any
+    ///     60 s; past it, 429 with `Retry-After`. A whole class may share one address (a school's NAT).
+    ///   - clientAddress: how the client's address is found (the trusted proxies, for `X-Forwarded-For`).
     public init(
         bank: QuestionBank,
         grader: GradingPool,
@@ -34,7 +39,9 @@ public struct QuizApplication: Sendable {
         teacher: TeacherToken,
         paths: Paths,
         logger: Logger,
-        codeAttemptsPerMinute: Int = 20
+        codeAttemptsPerMinute: Int = 20,
+        anonymousCodeAttemptsPerMinute: Int = 120,
+        clientAddress: ClientAddress = ClientAddress()
     ) {
         catalog = Catalog(bank: bank)
         classroom = ClassroomService(store: store, bank: bank, teacher: teacher)
@@ -44,6 +51,8 @@ public struct QuizApplication: Sendable {
             store: store,
             classroom: classroom,
             codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60),
+            anonymousLimiter: RateLimiter(limit: anonymousCodeAttemptsPerMinute, window: 60),
+            clientAddress: clientAddress,
             metrics: registry
         )
         self.grader = grader

@@ -56,6 +56,9 @@ extension GradingError: ProblemConvertible {
         switch self {
         case .queueFull(let seconds):
             Problem(title: "Too Many Requests", status: 429, detail: "Every grader is busy; try again in \(seconds) s.")
+        case .cancelled:
+            // Seen only in the log: the client is gone, or the deadline's 503 has already been sent.
+            Problem(title: "Service Unavailable", status: 503, detail: "The request was cancelled; try again.")
         case .shuttingDown:
             Problem(title: "Service Unavailable", status: 503, detail: "The server is shutting down.")
         case .sandboxFailed:

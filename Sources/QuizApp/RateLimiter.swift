@@ -1,7 +1,9 @@
 import Foundation
 
-/// At most `limit` events per key in any `window`: code attempts per student, so one student cannot take the
-/// graders from a class.
+/// At most `limit` events per key in any `window` (seconds), a sliding window: code attempts per student (keyed by
+/// student id) and, without a student's token, per client address. The one mechanism for both, so one student or
+/// one anonymous address cannot flood the grading queue. Over the limit, `admit` says how many seconds to wait:
+/// the `Retry-After` of a 429.
 actor RateLimiter {
     let limit: Int
     let window: TimeInterval
@@ -25,5 +27,13 @@ actor RateLimiter {
             events = events.filter { !$0.value.isEmpty && now.timeIntervalSince($0.value.last!) < window }
         }
         return nil
+    }
+
+    /// Takes back the last event counted for `key`: the work it admitted was never done (the grading queue was
+    /// full, say), and a refusal must not use up the limit.
+    func refund(_ key: String) {
+        guard var recent = events[key], !recent.isEmpty else { return }
+        recent.removeLast()
+        events[key] = recent.isEmpty ? nil : recent
     }
 }

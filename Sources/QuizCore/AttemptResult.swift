@@ -23,6 +23,15 @@ public struct AttemptResult: Codable, Sendable, Equatable {
         public var message: String
         public var elapsed: Double?
         public var trace: [Call]?
+
+        /// - Parameter elapsed: the task's time in seconds, nil when it did not run.
+        public init(name: String, status: String, message: String, elapsed: Double? = nil, trace: [Call]? = nil) {
+            self.name = name
+            self.status = status
+            self.message = message
+            self.elapsed = elapsed
+            self.trace = trace
+        }
     }
 
     /// What each choice meant, shown once the student has answered.

@@ -10,8 +10,13 @@ struct GraderOptions: ParsableArguments {
     @Option(help: "Gradings at once (default: the number of cores).")
     var graders: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Submissions that may wait for a grader before new ones get 429.")
-    var gradingQueue: Int = 256
+    @Option(
+        help: """
+            Code submissions that may wait for a grader, in all, before new ones get 429 with Retry-After. \
+            Clients (students, or anonymous addresses) are served in turn, one grader each at a time.
+            """
+    )
+    var gradingQueue: Int = 2000
 
     enum SandboxMode: String, ExpressibleByArgument, CaseIterable {
         /// A whole new sandbox (bubblewrap, interpreter) per submission.
@@ -23,11 +28,14 @@ struct GraderOptions: ParsableArguments {
     @Option(help: "serve: long-lived sandboxes fork an isolated worker per submission; one-shot: a new sandbox each.")
     var sandboxMode: SandboxMode = .serve
 
-    func configuration() -> GraderConfiguration {
+    /// - Parameter handlerTimeout: `serve`'s handler deadline in seconds: a submission expected to wait for a
+    ///   grader past it, less 5 s for the grading itself, gets 429 at once. nil: no such limit (`grade`).
+    func configuration(handlerTimeout: Double? = nil) -> GraderConfiguration {
         GraderConfiguration(
             launch: URL(fileURLWithPath: graderLaunch),
             parallelism: graders,
             queueLimit: gradingQueue,
+            maxWait: handlerTimeout.map { .milliseconds(Int64(max($0 / 2, $0 - 5) * 1000)) },
             serve: sandboxMode == .serve
         )
     }

@@ -41,11 +41,38 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections at once; more are refused until some close.")
     var connectionLimit: Int = 4096
 
-    @Option(help: "Seconds a handler may take before the client gets 503.")
+    @Option(
+        help: """
+            Seconds a handler may take before the client gets 503. A code submission expected to wait for a \
+            grader longer than this less 5 s gets 429 with Retry-After at once instead.
+            """
+    )
     var handlerTimeout: Double = 30
 
     @Option(help: "Seconds shutdown waits for requests in flight.")
     var shutdownGrace: Double = 10
+
+    @Option(help: "Code attempts one student (by token) may send in any 60 s; past it, 429 with Retry-After.")
+    var codeAttemptsPerMinute: Int = 20
+
+    @Option(
+        help: """
+            Code attempts without a student's token that one client address may send in any 60 s; past it, 429 \
+            with Retry-After. A whole class may share one address (a school's NAT).
+            """
+    )
+    var anonymousCodeAttemptsPerMinute: Int = 120
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            A reverse proxy (its IP address) whose X-Forwarded-For header is believed for the client's address; \
+            repeatable. Without it, or for any other peer, the socket's peer address is used.
+            """,
+            valueName: "ip"
+        )
+    )
+    var trustedProxy: [String] = []
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -67,7 +94,20 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("--port must be 0 to 65535")
             throw ExitCode(2)
         }
-        let pool = GradingPool(configuration: grader.configuration(), logger: Logger(label: "grader"))
+        let badProxies = ClientAddress.invalid(trustedProxy)
+        guard badProxies.isEmpty else {
+            logger.critical("--trusted-proxy must be an IP address: \(badProxies.joined(separator: ", "))")
+            throw ExitCode(2)
+        }
+        guard codeAttemptsPerMinute >= 1, anonymousCodeAttemptsPerMinute >= 1 else {
+            logger.critical("--code-attempts-per-minute and --anonymous-code-attempts-per-minute must be at least 1")
+            throw ExitCode(2)
+        }
+        Self.raiseOpenFileLimit(toFit: connectionLimit + 4 * grader.graders + 64, logger: logger)
+        let pool = GradingPool(
+            configuration: grader.configuration(handlerTimeout: handlerTimeout),
+            logger: Logger(label: "grader")
+        )
         let bank: QuestionBank
         do {
             bank = try await BankLoader().load(questions, grader: pool)
@@ -97,7 +137,10 @@ struct ServeCommand: AsyncParsableCommand {
             store: store,
             teacher: teacher,
             paths: .init(publicDirectory: publicDirectory, vendorDirectory: vendorDir),
-            logger: logger
+            logger: logger,
+            codeAttemptsPerMinute: codeAttemptsPerMinute,
+            anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
+            clientAddress: ClientAddress(trustedProxies: trustedProxy)
         )
         let server = HTTPServer(
             configuration: ServerConfiguration(
@@ -121,5 +164,22 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         await server.shutdown()
         await pool.shutdown()
+    }
+
+    /// Every connection, waiting or not, is an open file: raises the soft limit towards the hard one so that
+    /// `--connection-limit` connections (a class submitting at once) can be accepted, and says so when it cannot.
+    static func raiseOpenFileLimit(toFit wanted: Int, logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        if limit.rlim_cur < rlim_t(wanted) {
+            limit.rlim_cur = min(limit.rlim_max, rlim_t(wanted))
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        if limit.rlim_cur < rlim_t(wanted) {
+            logger.warning(
+                "the open-file limit is below what --connection-limit needs; connections past it are refused",
+                metadata: ["limit": "\(limit.rlim_cur)", "wanted": "\(wanted)"]
+            )
+        }
     }
 }

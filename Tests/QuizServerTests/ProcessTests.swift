@@ -112,6 +112,15 @@ struct ProcessTests {
         #expect(try await server.exitStatus() == 0)
     }
 
+    @Test func serveRefusesATrustedProxyThatIsNotAnAddress() async throws {
+        let server = try ServerProcess.serve(
+            dataDirectory: ServerProcess.temporaryDirectory(),
+            extra: ["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "proxy.example"]
+        )
+        #expect(try await server.exitStatus() == 2)
+        #expect(server.text.contains("--trusted-proxy must be an IP address: proxy.example"), "\(server.text)")
+    }
+
     @Test func serveRefusesAnInvalidBank() async throws {
         let bad = ServerProcess.temporaryDirectory() + ".json"
         try #"{"version":1,"topics":[],"questions":[]}"#.write(toFile: bad, atomically: true, encoding: .utf8)

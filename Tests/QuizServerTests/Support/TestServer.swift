@@ -54,7 +54,9 @@ struct TestServer {
         publicDirectory: String = Repository.path("Public"),
         grader: GradingPool? = nil,
         dataDirectory: String? = nil,
-        codeAttemptsPerMinute: Int = 20
+        codeAttemptsPerMinute: Int = 20,
+        anonymousCodeAttemptsPerMinute: Int = 120,
+        trustedProxies: [String] = []
     ) throws -> TestServer {
         let data =
             dataDirectory
@@ -74,7 +76,9 @@ struct TestServer {
             teacher: TeacherToken(value: teacherToken, source: "test"),
             paths: .init(publicDirectory: publicDirectory),
             logger: Logger(label: "test"),
-            codeAttemptsPerMinute: codeAttemptsPerMinute
+            codeAttemptsPerMinute: codeAttemptsPerMinute,
+            anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
+            clientAddress: ClientAddress(trustedProxies: trustedProxies)
         )
         var server = try start(app.responder(), immediate: app.immediateResponder(), observer: app.metrics())
         server.grader = pool
