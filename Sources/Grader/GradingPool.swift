@@ -54,17 +54,22 @@ public actor GradingPool {
 
     /// Grades one submission.
     /// - Parameters:
+    ///   - spec: the question's grading data (`Question.grading`); nil: the grader's built-in data for that id.
+    ///   - seed: the example tasks' seed (to grade again the same way); nil: the grader draws one.
     ///   - client: who sent it (`student:ID`, `address:IP`); the queue serves clients in turn, one grader each.
     ///     nil: a client of its own (the start-up check, the command line).
     /// - Throws: `queueFull` (429), `shuttingDown` (503), `sandboxFailed` when no sandbox can be started.
     public func grade(
         question: String,
         code: String,
+        spec: JSONValue? = nil,
+        seed: Int64? = nil,
         client: String? = nil
     ) async throws(GradingError)
         -> HarnessVerdict
     {
-        let outcome = try await perform(.grade(question: question, code: code), client: client) {
+        let request = HarnessRequest.grade(question: question, code: code, spec: spec, seed: seed)
+        let outcome = try await perform(request, client: client) {
             try? JSONDecoder().decode(HarnessVerdict.self, from: $0)
         }
         switch outcome {

@@ -8,7 +8,7 @@ import Store
 /// Grades one attempt: choice and output answers here, code in the grading pool. When a student sent their token,
 /// the attempt is committed to the store before the answer goes out, so an answered attempt is never lost.
 struct AttemptService: Sendable {
-    let bank: QuestionBank
+    let catalog: LiveCatalog
     let grader: GradingPool
     let store: any AttemptStore
     let classroom: ClassroomService
@@ -21,7 +21,9 @@ struct AttemptService: Sendable {
 
     func attempt(_ request: Request) async throws -> Response {
         let questionID = request.parameters["id"] ?? ""
-        guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
+        guard let question = catalog.current.bank.question(questionID) else {
+            throw QuizError.unknownQuestion(questionID)
+        }
         let body = try request.decodeJSON(AttemptBody.self)
         let student = try await classroom.student(for: request)
         // The grading queue serves clients in turn: a student by id, anyone else by address. Code attempts count
@@ -40,7 +42,7 @@ struct AttemptService: Sendable {
         }
         let result: AttemptResult
         do {
-            result = try await grade(questionID: questionID, body: body, client: client)
+            result = try await grade(question, body: body, client: client)
         } catch let error as GradingError {
             // Not graded (the queue full, the client gone): not counted.
             await limiter.refund(key)
@@ -63,7 +65,9 @@ struct AttemptService: Sendable {
                 verdict: result.verdict.rawValue,
                 score: result.score,
                 tasks: tasks,
-                createdAt: Date()
+                createdAt: Date(),
+                version: result.version,
+                seed: result.seed
             )
             _ = try await classroom.wrap { try await store.record(record) }
         }
@@ -76,8 +80,7 @@ struct AttemptService: Sendable {
     static let codeLimit = 32 * 1024
 
     /// - Parameter client: who is asking, for the grading queue's turns; nil: a client of its own.
-    func grade(questionID: String, body: AttemptBody, client: String? = nil) async throws -> AttemptResult {
-        guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
+    func grade(_ question: Question, body: AttemptBody, client: String? = nil) async throws -> AttemptResult {
         switch question.kind {
         case .singleChoice, .multipleChoice:
             guard let chosen = body.choices else {
@@ -116,8 +119,13 @@ struct AttemptService: Sendable {
                 throw QuizError.invalidField("code", "longer than \(Self.codeLimit / 1024) KiB.")
             }
             let started = ContinuousClock.now
-            let verdict = try await grader.grade(question: question.id, code: code, client: client)
-            let result = AttemptResult(
+            let verdict = try await grader.grade(
+                question: question.id,
+                code: code,
+                spec: question.grading,
+                client: client
+            )
+            var result = AttemptResult(
                 question: question.id,
                 verdict: verdict.verdict,
                 score: verdict.score,
@@ -125,6 +133,9 @@ struct AttemptService: Sendable {
                 message: verdict.message,
                 tasks: verdict.tasks
             )
+            result.version = verdict.version
+            result.seed = verdict.seed
+            result.style = verdict.style
             let elapsed = ContinuousClock.now - started
             AppMetrics.graded(
                 result,

@@ -2,55 +2,142 @@ import Foundation
 import Grader
 import QuizCore
 
-/// Loads a bank and checks it whole: its shape, its content, and, with a grader, that every code question has
-/// example tasks, that its model solution passes, and that each wrong solution fails as it says.
+/// Loads the banks a server serves (`serve --questions PATH`, repeatable; `BankSource` says what a PATH may be)
+/// and checks them whole: their shape and content, that no id is defined twice across them, and, with a grader,
+/// that every code question can be graded and its model solution passes (and, for `validate`, that each of its
+/// wrong solutions fails with the status it names).
 public struct BankLoader: Sendable {
-    public init() {}
+    /// Grade the wrong solutions too (`validate`), not only the model solutions (start-up).
+    public var checkWrongSolutions: Bool
 
-    public func load(_ path: String, grader: GradingPool?) async throws(BankError) -> QuestionBank {
-        let url = URL(fileURLWithPath: path)
-        let bank = try QuestionBank.load(contentsOf: url)
-        var problems = BankValidator(file: url.lastPathComponent).problems(in: bank)
-        if let grader {
-            problems += await graderProblems(bank, grader: grader, file: url.lastPathComponent)
+    public init(checkWrongSolutions: Bool = false) {
+        self.checkWrongSolutions = checkWrongSolutions
+    }
+
+    /// - Returns: one bank: the topics of every path, then the questions of every path, in the order given.
+    /// - Throws: `BankError.invalid` with one line per problem, each naming its file (and question).
+    public func load(_ paths: [String], grader: GradingPool?) async throws(BankError) -> QuestionBank {
+        var parts: [BankSource.Part] = []
+        var problems: [String] = []
+        var seen: Set<String> = []
+        for path in paths where seen.insert(URL(fileURLWithPath: path).standardizedFileURL.path).inserted {
+            do {
+                parts += try BankSource.parts(at: path)
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+
+        var topics: [Topic] = []
+        var topicFiles: [String: BankSource.Part] = [:]
+        var questionFiles: [String: BankSource.Part] = [:]
+        var questions: [Question] = []
+        for part in parts {
+            for topic in part.bank.topics {
+                if let first = topicFiles[topic.id] {
+                    problems.append(
+                        "\(part.file): topic \"\(topic.id)\" is already defined in \(Self.name(first, part))"
+                    )
+                    continue
+                }
+                topicFiles[topic.id] = part
+                topics.append(topic)
+            }
+            for question in part.bank.questions {
+                if let first = questionFiles[question.id], first.path != part.path {
+                    let first = Self.name(first, part)
+                    problems.append("\(part.file): question \"\(question.id)\" is already defined in \(first)")
+                    continue
+                }
+                questionFiles[question.id] = part
+                questions.append(question)
+            }
+        }
+        if topics.isEmpty && !parts.contains(where: \.bank.declaresTopics) {
+            // Only teachers' banks of questions (`serve --questions examples/async-bootcamp`): the contract's topics,
+            // named after their ids, so that every question still has its topic.
+            topics = Topic.requiredIDs.map(Topic.named)
+        } else {
+            let topicsFile = parts.first { !$0.bank.topics.isEmpty }?.file ?? "questions.json"
+            problems += BankValidator(file: topicsFile).problems(in: QuestionBank(topics: topics, questions: []))
+        }
+        let topicIDs = Set(topics.map(\.id))
+        for part in parts {
+            problems += BankValidator(file: part.file).questionProblems(part.bank.questions, topicIDs: topicIDs)
+        }
+        let bank = QuestionBank(topics: topics, questions: questions)
+        if problems.isEmpty, let grader {
+            problems += await graderProblems(bank, grader: grader, files: questionFiles.mapValues(\.file))
         }
         guard problems.isEmpty else { throw .invalid(problems) }
         return bank
     }
 
-    private func graderProblems(_ bank: QuestionBank, grader: GradingPool, file: String) async -> [String] {
+    /// How a clash names the other file: by its name, or by its path when both have the same name.
+    static func name(_ first: BankSource.Part, _ second: BankSource.Part) -> String {
+        first.file == second.file ? first.path : first.file
+    }
+
+    /// One bank file or folder (`validate FILE`).
+    public func load(_ path: String, grader: GradingPool?) async throws(BankError) -> QuestionBank {
+        try await load([path], grader: grader)
+    }
+
+    private func graderProblems(_ bank: QuestionBank, grader: GradingPool, files: [String: String]) async -> [String] {
         let codeQuestions = bank.questions.filter { $0.kind == .code }
         guard !codeQuestions.isEmpty else { return [] }
-        let known: Set<String>
-        do {
-            known = Set(try await grader.questionIDs())
-        } catch {
-            return ["\(file): the grader cannot be asked for its questions (\(error))"]
-        }
-        @Sendable func check(_ question: Question) async -> [String] {
-            let name = "\(file): question \"\(question.id)\""
-            guard known.contains(question.id) else {
-                return ["\(name): the grader has no example tasks for it"]
-            }
-            guard let solution = question.solution else { return [] }
+        var builtIn: Set<String> = []
+        if codeQuestions.contains(where: { $0.grading == nil }) {
             do {
-                // `error` is the grader's own fault (a sandbox starved on a loaded machine, say), not the
-                // bank's: try again before calling the bank invalid.
-                var verdict = try await grader.grade(question: question.id, code: solution)
-                for _ in 0..<2 where verdict.verdict == .error {
-                    verdict = try await grader.grade(question: question.id, code: solution)
-                }
-                if verdict.verdict != .passed {
+                builtIn = Set(try await grader.questionIDs())
+            } catch {
+                return ["the grader cannot be asked for its questions (\(error))"]
+            }
+        }
+        let known = builtIn
+        let checkWrong = checkWrongSolutions
+        @Sendable func check(_ question: Question) async -> [String] {
+            let name = "\(files[question.id] ?? "?"): question \"\(question.id)\""
+            guard question.grading != nil || known.contains(question.id) else {
+                return ["\(name): it has no example tasks (`tasks`), and the grader has none built in for it"]
+            }
+            var problems: [String] = []
+            if let solution = question.solution {
+                switch await Self.grade(solution, question, grader) {
+                case .failure(let reason):
+                    problems.append("\(name): the model solution could not be graded (\(reason))")
+                case .success(let verdict) where verdict.verdict != .passed:
                     let failing = (verdict.tasks ?? []).filter { $0.status != "passed" }
                         .map { "\($0.name): \($0.status)" }.joined(separator: "; ")
-                    return [
-                        "\(name): the model solution does not pass (\(verdict.verdict.rawValue): \(failing.isEmpty ? verdict.message ?? "" : failing))"
-                    ]
+                    problems.append(
+                        "\(name): the model solution does not pass (\(verdict.verdict.rawValue): "
+                            + "\(failing.isEmpty ? verdict.message ?? "" : failing))"
+                    )
+                case .success: break
                 }
-            } catch {
-                return ["\(name): the model solution could not be graded (\(error))"]
             }
-            return []
+            guard checkWrong else { return problems }
+            for (index, wrong) in (question.wrongSolutions ?? []).enumerated() {
+                let label = "\(name): wrong solution \(index + 1) (\(wrong.why ?? wrong.status))"
+                switch await Self.grade(wrong.code, question, grader) {
+                case .failure(let reason):
+                    problems.append("\(label) could not be graded (\(reason))")
+                case .success(let verdict):
+                    let statuses = (verdict.tasks ?? []).map(\.status)
+                    let named =
+                        wrong.status == "not_gradable"
+                        ? verdict.verdict == .notGradable
+                        : verdict.verdict == .failed && statuses.contains(wrong.status)
+                    if verdict.verdict == .passed {
+                        problems.append("\(label) passes: it should fail with \(wrong.status)")
+                    } else if !named {
+                        let got = statuses.isEmpty ? verdict.verdict.rawValue : statuses.joined(separator: ", ")
+                        problems.append("\(label) should fail with \(wrong.status), but got \(got)")
+                    }
+                }
+            }
+            return problems
         }
 
         // No more at once than the pool grades at once: the check must never meet a full grading queue
@@ -64,6 +151,24 @@ public struct BankLoader: Sendable {
             }
             for await found in group { problems += found }
             return problems.sorted()
+        }
+    }
+
+    /// Grades one solution; `error` is the grader's own fault (a sandbox starved on a loaded machine, say), not the
+    /// bank's, so it is tried again before the bank is called invalid.
+    private static func grade(
+        _ code: String,
+        _ question: Question,
+        _ grader: GradingPool
+    ) async -> Result<HarnessVerdict, GradingError> {
+        do {
+            var verdict = try await grader.grade(question: question.id, code: code, spec: question.grading)
+            for _ in 0..<2 where verdict.verdict == .error {
+                verdict = try await grader.grade(question: question.id, code: code, spec: question.grading)
+            }
+            return .success(verdict)
+        } catch {
+            return .failure(error)
         }
     }
 }

@@ -6,7 +6,7 @@ import Store
 /// Classes, students and their recorded attempts: who may see what, and the shapes the API sends.
 struct ClassroomService: Sendable {
     let store: any AttemptStore
-    let bank: QuestionBank
+    let catalog: LiveCatalog
     let teacher: TeacherToken
 
     struct NewStudent: Decodable {
@@ -78,7 +78,7 @@ struct ClassroomService: Sendable {
 
     func results(_ request: Request) async throws -> Response {
         try requireTeacher(request)
-        let report = ClassReport(try await loadResults(request), bank: bank)
+        let report = ClassReport(try await loadResults(request), bank: catalog.current.bank)
         return Response(
             status: 200,
             headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]),
@@ -88,7 +88,7 @@ struct ClassroomService: Sendable {
 
     func resultsCSV(_ request: Request) async throws -> Response {
         try requireTeacher(request)
-        let report = ClassReport(try await loadResults(request), bank: bank)
+        let report = ClassReport(try await loadResults(request), bank: catalog.current.bank)
         var response = Response.text(report.csv(), contentType: "text/csv; charset=utf-8")
         response.headers.add("Content-Disposition", "attachment; filename=\"results-\(report.class.code).csv\"")
         return response

@@ -18,7 +18,7 @@ public struct QuizApplication: Sendable {
         }
     }
 
-    let catalog: Catalog
+    let catalog: LiveCatalog
     let attempts: AttemptService
     let classroom: ClassroomService
     let paths: Paths
@@ -43,10 +43,10 @@ public struct QuizApplication: Sendable {
         anonymousCodeAttemptsPerMinute: Int = 120,
         clientAddress: ClientAddress = ClientAddress()
     ) {
-        catalog = Catalog(bank: bank)
-        classroom = ClassroomService(store: store, bank: bank, teacher: teacher)
+        catalog = LiveCatalog(bank: bank)
+        classroom = ClassroomService(store: store, catalog: catalog, teacher: teacher)
         attempts = AttemptService(
-            bank: bank,
+            catalog: catalog,
             grader: grader,
             store: store,
             classroom: classroom,
@@ -58,6 +58,12 @@ public struct QuizApplication: Sendable {
         self.grader = grader
         self.paths = paths
         self.logger = logger
+    }
+
+    /// Serves these banks from now on (`serve` reloads `--questions` on SIGHUP). Attempts in flight finish against
+    /// the bank they started with; the next request sees the new one.
+    public func reload(bank: QuestionBank) {
+        catalog.replace(with: bank)
     }
 
     /// The whole responder: middleware around the router.
@@ -95,9 +101,9 @@ public struct QuizApplication: Sendable {
         }
         let openAPI = Catalog.body(Self.openAPIDocument)
         router.getImmediate("/openapi.json") { openAPI.response(for: $0) }
-        router.getImmediate("/api/v1/topics") { catalog.topics($0) }
-        router.getImmediate("/api/v1/questions") { try catalog.questions($0) }
-        router.getImmediate("/api/v1/questions/{id}") { try catalog.question($0) }
+        router.getImmediate("/api/v1/topics") { catalog.current.topics($0) }
+        router.getImmediate("/api/v1/questions") { try catalog.current.questions($0) }
+        router.getImmediate("/api/v1/questions/{id}") { try catalog.current.question($0) }
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
         router.post("/api/v1/students") { try await classroom.join($0) }
         router.get("/api/v1/me/attempts") { try await classroom.myAttempts($0) }

@@ -52,6 +52,29 @@ public struct AttemptResult: Codable, Sendable, Equatable {
     public var feedback: [ChoiceFeedback]?
     /// The expected output of a predict-output question, shown after answering.
     public var expected: String?
+    /// Code questions: the hash of the question's grading data this result was graded against.
+    public var version: String?
+    /// Code questions: the seed of the example tasks (the same seed grades the same way again).
+    public var seed: Int64?
+    /// Code questions with style rules: each rule and whether the code keeps it (reported, never scored).
+    public var style: [StyleNote]?
+
+    /// One style rule of a code question ("don't call sort()"), and whether the submission keeps it.
+    public struct StyleNote: Codable, Sendable, Equatable {
+        public var rule: String
+        public var ok: Bool
+        public var message: String
+
+        enum CodingKeys: String, CodingKey { case rule, ok, message }
+
+        /// Lenient: a rule the bank left without text still reads as a note, never as an unreadable answer.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            rule = (try? container.decodeIfPresent(String.self, forKey: .rule)) ?? ""
+            ok = (try? container.decodeIfPresent(Bool.self, forKey: .ok)) ?? true
+            message = (try? container.decodeIfPresent(String.self, forKey: .message)) ?? ""
+        }
+    }
 
     public init(
         question: String,

@@ -24,9 +24,16 @@ public struct BankValidator: Sendable {
         for required in Topic.requiredIDs where !topicIDs.contains(required) {
             report("topic \"\(required)\" is missing")
         }
+        return problems + questionProblems(bank.questions, topicIDs: topicIDs)
+    }
 
+    /// The checks of each question, against the topics of every bank the server loads (a teacher's bank of code
+    /// questions has no topics of its own).
+    public func questionProblems(_ questions: [Question], topicIDs: Set<String>) -> [String] {
+        var problems: [String] = []
+        func report(_ message: String) { problems.append("\(file): \(message)") }
         var questionIDs = Set<String>()
-        for question in bank.questions {
+        for question in questions {
             let name = "question \"\(question.id)\""
             if question.id.isBlank { report("a question has an empty id") }
             if !questionIDs.insert(question.id).inserted { report("\(name) is defined twice") }
@@ -78,6 +85,31 @@ public struct BankValidator: Sendable {
             if question.solution?.isBlank ?? true { problems.append("solution is missing") }
             if (question.wrongSolutions ?? []).count < 3 { problems.append("needs at least three wrong solutions") }
             if question.choices != nil { problems.append("choices are only for choice questions") }
+            problems += gradingProblems(question.grading)
+        }
+        return problems
+    }
+
+    /// The shape of a code question's grading data, as far as the server relies on it; the grader checks the rest
+    /// when the model solution is graded (`docs/question.schema.json`).
+    private func gradingProblems(_ grading: JSONValue?) -> [String] {
+        guard let grading else { return [] }
+        var problems: [String] = []
+        let members = grading.members
+        let entry: String? = if case .string(let value) = members["entry"] ?? .null { value } else { nil }
+        if entry?.isBlank ?? true {
+            problems.append("entry is missing: the name of the function or class the submission defines")
+        }
+        guard case .array(let tasks) = members["tasks"] ?? .null, !tasks.isEmpty else {
+            return problems + ["tasks are missing: a code question needs at least one example task"]
+        }
+        var names = Set<String>()
+        for (index, task) in tasks.enumerated() {
+            guard case .string(let name) = task.members["name"] ?? .null, !name.isBlank else {
+                problems.append("task \(index + 1) has no name")
+                continue
+            }
+            if !names.insert(name).inserted { problems.append("task \"\(name)\" is defined twice") }
         }
         return problems
     }

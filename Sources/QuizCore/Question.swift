@@ -14,10 +14,79 @@ public struct Question: Codable, Sendable, Equatable {
     public var starter: String?
     public var solution: String?
     public var wrongSolutions: [WrongSolution]?
+    /// Code questions: what the grader needs to grade them (`entry`, `helpers`, `tasks`...: the members named in
+    /// `gradingKeys`), kept as read and sent to the grader with every attempt. nil for the other kinds, and for a
+    /// code question whose tasks only the grader's built-in data holds.
+    public var grading: JSONValue?
+    /// Code questions: the hash of the grading data written by the bank's build (the grader reports its own with
+    /// every result, and that is what an attempt records).
+    public var version: String?
+
+    /// The members of a code question that make up its grading data (`docs/question.schema.json`).
+    public static let gradingKeys = [
+        "entry", "need", "what", "fname", "module", "modules", "helpers", "messages", "style", "tasks",
+    ]
 
     enum CodingKeys: String, CodingKey {
         case id, topic, kind, title, difficulty, prompt, explanation, choices, proof, code, answer, starter, solution
         case wrongSolutions = "wrong_solutions"
+        case version
+    }
+
+    struct MemberKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        topic = try container.decode(String.self, forKey: .topic)
+        kind = try container.decode(QuestionKind.self, forKey: .kind)
+        title = try container.decode(String.self, forKey: .title)
+        difficulty = try container.decode(Int.self, forKey: .difficulty)
+        prompt = try container.decode(String.self, forKey: .prompt)
+        explanation = try container.decode(String.self, forKey: .explanation)
+        choices = try container.decodeIfPresent([Choice].self, forKey: .choices)
+        proof = try container.decodeIfPresent(Proof.self, forKey: .proof)
+        code = try container.decodeIfPresent(String.self, forKey: .code)
+        answer = try container.decodeIfPresent(String.self, forKey: .answer)
+        starter = try container.decodeIfPresent(String.self, forKey: .starter)
+        solution = try container.decodeIfPresent(String.self, forKey: .solution)
+        wrongSolutions = try container.decodeIfPresent([WrongSolution].self, forKey: .wrongSolutions)
+        version = try container.decodeIfPresent(String.self, forKey: .version)
+        let members = try decoder.container(keyedBy: MemberKey.self)
+        var grading: [String: JSONValue] = [:]
+        for name in Self.gradingKeys {
+            let key = MemberKey(stringValue: name)
+            if members.contains(key) { grading[name] = try members.decode(JSONValue.self, forKey: key) }
+        }
+        self.grading = grading.isEmpty ? nil : .object(grading)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(topic, forKey: .topic)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(title, forKey: .title)
+        try container.encode(difficulty, forKey: .difficulty)
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(explanation, forKey: .explanation)
+        try container.encodeIfPresent(choices, forKey: .choices)
+        try container.encodeIfPresent(proof, forKey: .proof)
+        try container.encodeIfPresent(code, forKey: .code)
+        try container.encodeIfPresent(answer, forKey: .answer)
+        try container.encodeIfPresent(starter, forKey: .starter)
+        try container.encodeIfPresent(solution, forKey: .solution)
+        try container.encodeIfPresent(wrongSolutions, forKey: .wrongSolutions)
+        try container.encodeIfPresent(version, forKey: .version)
+        var members = encoder.container(keyedBy: MemberKey.self)
+        for (name, value) in grading?.members ?? [:] {
+            try members.encode(value, forKey: MemberKey(stringValue: name))
+        }
     }
 
     public init(
@@ -34,7 +103,8 @@ public struct Question: Codable, Sendable, Equatable {
         answer: String? = nil,
         starter: String? = nil,
         solution: String? = nil,
-        wrongSolutions: [WrongSolution]? = nil
+        wrongSolutions: [WrongSolution]? = nil,
+        grading: JSONValue? = nil
     ) {
         self.id = id
         self.topic = topic
@@ -50,6 +120,7 @@ public struct Question: Codable, Sendable, Equatable {
         self.starter = starter
         self.solution = solution
         self.wrongSolutions = wrongSolutions
+        self.grading = grading
     }
 
     public struct Choice: Codable, Sendable, Equatable {

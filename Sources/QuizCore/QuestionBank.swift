@@ -5,11 +5,25 @@ public struct QuestionBank: Codable, Sendable {
     public var version: Int
     public var topics: [Topic]
     public var questions: [Question]
+    /// Whether the file named its topics (a whole bank) or left them out (a teacher's bank of questions only).
+    public var declaresTopics = true
 
     public init(version: Int = 1, topics: [Topic], questions: [Question]) {
         self.version = version
         self.topics = topics
         self.questions = questions
+    }
+
+    enum CodingKeys: String, CodingKey { case version, topics, questions }
+
+    /// A bank file may hold questions only (a teacher's bank of code questions): its topics are then the other
+    /// banks' (`BankLoader` merges them).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        declaresTopics = container.contains(.topics)
+        topics = try container.decodeIfPresent([Topic].self, forKey: .topics) ?? []
+        questions = try container.decode([Question].self, forKey: .questions)
     }
 
     public func question(_ id: String) -> Question? {

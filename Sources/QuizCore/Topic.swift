@@ -9,6 +9,12 @@ public struct Topic: Codable, Sendable, Equatable {
         self.summary = summary
     }
 
+    /// A topic known only by its id ("event-loop" -> "Event loop"), for banks that bring no topics of their own.
+    public static func named(_ id: String) -> Topic {
+        let words = id.split(separator: "-").joined(separator: " ")
+        return Topic(id: id, title: words.prefix(1).uppercased() + words.dropFirst(), summary: "Questions on \(words).")
+    }
+
     /// The topics every bank must have (the contract's list).
     public static let requiredIDs = [
         "awaitables", "coroutines", "event-loop", "non-blocking", "single-threaded", "tasks", "cancellation-timeouts",

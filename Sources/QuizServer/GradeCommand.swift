@@ -17,8 +17,10 @@ struct GradeCommand: AsyncParsableCommand {
     @Argument(help: "The Python file to grade.")
     var file: String
 
-    @Option(help: "The question bank.")
-    var questions: String = "questions.json"
+    @Option(
+        help: ArgumentHelp("A question bank (file or folder); repeatable. Default: questions.json.", valueName: "path")
+    )
+    var questions: [String] = []
 
     @OptionGroup var grader: GraderOptions
 
@@ -27,15 +29,27 @@ struct GradeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("cannot read \(file)\n".utf8))
             throw ExitCode(2)
         }
-        let bank = try QuestionBank.load(contentsOf: URL(fileURLWithPath: questions))
-        guard let entry = bank.question(question), entry.kind == .code else {
-            FileHandle.standardError.write(Data("\(questions): no code question \"\(question)\"\n".utf8))
+        let paths = questions.isEmpty ? ["questions.json"] : questions
+        var found: Question?
+        for path in paths {
+            let parts: [BankSource.Part]
+            do {
+                parts = try BankSource.parts(at: path)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            found = found ?? parts.lazy.compactMap { $0.bank.question(self.question) }.first
+        }
+        guard let entry = found, entry.kind == .code else {
+            let names = paths.joined(separator: ", ")
+            FileHandle.standardError.write(Data("\(names): no code question \"\(question)\"\n".utf8))
             throw ExitCode(2)
         }
         let pool = GradingPool(configuration: grader.configuration(), logger: Logger(label: "grader"))
-        let verdict = try await pool.grade(question: entry.id, code: code)
+        let verdict = try await pool.grade(question: entry.id, code: code, spec: entry.grading)
         await pool.shutdown()
-        let result = AttemptResult(
+        var result = AttemptResult(
             question: entry.id,
             verdict: verdict.verdict,
             score: verdict.score,
@@ -43,6 +57,9 @@ struct GradeCommand: AsyncParsableCommand {
             message: verdict.message,
             tasks: verdict.tasks
         )
+        result.version = verdict.version
+        result.seed = verdict.seed
+        result.style = verdict.style
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(result), as: UTF8.self))

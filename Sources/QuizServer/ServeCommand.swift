@@ -23,8 +23,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where the server keeps its data (SQLite, the generated teacher token).")
     var dataDir: String = "data"
 
-    @Option(help: "The question bank.")
-    var questions: String = "questions.json"
+    @Option(
+        help: ArgumentHelp(
+            """
+            A question bank: a bank file, or a folder (a teacher's bank folder with bank.json, or a folder of bank \
+            files); repeatable. Ids must be unique across them. Default: questions.json.
+            """,
+            valueName: "path"
+        )
+    )
+    var questions: [String] = []
+
+    /// The banks to serve: `--questions` as given, or the built-in bank.
+    var bankPaths: [String] { questions.isEmpty ? ["questions.json"] : questions }
 
     @Option(name: .customLong("public"), help: "The browser UI's files.")
     var publicDirectory: String = "Public"
@@ -110,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let bank: QuestionBank
         do {
-            bank = try await BankLoader().load(questions, grader: pool)
+            bank = try await BankLoader().load(bankPaths, grader: pool)
         } catch {
             await pool.shutdown()
             FileHandle.standardError.write(Data("\(error)\n".utf8))
@@ -160,7 +171,24 @@ struct ServeCommand: AsyncParsableCommand {
         try server.start()
         FileHandle.standardOutput.write(Data("QuizServer listening on http://\(host):\(server.port)\n".utf8))
 
+        // SIGHUP: read the banks again; a bank with problems leaves the served ones in place.
+        let paths = bankPaths
+        let reloads = Task {
+            for await _ in ReloadSignal.signals() {
+                do {
+                    let fresh = try await BankLoader().load(paths, grader: pool)
+                    app.reload(bank: fresh)
+                    logger.info("banks reloaded", metadata: ["questions": "\(fresh.questions.count)"])
+                } catch {
+                    logger.error(
+                        "banks not reloaded; the previous ones are still served",
+                        metadata: ["problems": "\(error)"]
+                    )
+                }
+            }
+        }
         let signal = await ShutdownSignal.wait()
+        reloads.cancel()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         await server.shutdown()
         await pool.shutdown()

@@ -7,13 +7,16 @@ import QuizApp
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a question bank; exit 1 with one line per problem."
+        abstract: """
+            Check question banks (files or folders, checked together as `serve` would load them); exit 1 with one \
+            line per problem.
+            """
     )
 
-    @Argument(help: "The bank to check.")
-    var file: String = "questions.json"
+    @Argument(help: "The banks to check (default: questions.json).")
+    var files: [String] = []
 
-    @Flag(help: "Skip grading the model solutions of code questions in the sandbox.")
+    @Flag(help: "Skip grading the model and wrong solutions of code questions in the sandbox.")
     var noGrader = false
 
     @OptionGroup var grader: GraderOptions
@@ -21,8 +24,10 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let pool = noGrader ? nil : GradingPool(configuration: grader.configuration(), logger: Logger(label: "grader"))
         do {
-            let bank = try await BankLoader().load(file, grader: pool)
-            print("\(file): \(bank.questions.count) questions in \(bank.topics.count) topics, no problems")
+            let paths = files.isEmpty ? ["questions.json"] : files
+            let bank = try await BankLoader(checkWrongSolutions: true).load(paths, grader: pool)
+            let names = paths.joined(separator: ", ")
+            print("\(names): \(bank.questions.count) questions in \(bank.topics.count) topics, no problems")
             await pool?.shutdown()
         } catch {
             await pool?.shutdown()

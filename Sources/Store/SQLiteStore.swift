@@ -69,6 +69,11 @@ public final class SQLiteStore: AttemptStore {
                     """
             )
         }
+        // Every code attempt keeps what it was graded against: the question's version and the tasks' seed.
+        migrator.registerMigration("v3-version-seed") { db in
+            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN version TEXT")
+            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN seed INTEGER")
+        }
         return migrator
     }
 
@@ -147,12 +152,13 @@ public final class SQLiteStore: AttemptStore {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO attempts
+                        (student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
-                    attempt.tasks, attempt.createdAt.timeIntervalSince1970,
+                    attempt.tasks, attempt.createdAt.timeIntervalSince1970, attempt.version, attempt.seed,
                 ]
             )
             var saved = attempt
@@ -175,7 +181,7 @@ public final class SQLiteStore: AttemptStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at
+                    SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed
                     FROM attempts WHERE student_id = ? ORDER BY id DESC LIMIT ?
                     """,
                 arguments: [studentID, limit]
@@ -189,7 +195,9 @@ public final class SQLiteStore: AttemptStore {
                     verdict: row["verdict"],
                     score: row["score"],
                     tasks: row["tasks"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"])
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    version: row["version"],
+                    seed: row["seed"]
                 )
             }
         }

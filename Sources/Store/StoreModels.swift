@@ -36,6 +36,10 @@ public struct AttemptRecord: Codable, Sendable, Equatable {
     public var score: Double
     public var tasks: String?
     public var createdAt: Date
+    /// Code attempts: the hash of the question's grading data the attempt was graded against.
+    public var version: String?
+    /// Code attempts: the seed of the example tasks, so that the same grading can be made again.
+    public var seed: Int64?
 
     public init(
         id: Int64? = nil,
@@ -46,7 +50,9 @@ public struct AttemptRecord: Codable, Sendable, Equatable {
         verdict: String,
         score: Double,
         tasks: String?,
-        createdAt: Date
+        createdAt: Date,
+        version: String? = nil,
+        seed: Int64? = nil
     ) {
         self.id = id
         self.studentID = studentID
@@ -57,6 +63,8 @@ public struct AttemptRecord: Codable, Sendable, Equatable {
         self.score = score
         self.tasks = tasks
         self.createdAt = createdAt
+        self.version = version
+        self.seed = seed
     }
 }
 
