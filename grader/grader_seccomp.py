@@ -1,5 +1,6 @@
 # The untrusted child's system-call allow-list (libseccomp). Built once in the trusted parent, loaded in each child.
 import os, sys
+import grader_limits as L
 
 # seccomp: an ALLOW-list built with libseccomp (Debian's python3-seccomp), which names syscalls and knows each
 # architecture's numbers. The parent builds it once in main() (after its imports and warm-up, before any fork);
@@ -153,10 +154,45 @@ def _seccomp_filter(arch=None, path=SECCOMP_PATH, arches=SECCOMP_ARCHES):
     return f
 
 
-def _seccomp_load():
-    """In the child, before it runs anything untrusted: load the filter, or exit."""
+class _Program:
+    """The filter compiled once, in the parent, to the kernel's BPF (libseccomp's `export_bpf`): each child then
+    loads those bytes with one prctl (about 0.3 ms) instead of having libseccomp generate them again (1.2 ms)."""
+
+    def __init__(self, f):
+        import ctypes
+        import tempfile
+        with tempfile.TemporaryFile() as out:
+            f.export_bpf(out)
+            out.seek(0)
+            raw = out.read()
+        if not raw or len(raw) % 8:
+            raise ValueError('libseccomp exported %d bytes of BPF' % len(raw))
+        self.filter = f
+        self.buf = ctypes.create_string_buffer(raw, len(raw))
+
+        class Fprog(ctypes.Structure):
+            _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+        self.prog = Fprog(len(raw) // 8, ctypes.addressof(self.buf))
+
+
+def _seccomp_compile(f):
+    """The filter as the parent keeps it: compiled to BPF; refuses to start if that fails."""
     try:
-        _SECCOMP.load()
+        return _Program(f)
+    except Exception as e:
+        _seccomp_refuse('cannot compile the filter: %s: %s' % (type(e).__name__, e))
+
+
+def _seccomp_load():
+    """In the child, before it runs anything untrusted: load the filter (no_new_privs first, as seccomp(2) asks of
+    an unprivileged process), or exit."""
+    try:
+        import ctypes
+        libc = L._LIBC
+        if libc.prctl(38, 1, 0, 0, 0) != 0:                       # PR_SET_NO_NEW_PRIVS
+            os._exit(72)
+        if libc.prctl(22, 2, ctypes.byref(_SECCOMP.prog), 0, 0) != 0:   # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+            os._exit(72)
     except BaseException:
         os._exit(72)
 

@@ -102,7 +102,7 @@ def main():
     QUESTIONS = _load_questions()
     _set_dumpable_0()
     _warm_up()
-    grader_seccomp._SECCOMP = _seccomp_filter()
+    grader_seccomp._SECCOMP = grader_seccomp._seccomp_compile(_seccomp_filter())
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     if len(sys.argv) > 1 and sys.argv[1] == '--serve':
         serve(QUESTIONS, sys.argv[2] if len(sys.argv) > 2 else '')
