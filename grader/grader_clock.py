@@ -6,6 +6,10 @@ from grader_limits import (BLOCK_LIMIT, LOAD_REAL_LIMIT, MEM_TOTAL_LIMIT, PARENT
 from grader_limits import _rmono, _r, _clean, _fmt, _no_constant, _finite_float, _outq
 from grader_observe import Killed, fork_child, _exc_info
 from grader_uses import child_grade
+
+THREAD_QUIET = 0.25              # real seconds of quiet, with other threads alive, before a deadlock is declared
+
+
 class Call:
     __slots__ = ('id', 'fn', 'args', 'start', 'end', 'due', 'ok', 'value', 'cancelled', 'label', 'seq', 'extra')
 
@@ -300,7 +304,9 @@ class Grader:
                     heapq.heappop(run.heap)
                 cand = [x for x in (idle[1], run.heap[0][0] if run.heap else None) if x is not None]
                 if not cand:
-                    if len(ch.tids()) > 1 and (quiet_since is None or nowr - quiet_since < 0.05):
+                    # other threads may be about to act (a worker waking for the GIL shows as sleeping): give them
+                    # THREAD_QUIET of real time with no message before calling it a deadlock
+                    if len(ch.tids()) > 1 and (quiet_since is None or nowr - quiet_since < THREAD_QUIET):
                         if quiet_since is None:
                             quiet_since = nowr
                         continue
