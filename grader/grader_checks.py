@@ -385,10 +385,24 @@ def c_blocking(x, p):
         x.fail(p, 'wrong_answer', 'blocking.count', n=len(got))
 
 
+def c_rate(x, p):
+    """A rate limit: at most `max` calls of a helper start in any window of `per` seconds (default 1), sliding: for
+    every call, the calls that started in the `per` seconds up to and including its start."""
+    starts = sorted(c.start for c in x.calls(p['helper']))
+    L, per = x.value(p['max']), x.value(p.get('per', 1.0))
+    j = 0
+    for i, s in enumerate(starts):
+        while starts[j] <= s - per + EPS:
+            j += 1
+        if i - j + 1 > L:
+            x.fail(p, 'wrong_answer', 'rate.over', n=i - j + 1, start=secs(starts[j]), at=secs(s), per=secs(per),
+                   limit=L, helper=p['helper'])
+
+
 CHECKS = {'no_raise': c_no_raise, 'calls': c_calls, 'finishes_by': c_finishes_by, 'returns': c_returns,
           'returns_task': c_returns_task, 'in_flight': c_in_flight, 'left_running': c_left_running,
           'none_cancelled': c_none_cancelled, 'raises': c_raises, 'retries': c_retries, 'store': c_store,
           'bound': c_bound, 'closed': c_closed, 'propagates': c_propagates, 'attr': c_attr, 'emits': c_emits,
-          'gets': c_gets, 'settled': c_settled, 'blocking': c_blocking}
+          'gets': c_gets, 'settled': c_settled, 'blocking': c_blocking, 'rate': c_rate}
 
 

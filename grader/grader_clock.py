@@ -313,7 +313,7 @@ class Grader:
                     if run.done_at is not None:
                         ch.dirty = True
                         return run
-                    raise Killed('timeout', self.deadlock_msg(run))
+                    raise Killed('timeout', self.deadlock_msg(run, t))
                 quiet_since = None
                 tnext = max(run.now, min(cand))
                 if tnext > vlimit:
@@ -346,10 +346,12 @@ class Grader:
                     else:
                         raise Killed('blocked_loop', t.blocked_msg(run))
 
-    def deadlock_msg(self, run):
-        pend = [c.label for c in run.calls if c.end is None]
+    def deadlock_msg(self, run, t=None):
         s = ('At %s s everything was waiting and nothing could ever wake it up (no timer, no call '
              'in progress): a deadlock, e.g. awaiting a future nobody completes, a Queue nobody fills, '
              'or a lock or semaphore that is never released.' % _fmt(run.now))
-        return s
+        # the question's or the task's own words on its likely deadlock (`messages.deadlock`), appended
+        d = getattr(t, 'd', None) or {}
+        hint = (d.get('messages') or {}).get('deadlock') or (getattr(getattr(t, 'q', None), 'messages', None) or {}).get('deadlock')
+        return s + ' ' + hint if type(hint) is str else s
 

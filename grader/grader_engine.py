@@ -11,7 +11,7 @@ from grader_checks import CHECKS
 from grader_messages import MESSAGES, Fail, secs, show, exc_text, foreign_exc, explain_exc, norm
 import re
 
-USES = ('await', 'run', 'task', 'iterate', 'context', 'methods')
+USES = ('await', 'run', 'task', 'iterate', 'context', 'methods', 'thread')
 NEEDS = ('async_function', 'async_gen', 'class', 'function')
 PY = 'Python %s' % sys.version.split()[0]
 _FIELD = re.compile(r'\{(\w+)\}')
@@ -99,7 +99,7 @@ def _proxy_of(h, name):
     if kind == 'blocking':
         return {'$p': 'work'}
     if kind == 'agen':
-        return {'$p': 'agen', 'name': name}
+        return {'$p': 'agen', 'name': name, 'close': (h.get('on_close') or {}).get('call')}
     return {'$p': h.get('proxy', 'call'), 'name': name}
 
 
@@ -125,6 +125,8 @@ class SpecTask:
         for name, h in self.helpers.items():
             for fn in HELPER_FNS.get(h.get('kind', 'call'), (name,)):
                 self.fns[fn] = name
+            if (h.get('on_close') or {}).get('call'):
+                self.fns[h['on_close']['call']] = name
         for c in d.get('checks', []):
             if c.get('check') not in CHECKS:
                 raise ValueError('task %r: unknown check %r' % (self.name, c.get('check')))
@@ -149,10 +151,13 @@ class SpecTask:
             if 'error' in h:
                 st['errors'].add(h['error'])
             kind = h.get('kind', 'call')
-            for i in h.get('items', []):
+            for n, i in enumerate(h.get('items', [])):
                 k = key_of(i)
-                hs['tok'][k] = t = tok('r')
-                st['names'][t] = 'the result of %s' % self.label(name, [i])
+                if 'results' in h:                  # declared values (e.g. the links of a page) instead of tokens
+                    hs['tok'][k] = h['results'][n]
+                else:
+                    hs['tok'][k] = t = tok('r')
+                    st['names'][t] = 'the result of %s' % self.label(name, [i])
                 hs['etok'][k] = e = tok('e')
                 st['names'][e] = 'the error of %s' % self.label(name, [i])
             for n, o in enumerate(h.get('sequence', [])):
@@ -184,6 +189,8 @@ class SpecTask:
                 return {'$p': 'store', 'id': v['$store']}
             if '$token' in v:
                 return run.state['tokens'][v['$token']]
+            if '$loop' in v:
+                return {'$p': 'loop'}
             if '$queue' in v:
                 qd = v['$queue']
                 return {'$p': 'queue', 'arrivals': qd.get('arrivals', []), 'end': qd.get('end')}
@@ -223,6 +230,8 @@ class SpecTask:
             if c.fn == 'query':
                 return h.get('query', 0.1), True, 'pong'
             return self.bad(run, c, 'RuntimeError', 'the grader has no %s() here' % c.fn)
+        if kind == 'agen' and c.fn != hname:      # the clean-up call its `finally` makes (`on_close`)
+            return float(h['on_close'].get('delay', 0.0)), True, None
         n = hs['n']
         hs['n'] += 1
         if 'items' in h:
@@ -320,8 +329,11 @@ class SpecTask:
                 'and run blocking functions with `await asyncio.to_thread(...)`.' % self.where(run))
 
     def direct_msg(self, run, b):
+        call = b['call'].replace('work(', '%s(' % self.fns.get('work', 'work'), 1)     # the helper's own name
+        for t, n in run.state.get('names', {}).items():
+            call = call.replace(repr(t), n)
         return ('%s was called on the event loop\'s own thread, %s: the whole loop stopped until it returned. '
-                'Hand it to a worker thread: `return await asyncio.to_thread(func, *args)`.' % (b['call'], 'at ' + secs(run.now)))
+                'Hand it to a worker thread: `await asyncio.to_thread(func, *args)`.' % (call, 'at ' + secs(run.now)))
 
     def vlimit_msg(self, run, vlimit):
         return ('%s had not finished after %s (virtual time; this task needs far less). Is something '
@@ -415,14 +427,14 @@ class Ctx:
                 return self.state(h)['tok'][key_of(i)]
             if '$token' in e:
                 return run.state['tokens'][e['$token']]
-            if '$dict_results' in e:
+            if '$dict_results' in e:              # optionally only of `items`
                 h = e['$dict_results']
-                return {'$dict': sorted(([i, self.state(h)['tok'][key_of(i)]] for i in self.helper(h)['items']),
-                                        key=repr)}
+                return {'$dict': sorted(([i, self.state(h)['tok'][key_of(i)]] for i in e.get('items',
+                                         self.helper(h)['items'])), key=repr)}
             if '$work' in e or '$works' in e:
                 toks = self.state(self.task.fns.get('work', 'work'))['tok']
-                return (toks.get(key_of(e['$work'])) if '$work' in e else
-                        [toks.get(key_of(a)) for a in e['$works']])
+                return (toks.get(key_of(self.value(e['$work']))) if '$work' in e else
+                        [toks.get(key_of(self.value(a))) for a in e['$works']])
             if '$call_result' in e:
                 fn, k = e['$call_result']
                 cs = [c for c in self.calls(fn) if c.end is not None and c.ok and not c.cancelled]
@@ -434,6 +446,8 @@ class Ctx:
                 return (run.done_at or 0.0) / e['$elapsed']
             if '$arg' in e:
                 return self.task.d['args'][e['$arg']]
+        if type(e) is list:                        # a list of value expressions
+            return [self.value(v) for v in e]
         return e
 
 

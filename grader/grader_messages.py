@@ -100,6 +100,9 @@ MESSAGES = {
     'blocking.args': 'func was called as work({got}), but the arguments were {want}: pass them on with `*args`, e.g. '
                      '`asyncio.to_thread(func, *args)`.',
     'blocking.count': 'func was called {n} times; call it once.',
+    'rate.over': '{n} calls of {helper} started between {start} and {at}, within one window of {per}; the limit is '
+                 '{limit} per {per}, in every window. A Semaphore limits how many run at once, not how many start '
+                 'per second: space the starts out in time.',
 }
 
 
@@ -222,6 +225,15 @@ EXPLANATIONS = [
     ('TypeError', r"can't be used in 'await' expression|object is not awaitable",
      'Only awaitables can be awaited: a coroutine (the call of an `async def`), a Task or a Future. This value is '
      'none of them: is the function you called a plain `def`, or was its result awaited already?'),
+    ('TypeError', r'An asyncio\.Future, a coroutine or an awaitable is required',
+     'asyncio.gather, wait_for, ensure_future and create_task take awaitables: call the async function to get a '
+     'coroutine object (`job()`, not `job`).'),
+    ('TypeError', r'__await__\(\) returned',
+     '`__await__` must be a plain `def` that returns an iterator: `return self._run().__await__()` (or use `yield '
+     'from`); an `async def __await__`, a coroutine or a Future returned as is are not iterators.'),
+    ('RuntimeError', r'Task got bad yield|yield was used instead of yield from',
+     'A value was yielded to the event loop: inside `__await__` (or an old generator-based coroutine) everything you '
+     '`yield` goes to the loop, which accepts only Futures. Return the result instead (`return value`).'),
     ('TypeError', r"'coroutine' object is not (iterable|subscriptable|callable)|unsupported operand.*'coroutine'",
      'A coroutine object was used as if it were its result: calling an `async def` only creates the coroutine; '
      '`await` it to run it and get its value.'),
@@ -235,7 +247,8 @@ EXPLANATIONS = [
     ('AttributeError', r"'coroutine' object has no attribute",
      'An attribute was read from a coroutine object: a missing `await` in front of the call.'),
     ('AttributeError', r'',
-     'An attribute that does not exist was used: check the name, and that the object is the one you expect.'),
+     'An attribute that does not exist was used: check the name, and that the object is the one you expect (an '
+     'attribute a base class sets in its `__init__` exists only if your `__init__` calls `super().__init__(...)`).'),
     ('UnboundLocalError', r'',
      'A variable was read before it was assigned in this function (assigning it anywhere in a function makes it '
      'local to the whole function).'),
@@ -244,6 +257,9 @@ EXPLANATIONS = [
      'A coroutine object can be awaited only once: call the `async def` again for a new one.'),
     ('RuntimeError', r'cannot be called from a running event loop',
      'Inside async code the loop is already running: `await` the coroutine instead of calling asyncio.run().'),
+    ('RuntimeError', r'loop is already running',
+     'A running loop cannot be run again: inside async code `await` the coroutine; from another thread hand it to '
+     'the loop with `asyncio.run_coroutine_threadsafe(coro, loop).result()`.'),
     ('RuntimeError', r'no running event loop',
      'This needs a running event loop: call it from inside async code.'),
     ('RuntimeError', r'StopAsyncIteration|StopIteration',

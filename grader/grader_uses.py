@@ -25,15 +25,20 @@ def _task_helper(name):
     return helper
 
 
-def _agen_helper(name):
-    """An async generator function: each value is a call the parent serves (`name`), until it answers the end."""
+def _agen_helper(name, close=None):
+    """An async generator function: each value is a call the parent serves (`name`), until it answers the end. With
+    `close`, its `finally` (run when it ends, or is closed or finalized) awaits the parent-served call `close`."""
     async def helper(*args):
         a = [enc(x) for x in args]
-        while True:
-            v = await _pcall(name, a)
-            if v is _STOP:
-                return
-            yield v
+        try:
+            while True:
+                v = await _pcall(name, a)
+                if v is _STOP:
+                    return
+                yield v
+        finally:
+            if close:
+                await _pcall(close, [])
     helper.__name__ = helper.__qualname__ = name
     return helper
 
@@ -99,7 +104,9 @@ def _proxy(v):
         if p == 'task':
             return _task_helper(name)
         if p == 'agen':
-            return _agen_helper(name)
+            return _agen_helper(name, v.get('close'))
+        if p == 'loop':
+            return asyncio.get_running_loop()
         if p == 'connect':
             return _helper('connect')
         if p == 'work':
@@ -136,7 +143,26 @@ def emit(tag, v):
 async def u_await(entry, args, o):
     if 'concurrent' in o:
         return await asyncio.gather(*[entry(*_proxy(a)) for a in o['concurrent']])
+    if 'cancel_at' in o:
+        # the caller cancels the call at a virtual time: 'cancelled' if the cancellation came out of it
+        t = asyncio.ensure_future(entry(*args))
+        await asyncio.wait([t], timeout=o['cancel_at'])
+        if t.done():
+            return t.result()
+        t.cancel()
+        try:
+            return await t
+        except asyncio.CancelledError:
+            return 'cancelled'
     return await entry(*args)
+
+
+async def u_thread(entry, args, o):
+    """A plain function called in worker threads (asyncio.to_thread) while the loop runs; several at once with
+    `concurrent`."""
+    if 'concurrent' in o:
+        return await asyncio.gather(*[asyncio.to_thread(entry, *_proxy(a)) for a in o['concurrent']])
+    return await asyncio.to_thread(entry, *args)
 
 
 async def u_task(entry, args, o):
@@ -200,7 +226,8 @@ async def u_methods(entry, args, o):
     return await asyncio.gather(*[one(i, c) for i, c in enumerate(o['calls'])])
 
 
-USES = {'await': u_await, 'task': u_task, 'iterate': u_iterate, 'context': u_context, 'methods': u_methods}
+USES = {'await': u_await, 'task': u_task, 'iterate': u_iterate, 'context': u_context, 'methods': u_methods,
+        'thread': u_thread}
 
 
 def _done_msg(r):

@@ -1,0 +1,5 @@
+import asyncio
+
+
+def lookup(loop, fetch, item):
+    return fetch(item)

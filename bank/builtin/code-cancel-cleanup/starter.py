@@ -1,0 +1,6 @@
+import asyncio
+
+
+async def run_queries(connect, queries):
+    conn = await connect()
+    ...

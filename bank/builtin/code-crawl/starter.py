@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def crawl(fetch, root):
+    ...

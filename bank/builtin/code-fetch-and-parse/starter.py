@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def fetch_and_parse(fetch, parse, items):
+    ...

@@ -1,0 +1,10 @@
+import asyncio
+
+
+async def first_n(source, n):
+    values = []
+    for value in source():
+        values.append(value)
+        if len(values) == n:
+            break
+    return values

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def fetch_within(fetch, items, budget):
+    ...

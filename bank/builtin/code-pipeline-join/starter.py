@@ -1,0 +1,7 @@
+import asyncio
+
+
+async def pipeline(items, fetch, workers):
+    queue = asyncio.Queue()
+    results = {}
+    ...

@@ -1,0 +1,23 @@
+import asyncio
+
+
+async def pipeline(items, fetch, workers):
+    queue = asyncio.Queue()
+    results = {}
+
+    async def consumer():
+        while True:
+            item = await queue.get()
+            try:
+                results[item] = await fetch(item)
+            except Exception:
+                pass
+            finally:
+                queue.task_done()
+
+    tasks = [asyncio.create_task(consumer()) for _ in range(workers)]
+    for item in items:
+        queue.put_nowait(item)
+    await queue.join()
+    await asyncio.gather(*tasks)
+    return results

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def fetch_limited(fetch, items, rate):
+    ...

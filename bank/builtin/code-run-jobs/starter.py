@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def run_jobs(jobs):
+    ...

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def run_jobs(jobs):
+    return list(await asyncio.gather(*jobs))

@@ -1,0 +1,16 @@
+import asyncio
+
+
+class Booking:
+    def __init__(self, charge):
+        self.charge = charge
+        self.taken = set()
+        self.lock = asyncio.Lock()
+
+    async def book(self, seat, customer):
+        async with self.lock:
+            if seat in self.taken:
+                return False
+            await self.charge(customer)
+            self.taken.add(seat)
+            return True

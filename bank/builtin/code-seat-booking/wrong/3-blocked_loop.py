@@ -1,0 +1,17 @@
+import asyncio
+import threading
+
+
+class Booking:
+    def __init__(self, charge):
+        self.charge = charge
+        self.taken = set()
+        self.lock = threading.Lock()
+
+    async def book(self, seat, customer):
+        with self.lock:
+            if seat in self.taken:
+                return False
+            await self.charge(customer)
+            self.taken.add(seat)
+            return True

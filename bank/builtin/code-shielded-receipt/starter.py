@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def checkout(charge, save_receipt, order):
+    ...
