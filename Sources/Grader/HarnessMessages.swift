@@ -30,6 +30,25 @@ public struct HarnessVerdict: Codable, Sendable, Equatable {
     }
 }
 
+extension HarnessVerdict {
+    /// The contract's Result for this grading of `question`: the verdict, score and tasks as graded, the question's
+    /// explanation, and what the grading was made against (version, seed) and its style notes.
+    public func result(for question: Question) -> AttemptResult {
+        var result = AttemptResult(
+            question: question.id,
+            verdict: verdict,
+            score: score,
+            explanation: question.explanation,
+            message: message,
+            tasks: tasks
+        )
+        result.version = version
+        result.seed = seed
+        result.style = style
+        return result
+    }
+}
+
 /// What the harness answers to a `run` request (a plain program, used to prove predict-output answers).
 public struct RunOutput: Codable, Sendable, Equatable {
     public var status: String

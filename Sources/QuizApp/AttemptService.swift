@@ -125,17 +125,7 @@ struct AttemptService: Sendable {
                 spec: question.grading,
                 client: client
             )
-            var result = AttemptResult(
-                question: question.id,
-                verdict: verdict.verdict,
-                score: verdict.score,
-                explanation: question.explanation,
-                message: verdict.message,
-                tasks: verdict.tasks
-            )
-            result.version = verdict.version
-            result.seed = verdict.seed
-            result.style = verdict.style
+            let result = verdict.result(for: question)
             let elapsed = ContinuousClock.now - started
             AppMetrics.graded(
                 result,

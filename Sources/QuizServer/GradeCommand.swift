@@ -49,17 +49,7 @@ struct GradeCommand: AsyncParsableCommand {
         let pool = GradingPool(configuration: grader.configuration(), logger: Logger(label: "grader"))
         let verdict = try await pool.grade(question: entry.id, code: code, spec: entry.grading)
         await pool.shutdown()
-        var result = AttemptResult(
-            question: entry.id,
-            verdict: verdict.verdict,
-            score: verdict.score,
-            explanation: entry.explanation,
-            message: verdict.message,
-            tasks: verdict.tasks
-        )
-        result.version = verdict.version
-        result.seed = verdict.seed
-        result.style = verdict.style
+        let result = verdict.result(for: entry)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(result), as: UTF8.self))

@@ -27,7 +27,8 @@ struct ValidateCommand: AsyncParsableCommand {
             let paths = files.isEmpty ? ["questions.json"] : files
             let bank = try await BankLoader(checkWrongSolutions: true).load(paths, grader: pool)
             let names = paths.joined(separator: ", ")
-            print("\(names): \(bank.questions.count) questions in \(bank.topics.count) topics, no problems")
+            let questions = bank.questions.count == 1 ? "1 question" : "\(bank.questions.count) questions"
+            print("\(names): \(questions) in \(bank.topics.count) topics, no problems")
             await pool?.shutdown()
         } catch {
             await pool?.shutdown()
