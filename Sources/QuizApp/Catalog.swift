@@ -82,6 +82,24 @@ struct Catalog: Sendable {
         return body.response(for: request)
     }
 
+    /// `GET /api/v1/questions/{id}/hints/{n}`: the n-th hint (from 1), `{"question","n","of","hint"}`; 404 for an
+    /// unknown question or a hint it does not have.
+    func hint(_ request: Request) throws -> Response {
+        let id = request.parameters["id"] ?? ""
+        guard let question = bank.question(id) else { throw QuizError.unknownQuestion(id) }
+        let hints = question.hints ?? []
+        guard let n = Int(request.parameters["n"] ?? ""), n >= 1, n <= hints.count else {
+            throw QuizError.unknownHint(question: id, count: hints.count)
+        }
+        struct Hint: Encodable {
+            var question: String
+            var n, of: Int
+            var hint: String
+        }
+        let body = try JSONEncoder().encode(Hint(question: id, n: n, of: hints.count, hint: hints[n - 1]))
+        return Self.json(body)
+    }
+
     static func json(_ body: Data) -> Response {
         Response(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: body)
     }

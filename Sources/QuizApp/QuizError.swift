@@ -4,6 +4,7 @@ import HTTP
 /// The application's errors. Each becomes one problem document here, and nowhere else.
 public enum QuizError: ProblemConvertible {
     case unknownQuestion(String)
+    case unknownHint(question: String, count: Int)
     case invalidField(String, String)
     case invalidQuery(String, String)
     case unauthorized(String)
@@ -16,6 +17,14 @@ public enum QuizError: ProblemConvertible {
         switch self {
         case .unknownQuestion(let id):
             Problem(title: "Not Found", status: 404, detail: "There is no question \"\(id)\".")
+        case .unknownHint(let question, let count):
+            Problem(
+                title: "Not Found",
+                status: 404,
+                detail: count == 0
+                    ? "Question \"\(question)\" has no hints."
+                    : "Question \"\(question)\" has hints 1 to \(count)."
+            )
         case .invalidField(let field, let detail):
             Problem(title: "Bad Request", status: 400, detail: "Field \"\(field)\": \(detail)")
         case .invalidQuery(let parameter, let detail):

@@ -4,6 +4,8 @@
 public struct BankValidator: Sendable {
     /// A multiple choice question has 1 to this many correct choices, and at least one wrong one.
     public static let maxCorrectMultiple = 4
+    /// A question has at most this many hints.
+    public static let maxHints = 3
 
     public let file: String
 
@@ -46,6 +48,11 @@ public struct BankValidator: Sendable {
             if question.explanation.isBlank { report("\(name): explanation is empty") }
             if !(1...3).contains(question.difficulty) { report("\(name): difficulty must be 1, 2 or 3") }
             for message in kindProblems(question) { report("\(name): \(message)") }
+            let hints = question.hints ?? []
+            if hints.count > Self.maxHints {
+                report("\(name): has \(hints.count) hints; at most \(Self.maxHints) may be")
+            }
+            for (index, hint) in hints.enumerated() where hint.isBlank { report("\(name): hint \(index + 1) is empty") }
         }
         return problems
     }

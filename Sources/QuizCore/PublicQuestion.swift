@@ -15,6 +15,13 @@ public struct PublicQuestion: Codable, Sendable, Equatable {
     public var choices: [Choice]?
     public var code: String?
     public var starter: String?
+    /// How many hints the question has (the hints themselves are fetched one at a time).
+    public var hintCount: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, topic, kind, title, difficulty, prompt, choices, code, starter
+        case hintCount = "hint_count"
+    }
 
     public init(_ question: Question) {
         id = question.id
@@ -26,5 +33,6 @@ public struct PublicQuestion: Codable, Sendable, Equatable {
         choices = question.choices?.map { Choice(id: $0.id, text: $0.text) }
         code = question.kind == .predictOutput ? question.code : nil
         starter = question.kind == .code ? question.starter : nil
+        hintCount = (question.hints ?? []).isEmpty ? nil : question.hints?.count
     }
 }

@@ -14,6 +14,9 @@ public struct Question: Codable, Sendable, Equatable {
     public var starter: String?
     public var solution: String?
     public var wrongSolutions: [WrongSolution]?
+    /// Up to three hints, from a nudge to nearly the answer; clients fetch them one at a time
+    /// (`GET /api/v1/questions/{id}/hints/{n}`), after a failed attempt or on request.
+    public var hints: [String]?
     /// Code questions: what the grader needs to grade them (`entry`, `helpers`, `tasks`...: the members named in
     /// `gradingKeys`), kept as read and sent to the grader with every attempt. nil for the other kinds, and for a
     /// code question whose tasks only the grader's built-in data holds.
@@ -30,7 +33,7 @@ public struct Question: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, topic, kind, title, difficulty, prompt, explanation, choices, proof, code, answer, starter, solution
         case wrongSolutions = "wrong_solutions"
-        case version
+        case version, hints
     }
 
     struct MemberKey: CodingKey {
@@ -57,6 +60,7 @@ public struct Question: Codable, Sendable, Equatable {
         solution = try container.decodeIfPresent(String.self, forKey: .solution)
         wrongSolutions = try container.decodeIfPresent([WrongSolution].self, forKey: .wrongSolutions)
         version = try container.decodeIfPresent(String.self, forKey: .version)
+        hints = try container.decodeIfPresent([String].self, forKey: .hints)
         let members = try decoder.container(keyedBy: MemberKey.self)
         var grading: [String: JSONValue] = [:]
         for name in Self.gradingKeys {
@@ -83,6 +87,7 @@ public struct Question: Codable, Sendable, Equatable {
         try container.encodeIfPresent(solution, forKey: .solution)
         try container.encodeIfPresent(wrongSolutions, forKey: .wrongSolutions)
         try container.encodeIfPresent(version, forKey: .version)
+        try container.encodeIfPresent(hints, forKey: .hints)
         var members = encoder.container(keyedBy: MemberKey.self)
         for (name, value) in grading?.members ?? [:] {
             try members.encode(value, forKey: MemberKey(stringValue: name))

@@ -102,6 +102,29 @@ struct BankSourceTests {
         )
     }
 
+    @Test func hintsAreAtMostThreeAndNeverEmpty() {
+        var question = Question(
+            id: "hinted",
+            topic: "tasks",
+            kind: .predictOutput,
+            title: "t",
+            prompt: "p",
+            explanation: "e",
+            code: "print(1)",
+            answer: "1"
+        )
+        question.hints = ["a", " ", "c", "d"]
+        #expect(
+            BankValidator(file: "b.json").questionProblems([question], topicIDs: ["tasks"]) == [
+                "b.json: question \"hinted\": has 4 hints; at most 3 may be",
+                "b.json: question \"hinted\": hint 2 is empty",
+            ]
+        )
+        #expect(PublicQuestion(question).hintCount == 4)
+        question.hints = nil
+        #expect(PublicQuestion(question).hintCount == nil)
+    }
+
     @Test func gradingDataSurvivesARoundTrip() throws {
         let question = try #require(try BankSource.parts(at: Self.bootcamp).first?.bank.question("bootcamp-wait-n"))
         let again = try JSONDecoder().decode(Question.self, from: JSONEncoder().encode(question))

@@ -53,10 +53,10 @@ MAX_RIGHT_MULTIPLE = 4          # a multiple choice question has 1 to 4 right op
 
 COMMON_FIELDS = {"id", "topic", "kind", "title", "difficulty", "prompt", "explanation"}
 ALLOWED_FIELDS = {
-    "single_choice": COMMON_FIELDS | {"choices", "proof"},
-    "multiple_choice": COMMON_FIELDS | {"choices", "proof"},
-    "predict_output": COMMON_FIELDS | {"code", "answer"},
-    "code": COMMON_FIELDS | {"starter", "solution", "wrong_solutions"},
+    "single_choice": COMMON_FIELDS | {"choices", "proof", "hints"},
+    "multiple_choice": COMMON_FIELDS | {"choices", "proof", "hints"},
+    "predict_output": COMMON_FIELDS | {"code", "answer", "hints"},
+    "code": COMMON_FIELDS | {"starter", "solution", "wrong_solutions", "hints"},
 }
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Idioms that must never appear in code we show or run as good practice.

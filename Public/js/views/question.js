@@ -11,6 +11,7 @@ import { statusOf } from './topics.js';
 import { recordAttempt } from '../study.js';
 import { RATING_NAME } from '../fsrs.js';
 import { relative, nextDue } from './review.js';
+import { hintsPanel, hintsTaken } from '../hints.js';
 
 export async function questionView(id) {
   const q = await question(id);
@@ -43,6 +44,7 @@ export async function questionView(id) {
         DIFFICULTY[q.difficulty] || `Level ${q.difficulty}`) : null,
       h('span', { class: `status ${best.cls}` }, h('span', { 'aria-hidden': 'true' }, best.icon, ' '), best.text)),
     prompt,
+    hintsPanel(q),
     form,
     result,
     h('nav', { class: 'pager', 'aria-label': 'Questions in this topic' },
@@ -85,7 +87,8 @@ const VERDICT = {
 /** The common part of every result: verdict, score, message, the extra per kind, the explanation. */
 export function showResult(region, q, r, extra = []) {
   progress.record(q.id, Number(r.score) || 0);
-  const review = recordAttempt(q, r);
+  const review = recordAttempt(q, r, { hints: hintsTaken(q.id) });
+  const hints = region.closest('article')?.querySelector('section.hints');
   const following = nextDue(q.id);
   const pill = region.closest('article')?.querySelector('.q-meta .status');
   if (pill) {
@@ -106,6 +109,10 @@ export function showResult(region, q, r, extra = []) {
     review ? h('p', { class: 'schedule' }, h('span', { class: 'rating' }, RATING_NAME[review.rating]), ' — ',
       review.rating === 1 ? 'this question comes back ' : 'next review ', relative(Date.parse(review.card.due)), '.',
       following ? [' ', h('a', { href: `#/q/${encodeURIComponent(following.id)}`, class: 'next-due' }, 'Next due question →')] : null) : null,
+    r.verdict !== 'passed' && hints && hints.remaining() > 0
+      ? h('p', { class: 'stuck' }, 'Stuck? ', h('button', { type: 'button', class: 'hint-button', onclick: () => hints.reveal() },
+        hintsTaken(q.id) ? 'Show the next hint' : 'Show a hint'))
+      : null,
     extra,
     r.explanation ? h('div', { class: 'explanation' }, h('h3', {}, 'Why'), h('div', { class: 'prose' }, renderText(r.explanation))) : null);
   replace(region, section);

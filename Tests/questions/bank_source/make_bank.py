@@ -24,7 +24,7 @@ root = HERE.parents[2]
 # the server loads. The grading data stays with the grader.
 CODE_FIELDS = ("id", "topic", "kind", "title", "difficulty", "prompt", "starter", "solution", "explanation",
                "wrong_solutions")
-code = [{k: q[k] for k in CODE_FIELDS}
+code = [{k: q[k] for k in CODE_FIELDS + ("hints",) if k in q}
         for q in json.loads((root / "grader" / "code_questions.json").read_text(encoding="utf-8"))["questions"]]
 out = root / "questions.json"
 out.write_text(json.dumps({"version": 1, "topics": topics, "questions": Q + code}, indent=2,
