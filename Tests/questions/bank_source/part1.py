@@ -1,4 +1,11 @@
-from helpers import S, M, P
+from helpers import S, M, P, Q
+
+
+def H(qid, *hints):
+    """Hints for the question `qid` defined just above: 1 to 3, revealed one at a time (S, M and P take none)."""
+    [q] = [q for q in Q if q["id"] == qid]
+    q["hints"] = list(hints)
+
 
 PO = "What does this program print?"
 
@@ -116,6 +123,11 @@ P("custom-await", T, "A class with `__await__`", 3, PO,
   `asyncio.sleep(0)` (yielding control to the loop once), then returns `value * 2`:
   42, then 84.
   """)
+H("custom-await",
+  "`await obj` runs the iterator that `obj.__await__()` returns; what that generator *returns* (not "
+  "what it yields) becomes the value of the `await`.",
+  "The `yield from asyncio.sleep(0).__await__()` only hands control to the loop once. Follow what "
+  "`self.value * 2` is for each of the two awaits.")
 
 P("future-set-result", T, "Awaiting a Future", 2, PO,
   r"""
@@ -185,6 +197,9 @@ S("await-coroutine-twice", T, "Awaiting the same coroutine twice", 2,
   42
   RuntimeError: cannot reuse already awaited coroutine
   """))
+H("await-coroutine-twice",
+  "A coroutine object stands for *one* run of the function body. Compare it with a Task, which "
+  "keeps its result after it has finished.")
 
 P("task-await-twice", T, "Awaiting one Task twice", 2, PO,
   r"""
@@ -454,6 +469,10 @@ P("coroutine-send", T, "Driving a coroutine by hand", 3, PO,
   never suspends, it runs to the end and signals completion by raising `StopIteration`, whose
   `value` carries the return value. This is exactly what the event loop does for you.
   """)
+H("coroutine-send",
+  "A coroutine is driven like a generator: `send(None)` runs it until it suspends or finishes.",
+  "`add` never suspends, so the first `send` runs it to the end. How does a generator signal that "
+  "it has finished, and where does the return value travel?")
 
 S("iscoroutinefunction-check", T, "Coroutine function or coroutine?", 2,
   """

@@ -1,4 +1,11 @@
-from helpers import S, M, P
+from helpers import S, M, P, Q
+
+
+def H(qid, *hints):
+    """Hints for the question `qid` defined just above: 1 to 3, revealed one at a time (S, M and P take none)."""
+    [q] = [q for q in Q if q["id"] == qid]
+    q["hints"] = list(hints)
+
 
 PO = "What does this program print?"
 
@@ -63,6 +70,11 @@ P("call-soon-order", T, "Callbacks scheduled on the loop", 2, PO,
   which happens when `main` awaits. `call_soon` callbacks run in FIFO order on the next loop
   iteration, the `call_later` one after 0.05 s, and `main` resumes after 0.1 s.
   """)
+H("call-soon-order",
+  "`call_soon` and `call_later` only *schedule* callbacks; nothing runs until `main` gives the loop "
+  "control at an `await`.",
+  "Once the loop has control, the `call_soon` callbacks run first, in the order they were "
+  "scheduled; timers run when they are due.")
 
 S("get-running-loop-outside", T, "`get_running_loop()` with no loop", 2,
   """
@@ -240,6 +252,11 @@ P("loop-run-leftover", T, "What `asyncio.run` does at the end", 3, PO,
   task still pending, lets them handle the `CancelledError`, and then closes the loop. Await your
   tasks (or use a TaskGroup) if their work must complete.
   """)
+H("loop-run-leftover",
+  "What does `asyncio.run` do with tasks that are still pending when `main()` returns: does it wait "
+  "for them to finish?",
+  "Before closing the loop it cancels them and lets them handle the `CancelledError`; follow the "
+  "`except` branch of `background`.")
 
 # ---------------------------------------------------------------- non-blocking
 T = "non-blocking"
@@ -331,6 +348,11 @@ P("await-without-suspend", T, "An `await` that never suspends", 2, PO,
   `asyncio.sleep(0)`: the loop then runs the ticker, and `main` resumes after it. A long loop of
   such awaits (or of cache hits) is as blocking as a loop of plain calls.
   """)
+H("await-without-suspend",
+  "An `await` hands control to the loop only if the awaited operation actually has to wait, and "
+  "`check` contains no `await` of its own.",
+  "Where is the first real suspension of `main`, the point at which the ready `ticker` task gets "
+  "its turn?")
 
 M("blocking-calls", T, "Which calls block the loop?", 2,
   """
@@ -417,6 +439,11 @@ P("timeout-cannot-interrupt-blocking", T, "A timeout around a blocking call", 3,
   becomes `TimeoutError` at the end of the block. Timeouts (`asyncio.timeout`, `wait_for`) cannot
   stop blocking code; run it in a thread, and remember the thread keeps running after a timeout.
   """)
+H("timeout-cannot-interrupt-blocking",
+  "A timeout is a timer on the event loop that cancels the task, and cancellation can only be "
+  "delivered where the task is suspended at an `await`.",
+  "While `time.sleep` holds the thread the loop runs nothing, timers included. Where is the first "
+  "point at which the expired timeout can act?")
 
 S("non-blocking-meaning", T, "What “non-blocking” means", 1,
   """
@@ -524,6 +551,11 @@ P("await-in-middle-race", T, "A counter with an await in the middle", 2, PO,
   `await`; all five read 0 before any of them writes. Then each writes `0 + 1`. Four updates are
   lost and the result is 1. An `asyncio.Lock` around the read-await-write fixes it.
   """)
+H("await-in-middle-race",
+  "Single-threaded does not mean race-free: tasks switch at every suspending `await`, "
+  "`asyncio.sleep(0)` included.",
+  "All five tasks read `counter` before the first of them writes it back. What value does each one "
+  "write?")
 
 M("single-thread-facts", T, "Consequences of one thread", 2,
   """
@@ -563,6 +595,10 @@ S("cpu-bound-speedup", T, "Speeding up CPU-bound work", 3,
   3.13), CPU-bound pure-Python code needs multiple processes to use multiple cores; `run_in_executor` with a `ProcessPoolExecutor` lets a coroutine
   await those results without blocking the loop.
   """)
+H("cpu-bound-speedup",
+  "asyncio helps with *waiting*, not with computing: all tasks share one thread.",
+  "Under the GIL of a default CPython build (3.11 to 3.13), pure-Python code in several threads "
+  "still runs one piece at a time. What kind of worker has an interpreter of its own?")
 
 P("to-thread-where", T, "Which thread runs `to_thread`?", 2, PO,
   r"""

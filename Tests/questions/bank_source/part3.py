@@ -1,4 +1,11 @@
-from helpers import S, M, P
+from helpers import S, M, P, Q
+
+
+def H(qid, *hints):
+    """Hints for the question `qid` defined just above: 1 to 3, revealed one at a time (S, M and P take none)."""
+    [q] = [q for q in Q if q["id"] == qid]
+    q["hints"] = list(hints)
+
 
 PO = "What does this program print?"
 
@@ -137,6 +144,10 @@ S("keep-task-reference", T, "Why keep a reference to a task?", 3,
   garbage-collected mid-execution. Keep tasks in a collection (and remove them with
   `task.add_done_callback(tasks.discard)`), or better, use a TaskGroup that owns them.
   """)
+H("keep-task-reference",
+  "A task is scheduled as soon as it is created, and dropping it raises nothing. Think about what "
+  "kind of reference the event loop keeps to a task, and what the garbage collector does with "
+  "objects nobody holds strongly.")
 
 S("task-start-moment", T, "Does `create_task` run anything?", 2,
   """
@@ -181,6 +192,9 @@ S("task-start-moment", T, "Does `create_task` run anything?", 2,
   work starts
   after first await, done: True
   """))
+H("task-start-moment",
+  "Tasks are not threads: only one piece of code runs on the loop's thread at a time, and the loop "
+  "can start a task only when it gets control back.")
 
 S("gather-wraps-coroutines", T, "What does gather do with coroutines?", 2,
   """
@@ -318,6 +332,11 @@ M("gather-vs-taskgroup", T, "gather versus TaskGroup", 3,
   group: slow cancelled
   group raised ExceptionGroup
   """))
+H("gather-vs-taskgroup",
+  "Compare what happens when one task fails: which of the two cancels the other tasks, and which "
+  "exception type reaches your code?",
+  "Also check how each one hands back results (one list, or each task's `result()`), and when the "
+  "`async with TaskGroup` block is left.")
 
 # ---------------------------------------------------------------- cancellation-timeouts
 T = "cancellation-timeouts"
@@ -442,6 +461,11 @@ P("shield-survives", T, "`asyncio.shield`", 3, PO,
   future, not the task inside. So `main` stops waiting after 0.05 s, but the save keeps running,
   completes at 0.15 s, and its result can still be awaited.
   """)
+H("shield-survives",
+  "`asyncio.shield(task)` returns an outer future; when `wait_for` times out it cancels that outer "
+  "future, not the task inside.",
+  "So `main` stops waiting at 0.05 s while `save` keeps running. What happens when `main` then "
+  "awaits the task itself?")
 
 S("swallowed-cancel", T, "Swallowing CancelledError", 3,
   """
@@ -489,6 +513,11 @@ S("swallowed-cancel", T, "Swallowing CancelledError", 3,
   """, """
   finished anyway False
   """))
+H("swallowed-cancel",
+  "Cancellation is only a request, delivered as a `CancelledError` raised at the `await` where the "
+  "task is suspended.",
+  "If the coroutine catches that exception and does not re-raise it, how does the task end: "
+  "cancelled, or with a normal return value?")
 
 M("cancellederror-facts", T, "Facts about CancelledError", 2,
   """
@@ -653,6 +682,9 @@ S("cancel-when-raised", T, "Where does CancelledError appear?", 2,
   cleanup
   cancelled: True
   """))
+H("cancel-when-raised",
+  "Cancellation is delivered as an exception thrown into the coroutine. Where in this code is the "
+  "task suspended when `cancel()` is called?")
 
 # ---------------------------------------------------------------- error-handling
 T = "error-handling"
@@ -750,6 +782,11 @@ P("taskgroup-except-star", T, "TaskGroup and `except*`", 3, PO,
   sub-group with both ValueErrors, and the `TypeError` clause receives the rest. Unlike plain
   `except`, several `except*` clauses can run for one raise.
   """)
+H("taskgroup-except-star",
+  "All three tasks fail in their first step, so the TaskGroup collects all three exceptions into "
+  "one `ExceptionGroup`.",
+  "Unlike plain `except`, several `except*` clauses can run for one raise: each receives a "
+  "sub-group holding only the exceptions of its type.")
 
 S("plain-except-vs-group", T, "`except ValueError` around a TaskGroup", 2,
   """
@@ -795,6 +832,9 @@ S("plain-except-vs-group", T, "`except ValueError` around a TaskGroup", 2,
   """, """
   escaped: ExceptionGroup ["ValueError('bad input')"]
   """))
+H("plain-except-vs-group",
+  "Which exception type does a TaskGroup raise when its tasks fail, even when only one of them "
+  "failed? Does `except ValueError` match that type?")
 
 M("unretrieved-task-exception", T, "A failing task nobody awaits", 2,
   """
@@ -902,6 +942,11 @@ P("gather-cancelled-cancels-children", T, "When `gather` itself is cancelled", 3
   cancelled at 0.05 s, and `asyncio.timeout` turns the cancellation of `main` into
   `TimeoutError`.
   """)
+H("gather-cancelled-cancels-children",
+  "`gather` does not cancel its children when one of them *fails*; what does it do when `gather` "
+  "itself is cancelled?",
+  "The timeout cancels `main` at 0.05 s while it awaits the gather. Which child has finished by "
+  "then, and which is still sleeping?")
 
 M("except-star-facts", T, "ExceptionGroup and `except*`", 3,
   """
@@ -947,3 +992,8 @@ M("except-star-facts", T, "ExceptionGroup and `except*`", 3,
   left over: (KeyError('k'),)
   mixing is a SyntaxError
   """))
+H("except-star-facts",
+  "`except*` matches by type *inside* a group: several clauses can run for one raise, and each "
+  "clause binds a group, even when it holds a single exception.",
+  "Think about what happens to the parts of the group that no clause matches, and whether Python "
+  "lets one `try` combine `except` and `except*` clauses.")

@@ -1,4 +1,11 @@
-from helpers import S, M, P
+from helpers import S, M, P, Q
+
+
+def H(qid, *hints):
+    """Hints for the question `qid` defined just above: 1 to 3, revealed one at a time (S, M and P take none)."""
+    [q] = [q for q in Q if q["id"] == qid]
+    q["hints"] = list(hints)
+
 
 PO = "What does this program print?"
 
@@ -160,6 +167,10 @@ P("queue-await-no-suspend", T, "An unbounded Queue", 3, PO,
   `put` on an unbounded queue never waits, so the producer runs to the end in one go. Then the
   consumer runs; `get` on a non-empty queue does not wait either, so it drains all items at once.
   """)
+H("queue-await-no-suspend",
+  "An `await` only gives control to other tasks if the awaited operation actually has to wait.",
+  "Does `put` on an unbounded `asyncio.Queue` ever have to wait? And `get` on a queue that already "
+  "holds items?")
 
 S("threading-lock-in-async", T, "`threading.Lock` in coroutines", 2,
   """
@@ -264,6 +275,11 @@ S("lock-not-reentrant", T, "Acquiring a Lock twice", 3,
   inner acquire was still waiting
   locked at the end: False
   """))
+H("lock-not-reentrant",
+  "`asyncio.Lock` does not record which task owns it: a second acquire by the same task waits like "
+  "anyone else's.",
+  "Who could ever release the lock the outer block holds? And does one task waiting on a lock stop "
+  "the other tasks of the loop?")
 
 M("sync-primitives-facts", T, "asyncio synchronization primitives", 2,
   """
@@ -453,6 +469,10 @@ P("closure-late-binding", T, "Closures created in a loop", 3, PO,
   called. The bodies only run inside gather, after the loop has finished and `i` is 2. Pass the
   value as a parameter (`async def show(i): ...`, `show(i)`) to capture each value.
   """)
+H("closure-late-binding",
+  "A nested function reads the variable `i` when its body *runs*, not when it is defined or when "
+  "the coroutine object is created.",
+  "When do the bodies of the three coroutines actually run, and what is `i` by then?")
 
 P("async-decorator", T, "A decorator for coroutine functions", 2, PO,
   r"""
@@ -520,6 +540,11 @@ P("return-without-await", T, "A coroutine that returns a coroutine", 2, PO,
   finally runs `load_user`. In a nested call chain, every level must `await` the level below (or
   the caller ends up with a coroutine where it expected a value, or one that is never awaited).
   """)
+H("return-without-await",
+  "Calling an `async def` function without `await` only creates a coroutine object; none of its "
+  "body runs.",
+  "So what does `handler` return to `main`, and what happens when `main` awaits that returned "
+  "value?")
 
 S("sync-helper-needs-async", T, "A regular helper needs async data", 2,
   """
@@ -621,6 +646,11 @@ S("nested-cancel-innermost", T, "Cancelling a nested await chain", 3,
   middle cleanup
   outer cleanup
   """))
+H("nested-cancel-innermost",
+  "A task runs one stack of nested coroutines; cancelling it throws a single `CancelledError` in at "
+  "the point where that stack is suspended.",
+  "From there it travels outward like any exception: through which frames, and do their `finally` "
+  "blocks run?")
 
 M("nested-facts", T, "Nested coroutines", 2,
   """
@@ -710,3 +740,8 @@ M("wrapping-coroutines", T, "Wrappers around coroutine functions", 3,
   async wrapper done
   2
   """))
+H("wrapping-coroutines",
+  "To run code *after* the wrapped coroutine has finished, the wrapper has to wait for it, which a "
+  "plain `def` cannot do.",
+  "A plain `def` wrapper returning `func(*a)` hands back a coroutine that has not started yet, and "
+  "`asyncio.run` refuses to start inside a running loop.")

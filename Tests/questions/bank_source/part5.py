@@ -1,4 +1,11 @@
-from helpers import S, M, P
+from helpers import S, M, P, Q
+
+
+def H(qid, *hints):
+    """Hints for the question `qid` defined just above: 1 to 3, revealed one at a time (S, M and P take none)."""
+    [q] = [q for q in Q if q["id"] == qid]
+    q["hints"] = list(hints)
+
 
 PO = "What does this program print?"
 
@@ -108,6 +115,11 @@ P("async-gen-aclose", T, "Leaving an async generator early", 3, PO,
   `yield`, which runs the `finally` block. Closing explicitly (or with
   `contextlib.aclosing`) makes clean-up deterministic.
   """)
+H("async-gen-aclose",
+  "`break` leaves the `async for`, but does it finish the generator? Where is the generator "
+  "suspended at that moment?",
+  "Its `finally` runs only when something closes it; here that is the explicit `await "
+  "gen.aclose()`, which throws `GeneratorExit` in at the paused `yield`.")
 
 P("anext-default", T, "`anext()` with a default", 2, PO,
   r"""
@@ -359,6 +371,11 @@ M("async-gen-facts", T, "Async generator objects", 3,
   echo closed
   yield from: SyntaxError
   """))
+H("async-gen-facts",
+  "Async generators mirror plain generators: `asend`, `athrow` and `aclose` are awaitable versions "
+  "of `send`, `throw` and `close`.",
+  "Also check which generator feature is not allowed inside an `async def`, in which task an async "
+  "generator's code runs, and what `asyncio.run` does with generators still open at shutdown.")
 
 # ---------------------------------------------------------------- async-oop
 T = "async-oop"
@@ -609,6 +626,11 @@ S("async-property", T, "An `async` property", 3,
   100
   100
   """))
+H("async-property",
+  "Attribute access is synchronous: a property simply calls its getter and gives you whatever the "
+  "getter returns.",
+  "What does calling an `async def` function return, and does a plain `property` cache anything "
+  "between two reads?")
 
 S("async-init-factory", T, "Async initialisation of an object", 2,
   """
@@ -805,6 +827,10 @@ P("executor-max-workers", T, "Blocking calls on a pool of two threads", 2, PO,
   may use, `os.process_cpu_count()`), so hundreds of blocking requests
   do not all run at once: that is where an async client (aiohttp, httpx's AsyncClient) wins.
   """)
+H("executor-max-workers",
+  "`run_in_executor` keeps the loop free, but the blocking calls run on the pool's threads, and a "
+  "pool never runs more jobs at once than it has workers.",
+  "`gather` returns the results in the order of its arguments, whatever order they finished in.")
 
 S("aiohttp-session", T, "Using aiohttp", 2,
   """
@@ -967,6 +993,11 @@ P("stream-readexactly", T, "Waiting for stream data", 3, PO,
   the joined line. `readexactly(10)` needs 10 bytes, but the stream ends after 4, so it raises
   `IncompleteReadError` carrying the bytes it did get in `partial`.
   """)
+H("stream-readexactly",
+  "`readline()` suspends until a whole line (up to `\\n`) or the end of the stream is there, however "
+  "many chunks that takes.",
+  "After the line, how many bytes are left before `feed_eof()`? When the stream ends before `n` "
+  "bytes, `readexactly(n)` raises, and the exception's `partial` holds what it did get.")
 
 M("stream-api-facts", T, "Reading and writing asyncio streams", 2,
   """
@@ -1067,3 +1098,8 @@ M("to-thread-facts", T, "`asyncio.to_thread`", 3,
   waiting task cancelled
   thread function finished
   """))
+H("to-thread-facts",
+  "`to_thread` runs a plain function in a worker thread and gives you an awaitable for its outcome; "
+  "judge each statement by what a thread can and cannot do.",
+  "Remember the GIL of default CPython builds, that a running thread cannot be interrupted, and "
+  "compare how `to_thread` and `loop.run_in_executor` pass keyword arguments.")

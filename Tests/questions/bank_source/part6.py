@@ -1,4 +1,11 @@
-from helpers import S, M, P
+from helpers import S, M, P, Q
+
+
+def H(qid, *hints):
+    """Hints for the question `qid` defined just above: 1 to 3, revealed one at a time (S, M and P take none)."""
+    [q] = [q for q in Q if q["id"] == qid]
+    q["hints"] = list(hints)
+
 
 PO = "What does this program print?"
 
@@ -80,3 +87,6 @@ S("wait-first-completed", "tasks", "`asyncio.wait` with FIRST_COMPLETED", 3,
   pending cancelled? False
   now cancelled: True
   """))
+H("wait-first-completed",
+  "`asyncio.wait` only *reports* which tasks are done and which are not once its condition is met. "
+  "Does it ever cancel or restart anything?")

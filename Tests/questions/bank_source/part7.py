@@ -2,7 +2,14 @@
 contextvars, real streams and subprocesses, signals, threads, uvloop, httpx, asyncio.Runner) and the
 mistakes of QUESTION-IDEAS.md. Every proof and program here runs in the sandbox; the version notes
 were checked with CPython 3.11, 3.12 and 3.13."""
-from helpers import S, M, P
+from helpers import S, M, P, Q
+
+
+def H(qid, *hints):
+    """Hints for the question `qid` defined just above: 1 to 3, revealed one at a time (S, M and P take none)."""
+    [q] = [q for q in Q if q["id"] == qid]
+    q["hints"] = list(hints)
+
 
 PO = "What does this program print?"
 
@@ -47,6 +54,10 @@ P("condition-notify-one", T, "`notify(1)` and `notify_all()`", 2, PO,
   first, so "notified one" comes before "A woke". B and C keep sleeping until `notify_all()`,
   then take the lock one after the other, in waiting order.
   """)
+H("condition-notify-one",
+  "`notify(1)` wakes only the first waiter (in waiting order); `notify_all()` wakes all of them.",
+  "A woken waiter must re-acquire the condition's lock before it continues, and the notifier still "
+  "holds that lock while it prints.")
 
 P("condition-wait-for", T, "`Condition.wait_for` re-checks its predicate", 3, PO,
   r"""
@@ -88,6 +99,11 @@ P("condition-wait-for", T, "`Condition.wait_for` re-checks its predicate", 3, PO
   waits once more and only passes after "added 2". A plain `wait()` would have let B run on a
   condition that was no longer true.
   """)
+H("condition-wait-for",
+  "`cond.wait_for(pred)` is a loop: check the predicate, and while it is false `wait()` for a "
+  "notification and check again, always with the lock held.",
+  "After `notify_all`, the woken consumers re-acquire the lock one at a time. What does the second "
+  "one see after the first has popped an item?")
 
 P("barrier-phases", T, "An `asyncio.Barrier`", 2,
   "What does this program print? (`asyncio.Barrier` is new in Python 3.11.)",
@@ -167,6 +183,9 @@ S("bounded-semaphore-overrelease", T, "Releasing a semaphore once too often", 2,
   Semaphore(2) let 3 tasks in
   BoundedSemaphore(2): ValueError
   """))
+H("bounded-semaphore-overrelease",
+  "A plain `Semaphore` is just a counter that every `release()` increases. What does the *bounded* "
+  "variant remember about its start value, and what is it for?")
 
 P("loop-bound-primitives", T, "A Lock used under two `asyncio.run` calls", 3,
   "What does this program print? (Python 3.10 or newer.)",
@@ -206,6 +225,11 @@ P("loop-bound-primitives", T, "A Lock used under two `asyncio.run` calls", 3,
   contention both runs would have worked, which is why this bug hides in tests. Create
   primitives inside the coroutine that uses them (or per `asyncio.run`). Checked on 3.10 to 3.13.
   """)
+H("loop-bound-primitives",
+  "Since Python 3.10 an `asyncio.Lock` takes no loop when created; it binds to the running loop the "
+  "first time it has to make a task wait.",
+  "Each `asyncio.run` creates a new loop. Does the first run make a task wait on the lock, and does "
+  "the second run need to do it again?")
 
 # ---------------------------------------------------------------- contextvars
 P("contextvar-task-copy", "tasks", "A ContextVar and a Task", 2, PO,
@@ -272,6 +296,10 @@ P("contextvar-await-vs-task", "nested-async", "A ContextVar set by an awaited co
   `set(2)` changes only the copy. `gather` wraps each coroutine in a Task, so `set(3)` is lost too.
   A value that a helper must hand back belongs in its return value, not in a ContextVar.
   """)
+H("contextvar-await-vs-task",
+  "Awaiting a coroutine directly runs it in the caller's task and context, like a function call.",
+  "A Task runs in a *copy* of the context, made when the task is created. Does `gather` run its "
+  "coroutines directly, or wrap each one in a Task?")
 
 M("contextvar-facts", "tasks", "Context variables and tasks", 3,
   """
@@ -321,6 +349,11 @@ M("contextvar-facts", "tasks", "Context variables and tasks", 3,
   t after shared
   callback sees after
   """))
+H("contextvar-facts",
+  "asyncio copies the current context into each Task when it is created, and into each callback "
+  "when it is scheduled; values flow down, never back up or sideways.",
+  "Python 3.11 added a `context=` argument to `create_task`: think about what running in a given "
+  "context, instead of a copy, changes.")
 
 # ---------------------------------------------------------------- debug mode
 S("debug-slow-callback", "non-blocking", "Debug mode and a blocking call", 2,
@@ -416,6 +449,10 @@ S("debug-never-awaited", "coroutines", "Debug mode and a forgotten await", 3,
   False True False False
   True True True True
   """))
+H("debug-never-awaited",
+  "Debug mode does not await or raise anything for you; it adds information.",
+  "Without it, the warning points only at the place where the coroutine object happened to be "
+  "destroyed. What would you need to know to find the missing `await` among forty calls?")
 
 # ---------------------------------------------------------------- streams
 P("echo-server-roundtrip", "async-libraries", "A loopback echo server", 2, PO,
@@ -511,6 +548,11 @@ S("stream-drain", "async-libraries", "What `await writer.drain()` is for", 3,
   drain waits while the peer reads nothing
   drained after the peer read 10000000 bytes
   """))
+H("stream-drain",
+  "`StreamWriter.write()` is a plain method: it appends to the transport's buffer and returns at "
+  "once, and the transport sends that buffer by itself.",
+  "So what stops that buffer from growing without limit when the client reads slowly? Think of flow "
+  "control, not of delivery to the peer.")
 
 # ---------------------------------------------------------------- subprocesses
 S("subprocess-pipe-deadlock", "async-libraries", "`wait()` on a child with a lot of output", 3,
@@ -559,6 +601,11 @@ S("subprocess-pipe-deadlock", "async-libraries", "`wait()` on a child with a lot
   wait(): still waiting after 0.5 s, exit code None
   communicate(): 1000000 bytes, exit code 0
   """))
+H("subprocess-pipe-deadlock",
+  "A pipe has a small buffer; a child that writes to a full pipe blocks until someone reads from "
+  "it.",
+  "`proc.wait()` only waits for the exit, and asyncio stops reading the pipe once about 128 KiB lie "
+  "unread. Who is waiting for whom?")
 
 P("subprocess-wait-keeps-loop", "non-blocking", "Waiting for a child process", 2, PO,
   r"""
@@ -676,6 +723,12 @@ P("sigterm-graceful-shutdown", "cancellation-timeouts", "SIGTERM and a graceful 
   finishes its own shutdown work before returning normally. Cancelling `main` itself or every
   task would have skipped that last step.
   """)
+H("sigterm-graceful-shutdown",
+  "`loop.add_signal_handler` replaces the default action (terminate): the signal only makes the "
+  "loop run `stop.set()` as a callback.",
+  "After `stop.wait()` returns, `main` cancels only the workers and waits for their clean-up; "
+  "`return_exceptions=True` collects their exceptions instead of raising, and `main` then carries "
+  "on normally.")
 
 M("signal-handler-facts", "cancellation-timeouts", "`loop.add_signal_handler`", 3,
   """
@@ -731,6 +784,12 @@ M("signal-handler-facts", "cancellation-timeouts", "`loop.add_signal_handler`", 
   d: still running after SIGTERM
   c: RuntimeError
   """))
+H("signal-handler-facts",
+  "`add_signal_handler` turns a signal into a callback that the loop runs in its own thread, "
+  "between task steps, like `call_soon`.",
+  "Check each statement against that: what kind of callable it must be, which arguments it "
+  "receives, from which thread it may be installed, and what becomes of the signal's default "
+  "action.")
 
 # ---------------------------------------------------------------- threads and the loop
 P("run-coroutine-threadsafe", "single-threaded", "From a worker thread to the loop", 2, PO,
@@ -822,6 +881,11 @@ M("thread-to-loop", "single-threaded", "Running a coroutine on the loop from ano
   d: RuntimeError
   e main thread: True same loop: True
   """))
+H("thread-to-loop",
+  "The loop and its objects belong to the main thread; from a worker thread there are exactly two "
+  "thread-safe ways in.",
+  "For each call, ask on which loop the coroutine ends up running, and whether the method is "
+  "documented as safe to call from another thread. A worker thread has no running loop of its own.")
 
 P("thread-result-exception", "error-handling", "An exception crossing from the loop to a thread", 2, PO,
   r"""
@@ -1267,6 +1331,11 @@ P("cached-property-async", "async-oop", "`functools.cached_property` on an `asyn
   stores it in an attribute, or a cached Task (`asyncio.ensure_future`) that can be awaited many
   times.
   """)
+H("cached-property-async",
+  "`cached_property` calls the getter once and caches *what it returns*. What does an `async def` "
+  "getter return?",
+  "The second access gives back the same coroutine object, already run to completion. Can a "
+  "coroutine be awaited twice?")
 
 # ---------------------------------------------------------------- async iteration
 S("aiter-async-def", "async-iteration", "An `async def __aiter__`", 2,
@@ -1329,6 +1398,10 @@ S("aiter-async-def", "async-iteration", "An `async def __aiter__`", 2,
   TypeError: 'async for' received an object from __aiter__ that does not implement __anext__: coroutine
   RuntimeWarning coroutine 'Countdown.__aiter__' was never awaited
   """))
+H("aiter-async-def",
+  "`async for` calls `__aiter__()` *without* awaiting it and expects the async iterator itself; "
+  "only `__anext__` is awaited.",
+  "So what does an `async def __aiter__` hand to `async for` instead of `self`?")
 
 P("agen-concurrent-anext", "async-iteration", "One async generator, two consumers at once", 3, PO,
   r"""
@@ -1359,3 +1432,8 @@ P("agen-concurrent-anext", "async-iteration", "One async generator, two consumer
   generator is already running). The first call is not disturbed and yields 0; the generator
   then goes on normally. To share one source between tasks, put its items on an `asyncio.Queue`.
   """)
+H("agen-concurrent-anext",
+  "`gather` runs the two `anext(gen)` calls concurrently, and the first one leaves the generator "
+  "suspended inside `asyncio.sleep`.",
+  "An async generator can be advanced by only one consumer at a time. What happens to a second "
+  "`anext` while the first is still running, and does it disturb the first?")
