@@ -15,25 +15,31 @@ def c_no_raise(x, p):
 def c_calls(x, p):
     h = p['helper']
     calls = x.calls(h)
+    st = p.get('status', 'wrong_answer')
     if p.get('once_each'):
         counts = {}
         for c in calls:
             counts[x.key(c)] = counts.get(x.key(c), 0) + 1
         for i in x.helper(h)['items']:
             if counts.get(x.key_of(i), 0) == 0:
-                x.fail(p, 'wrong_answer', 'calls.never', call=x.label(h, [i]))
+                x.fail(p, st, 'calls.never', call=x.label(h, [i]))
         for c in calls:
             if counts[x.key(c)] > 1:
-                x.fail(p, 'wrong_answer', 'calls.twice', call=c.label, n=counts[x.key(c)])
+                x.fail(p, st, 'calls.twice', call=c.label, n=counts[x.key(c)])
     if 'count' in p:
         want = x.value(p['count'])
         if len(calls) != want:
-            x.fail(p, 'wrong_answer', 'calls.count', helper=h, want=plural(want, 'call'), got=plural(len(calls), 'call'))
+            x.fail(p, st, 'calls.count', helper=h, want=plural(want, 'call'), got=plural(len(calls), 'call'))
     if 'args' in p:
         want = x.value(p['args'])
         for c in calls:
             if c.args != want:
-                x.fail(p, 'wrong_answer', 'calls.args', call=c.label, want=', '.join(map(repr, want)))
+                x.fail(p, st, 'calls.args', call=c.label, want=', '.join(map(repr, want)))
+    if 'not_before' in p:                 # no call may start before this (virtual) time
+        t = x.value(p['not_before'])
+        for c in calls:
+            if c.start < t - EPS:
+                x.fail(p, st, 'calls.early', call=c.label, at=secs(c.start), when=secs(t))
 
 
 def c_finishes_by(x, p):

@@ -8,6 +8,7 @@ from grader_limits import _rmono, _r, _fmt
 from grader_observe import Killed
 from grader_clock import Grader
 from grader_checks import CHECKS
+from grader_spec import check_question, DataError
 from grader_messages import MESSAGES, Fail, secs, show, exc_text, foreign_exc, explain_exc, norm
 import re
 
@@ -50,7 +51,8 @@ class Question:
 
     def __init__(self, d):
         if type(d) is not dict or type(d.get('id')) is not str or type(d.get('entry')) is not str:
-            raise ValueError('a question needs an "id" and an "entry"')
+            raise DataError('a question needs an "id" and an "entry"')
+        check_question(d)               # every key known, every option there, every name defined: or DataError
         self.id = d['id']
         self.data = {k: d[k] for k in ('entry', 'need', 'what', 'fname', 'module', 'modules', 'helpers',
                                        'messages', 'style', 'tasks') if k in d}

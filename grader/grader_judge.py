@@ -6,14 +6,29 @@ from grader_limits import _rmono, _r
 from grader_observe import Killed
 from grader_clock import Grader
 from grader_engine import Question, task_seed
+from grader_spec import DataError
 
 PY = 'Python %s' % sys.version.split()[0]
 
 
 def load_bank(data):
-    """The grader's question data (code_questions.json) -> {id: Question}."""
+    """The grader's question data (code_questions.json) -> {id: Question}; a question whose data is not valid maps
+    to its DataError (graded as verdict `error` with that message, rather than stopping the grader)."""
     d = json.loads(data)
-    return {q['id']: Question(q) for q in d['questions'] if 'tasks' in q}
+    out = {}
+    for q in d['questions']:
+        if 'tasks' in q:
+            try:
+                out[q['id']] = Question(q)
+            except DataError as e:
+                out[q['id']] = e
+    return out
+
+
+def data_error(e):
+    """The answer when the question's data is not valid: the bank's fault, not the student's."""
+    return {'verdict': 'error', 'score': 0, 'tasks': [],
+            'message': 'The question\'s data is not valid: %s' % display_text(str(e), 2000)}
 
 
 def style_report(q, code):
@@ -36,13 +51,14 @@ def grade(QUESTIONS, req):
             spec = dict(req['spec'])
             spec.setdefault('id', qid)
             q = Question(spec)
-        except (TypeError, ValueError, KeyError, AttributeError) as e:
-            return {'verdict': 'error', 'score': 0, 'tasks': [],
-                    'message': 'The question\'s data is not valid: %s' % display_text(str(e))}
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as e:
+            return data_error(e if isinstance(e, DataError) else '%s: %s' % (type(e).__name__, e))
     elif qid not in QUESTIONS:
         return {'verdict': 'error', 'score': 0, 'message': 'The grader has no tasks for question %r.' % (qid,), 'tasks': []}
     else:
         q = QUESTIONS[qid]
+        if isinstance(q, DataError):
+            return data_error(q)
     if type(code) is not str:
         return {'verdict': 'error', 'score': 0, 'message': 'No code was sent.', 'tasks': []}
     seed = req.get('seed')

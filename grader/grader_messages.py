@@ -14,6 +14,7 @@ MESSAGES = {
     'calls.twice': '{fname} called {call} {n} times; call it once per item.',
     'calls.count': '{fname} should call {helper} exactly {want}; it made {got}.',
     'calls.args': '{fname} called {call}; the arguments should be {want}.',
+    'calls.early': '{fname} started {call} at {at}; no call should start before {when}.',
     'late.empty': '{fname} took {at} although there was nothing to wait for: return at once.',
     'late.one': '{fname} took {at}, but its one call, {call}, took only {best}: return as soon as it is done, '
                 'without waiting any longer.',
