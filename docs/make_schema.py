@@ -239,6 +239,8 @@ top = {
  'wrong_solutions': {'type': 'array', 'items': obj({'file': S_, 'code': S_, 'status': {'enum': list(S.WRONG_STATUSES)}, 'why': S_}, ['status', 'why'],
                      'a wrong solution (`file` in a bank folder; `code` once built) and the status it must get (not_gradable: the verdict)')},
  'more_solutions': {'type': 'array', 'items': obj({'file': S_, 'why': S_}, ['file'], 'other correct solutions (the bootcamp tests grade them)')},
+ 'hints': {'type': 'array', 'maxItems': 3, 'items': dict(S_, minLength=1),
+           'description': 'up to three hints, from a nudge to nearly the answer, shown one at a time (GET /api/v1/questions/{id}/hints/{n})'},
 }
 assert set(top) == set(S.GRADING_KEYS + S.META_KEYS)
 schema = {

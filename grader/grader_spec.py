@@ -19,7 +19,7 @@ KINDS = ('call', 'agen', 'store', 'connection', 'blocking')
 GRADING_KEYS = ('entry', 'need', 'what', 'fname', 'module', 'modules', 'helpers', 'messages', 'style', 'tasks')
 # the rest of a question.json (or of a built bank's question): read by the server and the build, not the engine
 META_KEYS = ('id', 'topic', 'title', 'difficulty', 'kind', 'prompt', 'explanation', 'starter', 'solution',
-             'wrong_solutions', 'more_solutions', 'version')
+             'wrong_solutions', 'more_solutions', 'version', 'hints')
 TASK_KEYS = ('name', 'hidden', 'use', 'args', 'opts', 'helpers', 'tokens', 'vlimit', 'checks', 'passed', 'messages')
 OPTS = {'await': ('concurrent', 'cancel_at'), 'run': (), 'task': (), 'iterate': (),
         'context': ('sleep', 'raise', 'cancel_at', 'attrs', 'query'), 'methods': ('instances', 'calls'),
