@@ -46,6 +46,13 @@ public enum BankSource {
         return parts
     }
 
+    /// The keys a teacher's `question.json` may hold: the question's own and its grading data
+    /// (`docs/question.schema.json`).
+    static let questionKeys: Set<String> = Set(Question.gradingKeys).union([
+        "id", "topic", "kind", "title", "difficulty", "prompt", "explanation", "starter", "solution", "wrong_solutions",
+        "more_solutions", "version", "hints",
+    ])
+
     /// `bank.json` of a source folder: its question ids, or nil when it is not a manifest (a bank file instead).
     static func manifestIDs(_ data: Data) -> [String]? {
         struct Manifest: Decodable { var questions: [String] }
@@ -83,6 +90,11 @@ public enum BankSource {
             }
             guard members["id"] == .string(id) else {
                 throw .unreadable(file: "\(name)/question.json", reason: "its id is not \"\(id)\"")
+            }
+            // A misspelled key would otherwise be dropped in silence (the grader only ever sees the grading keys).
+            if let unknown = members.keys.sorted().first(where: { !Self.questionKeys.contains($0) }) {
+                let known = Self.questionKeys.sorted().joined(separator: ", ")
+                throw .unreadable(file: "\(name)/question.json", reason: "unknown key \"\(unknown)\" (known: \(known))")
             }
             members["kind"] = members["kind"] ?? .string("code")
             members["prompt"] = .string(try text("prompt.md").trimmingCharacters(in: .whitespacesAndNewlines))

@@ -102,6 +102,27 @@ struct BankSourceTests {
         )
     }
 
+    @Test func aMisspelledKeyInATeachersQuestionIsNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bank-\(UUID().uuidString)")
+        let question = folder.appendingPathComponent("bootcamp-wait-random")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: Self.bootcamp).appendingPathComponent("bootcamp-wait-random"),
+            to: question
+        )
+        try Data(#"{"questions": ["bootcamp-wait-random"]}"#.utf8).write(to: folder.appendingPathComponent("bank.json"))
+        let file = question.appendingPathComponent("question.json")
+        var members = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: file)).members
+        members["helperz"] = .object([:])
+        try JSONEncoder().encode(JSONValue.object(members)).write(to: file)
+        #expect {
+            try BankSource.parts(at: folder.path)
+        } throws: { error in
+            "\(error)".contains("bootcamp-wait-random/question.json: unknown key \"helperz\" (known: ")
+        }
+    }
+
     @Test func hintsAreAtMostThreeAndNeverEmpty() {
         var question = Question(
             id: "hinted",
