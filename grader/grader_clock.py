@@ -336,7 +336,8 @@ class Grader:
                 ch.send({'k': 'adv', 't': tnext, 'd': done})
             if not seen_idle:
                 steps = ch.steps()
-                if steps != mark_steps:
+                # a step, or the loop waiting for the GIL while another of the child's threads runs: not blocked
+                if steps != mark_steps or (nowr - mark_wall >= BLOCK_LIMIT / 4 and ch.waits_for_gil()):
                     mark_wall, mark_wait, mark_steps = nowr, ch.runq_wait(), steps
             if not seen_idle and nowr - mark_wall >= BLOCK_LIMIT:
                 busy = (nowr - mark_wall) - (ch.runq_wait() - mark_wait) / 1e9

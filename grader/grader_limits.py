@@ -69,14 +69,15 @@ def display_text(s, limit=300):
 # refused at start-up (`main`): the parent could not tell an idle loop from a blocked one.
 _SYSCALL_NRS = {
     'x86_64': {'read': 0, 'recvfrom': 45, 'recvmsg': 47, 'epoll_wait': 232, 'epoll_pwait': 281, 'epoll_pwait2': 441,
-               'nanosleep': 35, 'clock_nanosleep': 230},
+               'nanosleep': 35, 'clock_nanosleep': 230, 'futex': 202},
     'aarch64': {'read': 63, 'recvfrom': 207, 'recvmsg': 212, 'epoll_pwait': 22, 'epoll_pwait2': 441,
-                'nanosleep': 101, 'clock_nanosleep': 115},
+                'nanosleep': 101, 'clock_nanosleep': 115, 'futex': 98},
 }
 _NR = _SYSCALL_NRS.get(os.uname().machine, {})
 NR_EPOLL = {_NR[k] for k in ('epoll_wait', 'epoll_pwait', 'epoll_pwait2') if k in _NR}
 NR_READ = {_NR[k] for k in ('read', 'recvfrom', 'recvmsg') if k in _NR}
 NR_SLEEP = {_NR[k] for k in ('nanosleep', 'clock_nanosleep') if k in _NR}
+NR_FUTEX = _NR.get('futex')
 MAX_MSG = 64 << 10                # one message from the child; a longer one is the child's fault (`killed`)
 RETAIN_LIMIT = 2 << 20            # bytes of the child's messages the parent keeps for one task (`output_limit`)
 PARENT_MEM_LIMIT = 384 << 20      # the parent's own RSS; more means the child made it keep too much

@@ -1,7 +1,7 @@
 # The trusted parent's handle on an untrusted child: fork, channels, output pipes, and what /proc shows of it.
 import os, json, time, signal, select, socket, traceback
 import grader_limits as L
-from grader_limits import (EXIT_GRACE, EXIT_MEMORY, MAX_MSG, MAX_OUT, MEM_TOTAL_LIMIT, NR_EPOLL, NR_READ, NR_SLEEP,
+from grader_limits import (EXIT_GRACE, EXIT_MEMORY, MAX_MSG, MAX_OUT, MEM_TOTAL_LIMIT, NR_EPOLL, NR_FUTEX, NR_READ, NR_SLEEP,
                            RUN_STDOUT_CAP, display_text, sweep, total_rss)
 from grader_limits import _rmono, _dumps, _outq, _pread, _read_file, _clean
 from grader_child import _child_setup, child_run
@@ -185,6 +185,24 @@ class Child:
             return [int(t) for t in os.listdir('/proc/%d/task' % self.pid)]
         except (OSError, ValueError):
             return []
+
+    def waits_for_gil(self):
+        """Is the loop's thread waiting on a futex while another thread of the child runs or is runnable? That is
+        how waiting for the GIL looks: the loop is held up by the machine's load on its other threads, not blocked
+        by its own code (a threading lock the loop waits for while no other thread works still counts as blocked)."""
+        sc = self._syscall(self.sysc) if self.sysc is not None else None
+        if sc is None or sc[0] != NR_FUTEX:
+            return False
+        for tid in self.tids():
+            if tid == self.pid:
+                continue
+            stat = _read_file('/proc/%d/task/%d/stat' % (self.pid, tid), 512)
+            try:
+                if stat.rsplit(b')', 1)[1].split()[0] in (b'R', b'D'):
+                    return True
+            except IndexError:
+                continue
+        return False
 
     def busy_threads(self):
         """Is a thread other than the loop's working (running, in uninterruptible sleep, or in time.sleep)?

@@ -26,7 +26,8 @@ ATTEMPT_EXAMPLES = 30                                          # the attempts op
 SEED = 20261125
 EXPECTED_OPERATIONS = {
     ('GET', '/healthz'), ('GET', '/openapi.json'), ('GET', '/api/v1/topics'), ('GET', '/api/v1/questions'),
-    ('GET', '/api/v1/questions/{id}'), ('POST', '/api/v1/questions/{id}/attempts'), ('POST', '/api/v1/students'),
+    ('GET', '/api/v1/questions/{id}'), ('GET', '/api/v1/questions/{id}/hints/{n}'),
+    ('POST', '/api/v1/questions/{id}/attempts'), ('POST', '/api/v1/students'),
     ('GET', '/api/v1/me/attempts'), ('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
     ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
 }
