@@ -8,6 +8,7 @@ struct ClassroomService: Sendable {
     let store: any AttemptStore
     let catalog: LiveCatalog
     let teacher: TeacherToken
+    let access: Access
 
     struct NewStudent: Decodable {
         var name: String
@@ -20,13 +21,10 @@ struct ClassroomService: Sendable {
 
     // MARK: - Who is asking
 
-    func requireTeacher(_ request: Request) throws {
-        guard request.bearerToken != nil else {
-            throw QuizError.unauthorized("This needs the teacher's token: Authorization: Bearer TOKEN.")
-        }
-        guard teacher.accepts(request.bearerToken) else {
-            throw QuizError.unauthorized("That is not the teacher's token.")
-        }
+    /// The administrator or a teacher with an account (every request reads the store; nothing is cached).
+    @discardableResult
+    func requireTeacher(_ request: Request) async throws -> Caller {
+        try await access.caller(request)
     }
 
     /// The student whose token the request carries; nil when it carries none. A token that matches no one is an
@@ -35,6 +33,12 @@ struct ClassroomService: Sendable {
         guard let token = request.bearerToken else { return nil }
         if teacher.accepts(token) { return nil }
         guard let student = try await wrap({ try await store.student(tokenHash: Tokens.hash(token)) }) else {
+            // A teacher trying a question is not a student: answered, not recorded, as for the administrator.
+            if let classroom = access.classroom,
+                try await wrap({ try await classroom.teacher(tokenHash: Tokens.hash(token)) }) != nil
+            {
+                return nil
+            }
             throw QuizError.unauthorized("This token belongs to no student; join a class again.")
         }
         return student
@@ -63,21 +67,30 @@ struct ClassroomService: Sendable {
     }
 
     func createClass(_ request: Request) async throws -> Response {
-        try requireTeacher(request)
+        let caller = try await requireTeacher(request)
         let body = try request.decodeJSON(NewClass.self)
         let name = try Self.displayName(body.name, limit: 80)
-        let record = try await wrap { try await store.createClass(name: name) }
+        let record: ClassRecord
+        if let owner = caller.teacherID {
+            record = try await wrap { try await access.classroomStore().createClass(name: name, owner: owner) }
+        } else {
+            record = try await wrap { try await store.createClass(name: name) }
+        }
         return .json(ClassEntry(record), status: 201)
     }
 
     func listClasses(_ request: Request) async throws -> Response {
-        try requireTeacher(request)
-        let records = try await wrap { try await store.classes() }
+        let caller = try await requireTeacher(request)
+        let records: [ClassRecord]
+        if let teacherID = caller.teacherID {
+            records = try await wrap { try await access.classroomStore().classes(teacherID: teacherID) }
+        } else {
+            records = try await wrap { try await store.classes() }
+        }
         return .json(["classes": records.map(ClassEntry.init)])
     }
 
     func results(_ request: Request) async throws -> Response {
-        try requireTeacher(request)
         let report = ClassReport(try await loadResults(request), bank: catalog.current.bank)
         return Response(
             status: 200,
@@ -87,17 +100,24 @@ struct ClassroomService: Sendable {
     }
 
     func resultsCSV(_ request: Request) async throws -> Response {
-        try requireTeacher(request)
         let report = ClassReport(try await loadResults(request), bank: catalog.current.bank)
         var response = Response.text(report.csv(), contentType: "text/csv; charset=utf-8")
         response.headers.add("Content-Disposition", "attachment; filename=\"results-\(report.class.code).csv\"")
         return response
     }
 
+    /// The class's results without the students removed from it (their attempts stay in the store).
     private func loadResults(_ request: Request) async throws -> ClassResults {
-        let code = (request.parameters["code"] ?? "").uppercased()
-        guard let results = try await wrap({ try await store.results(classCode: code) }) else {
+        let (_, classRecord) = try await access.requireClass(request)
+        let code = classRecord.code
+        guard var results = try await wrap({ try await store.results(classCode: code) }) else {
             throw QuizError.unknownClass(code)
+        }
+        if let classroom = access.classroom {
+            let removed = Set(
+                try await wrap { try await classroom.roster(classCode: code) }.filter(\.removed).map(\.student.id)
+            )
+            results.rows.removeAll { removed.contains($0.student.id) }
         }
         return results
     }
@@ -115,20 +135,8 @@ struct ClassroomService: Sendable {
         return name
     }
 
-    /// Store errors become the application's errors here, once.
+    /// Store errors become the application's errors here, once (in `Access.wrapStore`).
     func wrap<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as StoreError {
-            switch error {
-            case .unknownClass(let code): throw QuizError.unknownClass(code)
-            case .nameTaken(let name): throw QuizError.nameTaken(name)
-            case .unavailable: throw QuizError.storeUnavailable
-            }
-        } catch let error as any ProblemConvertible {
-            throw error
-        } catch {
-            throw QuizError.storeUnavailable
-        }
+        try await access.wrapStore(body)
     }
 }

@@ -11,6 +11,15 @@ public enum QuizError: ProblemConvertible {
     case nameTaken(String)
     case rateLimited(seconds: Int)
     case storeUnavailable
+    /// A teacher's token on a class (or a route) that is not theirs.
+    case forbidden(String)
+    /// Something other than a question or a class that does not exist (a teacher, a student, an assignment).
+    case notFound(String)
+    /// The student has used all the attempts an assignment allows on the question.
+    case attemptLimit(Int)
+    case readmitCodeUsed
+    case readmitCodeExpired
+    case notImplemented(String)
 
     public var problem: Problem {
         switch self {
@@ -38,6 +47,22 @@ public enum QuizError: ProblemConvertible {
             )
         case .storeUnavailable:
             Problem(title: "Service Unavailable", status: 503, detail: "The database is busy; try again.")
+        case .forbidden(let detail):
+            Problem(title: "Forbidden", status: 403, detail: detail)
+        case .notFound(let detail):
+            Problem(title: "Not Found", status: 404, detail: detail)
+        case .attemptLimit(let maximum):
+            Problem(
+                title: "Conflict",
+                status: 409,
+                detail: "The assignment allows \(maximum) attempt\(maximum == 1 ? "" : "s") on this question, all made."
+            )
+        case .readmitCodeUsed:
+            Problem(title: "Conflict", status: 409, detail: "That code has been used already; ask for a new one.")
+        case .readmitCodeExpired:
+            Problem(title: "Gone", status: 410, detail: "That code has expired; ask for a new one.")
+        case .notImplemented(let detail):
+            Problem(title: "Not Implemented", status: 501, detail: detail)
         }
     }
 

@@ -1,0 +1,29 @@
+import HTTP
+
+/// The classroom's routes of round 2: teachers' accounts, the roster, assignments.
+struct ClassroomRoutes {
+    let teachers: TeacherService
+    let roster: RosterService
+    let assignments: AssignmentService
+
+    func add(to router: inout Router) {
+        let teachers = self.teachers
+        let roster = self.roster
+        let assignments = self.assignments
+        router.post("/api/v1/teachers") { try await teachers.create($0) }
+        router.get("/api/v1/teachers") { try await teachers.list($0) }
+        router.on("DELETE", "/api/v1/teachers/{id}") { try await teachers.delete($0) }
+        router.post("/api/v1/classes/{code}/teachers") { try await teachers.addCoTeacher($0) }
+
+        router.get("/api/v1/classes/{code}/students") { try await roster.students($0) }
+        router.on("DELETE", "/api/v1/classes/{code}/students/{id}") { try await roster.remove($0) }
+        router.post("/api/v1/classes/{code}/students/{id}/readmit") { try await roster.createReadmitCode($0) }
+        router.get("/api/v1/classes/{code}/students/{id}/attempts") { try await roster.attempts($0) }
+        router.post("/api/v1/students/readmit") { try await roster.redeem($0) }
+
+        router.post("/api/v1/classes/{code}/assignments") { try await assignments.create($0) }
+        router.get("/api/v1/classes/{code}/assignments") { try await assignments.list($0) }
+        router.get("/api/v1/classes/{code}/assignments/{id}/results") { try await assignments.results($0) }
+        router.get("/api/v1/me/assignments") { try await assignments.mine($0) }
+    }
+}
