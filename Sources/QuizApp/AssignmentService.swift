@@ -180,7 +180,7 @@ struct AssignmentService: Sendable {
     // MARK: - Validation
 
     func validate(_ body: NewAssignment, classCode: String) throws -> AssignmentRecord {
-        let title = try Self.text(body.title, field: "title", limit: 120)
+        let title = try ClassroomService.displayName(body.title, limit: 120, field: "title")
         guard !body.questions.isEmpty else {
             throw QuizError.invalidField("questions", "give at least one question id.")
         }
@@ -223,18 +223,6 @@ struct AssignmentService: Sendable {
             key: key,
             createdAt: Date()
         )
-    }
-
-    static func text(_ raw: String, field: String, limit: Int) throws -> String {
-        do {
-            return try ClassroomService.displayName(raw, limit: limit)
-        } catch {
-            let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...limit).contains(name.count) else {
-                throw QuizError.invalidField(field, "must be 1 to \(limit) characters.")
-            }
-            throw QuizError.invalidField(field, "must be one line of text without control characters.")
-        }
     }
 
     /// RFC 3339 with its offset (`2026-03-01T09:00:00+01:00`, `...Z`), fractional seconds allowed.

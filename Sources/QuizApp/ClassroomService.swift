@@ -124,13 +124,13 @@ struct ClassroomService: Sendable {
 
     /// A name shown to people (a student, a class): one line of 1 to `limit` characters, no control characters,
     /// which would be cut short or garble a table, a CSV or a terminal.
-    static func displayName(_ raw: String, limit: Int) throws -> String {
+    static func displayName(_ raw: String, limit: Int, field: String = "name") throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...limit).contains(name.count) else {
-            throw QuizError.invalidField("name", "must be 1 to \(limit) characters.")
+            throw QuizError.invalidField(field, "must be 1 to \(limit) characters.")
         }
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw QuizError.invalidField("name", "must be one line of text without control characters.")
+            throw QuizError.invalidField(field, "must be one line of text without control characters.")
         }
         return name
     }
