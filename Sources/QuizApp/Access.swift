@@ -9,6 +9,8 @@ struct Access: Sendable {
     let store: any AttemptStore
     /// nil when the store keeps no teachers (then only the administrator's token opens the teacher routes).
     let classroom: (any ClassroomStore)?
+    /// nil when the store keeps no passwords or sessions (then teachers use their tokens only).
+    let sessions: (any TeacherSessionStore)?
 
     /// The store that keeps teachers, the roster and assignments, or 501 when this server's store has none.
     func classroomStore() throws -> any ClassroomStore {
@@ -19,10 +21,19 @@ struct Access: Sendable {
     }
 
     /// The caller of a teacher route: 401 without a token, or with one that is neither the administrator's nor a
-    /// teacher's.
+    /// teacher's. Without a token, a teacher's session cookie (`SignInService`) will do.
     func caller(_ request: Request) async throws -> Caller {
         guard let token = request.bearerToken else {
-            throw QuizError.unauthorized("This needs a teacher's token: Authorization: Bearer TOKEN.")
+            if let sessions, let cookie = SignInService.sessionToken(request),
+                let record = try await wrapStore({
+                    try await sessions.teacher(sessionHash: Tokens.hash(cookie), now: Date())
+                })
+            {
+                return .teacher(record)
+            }
+            throw QuizError.unauthorized(
+                "This needs a teacher's token (Authorization: Bearer TOKEN) or a teacher's session; sign in again."
+            )
         }
         if teacher.accepts(token) { return .admin }
         if let classroom,
@@ -69,6 +80,10 @@ struct Access: Sendable {
         } catch let error as ClassroomStoreError {
             switch error {
             case .attemptLimit(let maximum): throw QuizError.attemptLimit(maximum)
+            }
+        } catch let error as TeacherSessionStoreError {
+            switch error {
+            case .loginTaken(let login): throw QuizError.loginTaken(login)
             }
         } catch let error as any ProblemConvertible {
             throw error

@@ -5,11 +5,13 @@ struct ClassroomRoutes {
     let teachers: TeacherService
     let roster: RosterService
     let assignments: AssignmentService
+    let signIn: SignInService
 
     func add(to router: inout Router) {
         let teachers = self.teachers
         let roster = self.roster
         let assignments = self.assignments
+        let signIn = self.signIn
         router.post("/api/v1/teachers") { try await teachers.create($0) }
         router.get("/api/v1/teachers") { try await teachers.list($0) }
         router.on("DELETE", "/api/v1/teachers/{id}") { try await teachers.delete($0) }
@@ -25,5 +27,9 @@ struct ClassroomRoutes {
         router.get("/api/v1/classes/{code}/assignments") { try await assignments.list($0) }
         router.get("/api/v1/classes/{code}/assignments/{id}/results") { try await assignments.results($0) }
         router.get("/api/v1/me/assignments") { try await assignments.mine($0) }
+
+        router.on("PUT", "/api/v1/teachers/me/password") { try await signIn.setPassword($0) }
+        router.post("/api/v1/sessions") { try await signIn.signIn($0) }
+        router.on("DELETE", "/api/v1/sessions") { try await signIn.signOut($0) }
     }
 }

@@ -24,6 +24,7 @@ public struct QuizApplication: Sendable {
     let teachers: TeacherService
     let roster: RosterService
     let assignments: AssignmentService
+    let signIn: SignInService
     let paths: Paths
     let logger: Logger
     let registry = MetricsRegistry()
@@ -47,11 +48,21 @@ public struct QuizApplication: Sendable {
         clientAddress: ClientAddress = ClientAddress()
     ) {
         catalog = LiveCatalog(bank: bank)
-        let access = Access(teacher: teacher, store: store, classroom: store as? any ClassroomStore)
+        let access = Access(
+            teacher: teacher,
+            store: store,
+            classroom: store as? any ClassroomStore,
+            sessions: store as? any TeacherSessionStore
+        )
         classroom = ClassroomService(store: store, catalog: catalog, teacher: teacher, access: access)
         teachers = TeacherService(access: access)
         roster = RosterService(access: access)
         assignments = AssignmentService(access: access, catalog: catalog, classroom: classroom)
+        signIn = SignInService(
+            access: access,
+            limiter: RateLimiter(limit: 10, window: 60),
+            clientAddress: clientAddress
+        )
         attempts = AttemptService(
             catalog: catalog,
             grader: grader,
@@ -119,7 +130,7 @@ public struct QuizApplication: Sendable {
         router.get("/api/v1/classes") { try await classroom.listClasses($0) }
         router.get("/api/v1/classes/{code}/results") { try await classroom.results($0) }
         router.get("/api/v1/classes/{code}/results.csv") { try await classroom.resultsCSV($0) }
-        ClassroomRoutes(teachers: teachers, roster: roster, assignments: assignments).add(to: &router)
+        ClassroomRoutes(teachers: teachers, roster: roster, assignments: assignments, signIn: signIn).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

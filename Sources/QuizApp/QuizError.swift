@@ -20,6 +20,8 @@ public enum QuizError: ProblemConvertible {
     case readmitCodeUsed
     case readmitCodeExpired
     case notImplemented(String)
+    case loginTaken(String)
+    case tooManyRequests(String, seconds: Int)
 
     public var problem: Problem {
         switch self {
@@ -63,12 +65,21 @@ public enum QuizError: ProblemConvertible {
             Problem(title: "Gone", status: 410, detail: "That code has expired; ask for a new one.")
         case .notImplemented(let detail):
             Problem(title: "Not Implemented", status: 501, detail: detail)
+        case .loginTaken(let login):
+            Problem(
+                title: "Conflict",
+                status: 409,
+                detail: "Another teacher signs in as \"\(login)\"; pick another name."
+            )
+        case .tooManyRequests(let detail, _):
+            Problem(title: "Too Many Requests", status: 429, detail: detail)
         }
     }
 
     public var problemHeaders: HTTPHeaders {
         switch self {
-        case .rateLimited(let seconds): HTTPHeaders([("Retry-After", String(seconds))])
+        case .rateLimited(let seconds), .tooManyRequests(_, let seconds):
+            HTTPHeaders([("Retry-After", String(seconds))])
         case .unauthorized: HTTPHeaders([("WWW-Authenticate", "Bearer")])
         case .storeUnavailable: HTTPHeaders([("Retry-After", "1")])
         default: HTTPHeaders()

@@ -66,6 +66,7 @@ extension SQLiteStore: ClassroomStore {
                     """
             )
         }
+        registerSessionMigrations(&migrator)
     }
 
     // MARK: - Teachers

@@ -36,6 +36,7 @@ EXPECTED_OPERATIONS = {
     ('GET', '/api/v1/classes/{code}/students/{id}/attempts'), ('POST', '/api/v1/students/readmit'),
     ('POST', '/api/v1/classes/{code}/assignments'), ('GET', '/api/v1/classes/{code}/assignments'),
     ('GET', '/api/v1/classes/{code}/assignments/{id}/results'), ('GET', '/api/v1/me/assignments'),
+    ('PUT', '/api/v1/teachers/me/password'), ('POST', '/api/v1/sessions'), ('DELETE', '/api/v1/sessions'),
 }
 TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
@@ -45,7 +46,8 @@ TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('POST', '/api/v1/classes/{code}/students/{id}/readmit'),
                       ('GET', '/api/v1/classes/{code}/students/{id}/attempts'),
                       ('POST', '/api/v1/classes/{code}/assignments'), ('GET', '/api/v1/classes/{code}/assignments'),
-                      ('GET', '/api/v1/classes/{code}/assignments/{id}/results')}
+                      ('GET', '/api/v1/classes/{code}/assignments/{id}/results'),
+                      ('PUT', '/api/v1/teachers/me/password')}
 STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments')}
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'
                   '    return await asyncio.gather(*(fetch(i) for i in items))\n')
