@@ -41,6 +41,16 @@ enum Passwords {
         return difference == 0 && key.count == expected.count
     }
 
+    /// Runs scrypt on a queue of its own, one at a time: a hash holds a thread for tens of milliseconds (hundreds in
+    /// a debug build) and 32 MiB, which the cooperative pool, one thread a core, must not give up to sign-ins.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private static let queue = DispatchQueue(label: "quiz.passwords")
+
     /// A hash of no one's password, verified against when the sign-in name is unknown, so that an unknown name
     /// takes as long to refuse as a wrong password.
     static let decoy: String = (try? hash(Tokens.make())) ?? ""

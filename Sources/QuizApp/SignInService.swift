@@ -30,7 +30,8 @@ struct SignInService: Sendable {
         guard (10...200).contains(body.password.count) else {
             throw QuizError.invalidField("password", "must be 10 to 200 characters.")
         }
-        let hash = try Passwords.hash(body.password)
+        let password = body.password
+        let hash = try await Passwords.offThePool { try Passwords.hash(password) }
         try await access.wrapStore {
             try await sessionStore().setSignIn(teacherID: teacher.id, login: login, passwordHash: hash)
         }
@@ -46,7 +47,8 @@ struct SignInService: Sendable {
         let store = try sessionStore()
         let login = body.login.trimmingCharacters(in: .whitespaces).lowercased()
         let found = try await access.wrapStore { try await store.signIn(login: login) }
-        let verified = Passwords.verify(body.password, against: found?.passwordHash ?? Passwords.decoy)
+        let (password, stored) = (body.password, found?.passwordHash)
+        let verified = try await Passwords.offThePool { Passwords.verify(password, against: stored ?? Passwords.decoy) }
         guard let teacher = found?.teacher, verified else {
             throw QuizError.unauthorized("Wrong sign-in name or password.")
         }
