@@ -11,6 +11,8 @@ struct Access: Sendable {
     let classroom: (any ClassroomStore)?
     /// nil when the store keeps no passwords or sessions (then teachers use their tokens only).
     let sessions: (any TeacherSessionStore)?
+    /// nil when the store keeps no join policies (then every class is open, as before).
+    let enrolment: (any EnrolmentStore)?
 
     /// The store that keeps teachers, the roster and assignments, or 501 when this server's store has none.
     func classroomStore() throws -> any ClassroomStore {
@@ -42,6 +44,13 @@ struct Access: Sendable {
             return .teacher(record)
         }
         throw QuizError.unauthorized("That is not a teacher's token.")
+    }
+
+    func enrolmentStore() throws -> any EnrolmentStore {
+        guard let enrolment else {
+            throw QuizError.notImplemented("This server's database does not keep join policies.")
+        }
+        return enrolment
     }
 
     func requireAdmin(_ request: Request) async throws {

@@ -65,7 +65,7 @@ struct AssignmentService: Sendable {
         let report = AssignmentReport(
             assignment: assignment,
             classRecord: classRecord,
-            students: roster.filter { !$0.removed }.map(\.student),
+            students: roster.filter(\.counted).map(\.student),
             attempts: attempts.map(\.record)
         )
         return .json(report)

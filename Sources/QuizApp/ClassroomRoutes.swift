@@ -6,18 +6,24 @@ struct ClassroomRoutes {
     let roster: RosterService
     let assignments: AssignmentService
     let signIn: SignInService
+    let settings: ClassSettingsService
 
     func add(to router: inout Router) {
         let teachers = self.teachers
         let roster = self.roster
         let assignments = self.assignments
         let signIn = self.signIn
+        let settings = self.settings
         router.post("/api/v1/teachers") { try await teachers.create($0) }
         router.get("/api/v1/teachers") { try await teachers.list($0) }
         router.on("DELETE", "/api/v1/teachers/{id}") { try await teachers.delete($0) }
         router.post("/api/v1/classes/{code}/teachers") { try await teachers.addCoTeacher($0) }
 
+        router.get("/api/v1/classes/{code}") { try await settings.show($0) }
+        router.on("PATCH", "/api/v1/classes/{code}") { try await settings.update($0) }
         router.get("/api/v1/classes/{code}/students") { try await roster.students($0) }
+        router.post("/api/v1/classes/{code}/students") { try await roster.add($0) }
+        router.post("/api/v1/classes/{code}/students/{id}/approve") { try await roster.approve($0) }
         router.on("DELETE", "/api/v1/classes/{code}/students/{id}") { try await roster.remove($0) }
         router.post("/api/v1/classes/{code}/students/{id}/readmit") { try await roster.createReadmitCode($0) }
         router.get("/api/v1/classes/{code}/students/{id}/attempts") { try await roster.attempts($0) }

@@ -17,6 +17,8 @@ struct ClassroomService: Sendable {
 
     struct NewClass: Decodable {
         var name: String
+        /// `open` (the default), `approval` or `roster`.
+        var joining: String?
     }
 
     // MARK: - Who is asking
@@ -39,6 +41,13 @@ struct ClassroomService: Sendable {
             {
                 return nil
             }
+            if let enrolment = access.enrolment,
+                let waiting = try await wrap({ try await enrolment.pendingStudent(tokenHash: Tokens.hash(token)) })
+            {
+                throw QuizError.forbidden(
+                    "Your teacher has not approved your joining \(waiting.classCode) yet; try again once they have."
+                )
+            }
             throw QuizError.unauthorized("This token belongs to no student; join a class again.")
         }
         return student
@@ -52,10 +61,39 @@ struct ClassroomService: Sendable {
         let code = body.class.trimmingCharacters(in: .whitespaces).uppercased()
         guard !code.isEmpty else { throw QuizError.invalidField("class", "the class code is empty.") }
         let token = Tokens.make()
-        let student = try await wrap {
-            try await store.createStudent(name: name, classCode: code, tokenHash: Tokens.hash(token))
+        var policy: JoinPolicy?
+        if let enrolment = access.enrolment {
+            policy = try await wrap { try await enrolment.joinPolicy(classCode: code) }
         }
-        return .json(["id": student.id, "name": student.name, "class": student.classCode, "token": token], status: 201)
+        switch policy {
+        case .roster:
+            throw QuizError.forbidden(
+                "The class \(code) takes no one by its code: your teacher adds you and gives you a code of your own."
+            )
+        case .approval:
+            let student = try await wrap {
+                try await access.enrolmentStore().createPendingStudent(
+                    name: name,
+                    classCode: code,
+                    tokenHash: Tokens.hash(token)
+                )
+            }
+            return .json(
+                [
+                    "id": student.id, "name": student.name, "class": student.classCode, "token": token,
+                    "status": "pending",
+                ],
+                status: 201
+            )
+        default:
+            let student = try await wrap {
+                try await store.createStudent(name: name, classCode: code, tokenHash: Tokens.hash(token))
+            }
+            return .json(
+                ["id": student.id, "name": student.name, "class": student.classCode, "token": token],
+                status: 201
+            )
+        }
     }
 
     func myAttempts(_ request: Request) async throws -> Response {
@@ -70,13 +108,18 @@ struct ClassroomService: Sendable {
         let caller = try await requireTeacher(request)
         let body = try request.decodeJSON(NewClass.self)
         let name = try Self.displayName(body.name, limit: 80)
+        let joining = try ClassSettingsService.policy(body.joining ?? "open")
+        if joining != .open { _ = try access.enrolmentStore() }
         let record: ClassRecord
         if let owner = caller.teacherID {
             record = try await wrap { try await access.classroomStore().createClass(name: name, owner: owner) }
         } else {
             record = try await wrap { try await store.createClass(name: name) }
         }
-        return .json(ClassEntry(record), status: 201)
+        if joining != .open {
+            try await wrap { try await access.enrolmentStore().setJoinPolicy(classCode: record.code, joining) }
+        }
+        return .json(ClassSettingsService.Entry(record, joining: joining), status: 201)
     }
 
     func listClasses(_ request: Request) async throws -> Response {
@@ -115,7 +158,7 @@ struct ClassroomService: Sendable {
         }
         if let classroom = access.classroom {
             let removed = Set(
-                try await wrap { try await classroom.roster(classCode: code) }.filter(\.removed).map(\.student.id)
+                try await wrap { try await classroom.roster(classCode: code) }.filter { !$0.counted }.map(\.student.id)
             )
             results.rows.removeAll { removed.contains($0.student.id) }
         }

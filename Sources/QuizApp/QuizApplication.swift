@@ -25,6 +25,7 @@ public struct QuizApplication: Sendable {
     let roster: RosterService
     let assignments: AssignmentService
     let signIn: SignInService
+    let settings: ClassSettingsService
     let paths: Paths
     let logger: Logger
     let registry = MetricsRegistry()
@@ -52,12 +53,14 @@ public struct QuizApplication: Sendable {
             teacher: teacher,
             store: store,
             classroom: store as? any ClassroomStore,
-            sessions: store as? any TeacherSessionStore
+            sessions: store as? any TeacherSessionStore,
+            enrolment: store as? any EnrolmentStore
         )
         classroom = ClassroomService(store: store, catalog: catalog, teacher: teacher, access: access)
         teachers = TeacherService(access: access)
         roster = RosterService(access: access)
         assignments = AssignmentService(access: access, catalog: catalog, classroom: classroom)
+        settings = ClassSettingsService(access: access)
         signIn = SignInService(
             access: access,
             limiter: RateLimiter(limit: 10, window: 60),
@@ -130,7 +133,13 @@ public struct QuizApplication: Sendable {
         router.get("/api/v1/classes") { try await classroom.listClasses($0) }
         router.get("/api/v1/classes/{code}/results") { try await classroom.results($0) }
         router.get("/api/v1/classes/{code}/results.csv") { try await classroom.resultsCSV($0) }
-        ClassroomRoutes(teachers: teachers, roster: roster, assignments: assignments, signIn: signIn).add(to: &router)
+        ClassroomRoutes(
+            teachers: teachers,
+            roster: roster,
+            assignments: assignments,
+            signIn: signIn,
+            settings: settings
+        ).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

@@ -17,6 +17,12 @@ struct RosterService: Sendable {
     struct StudentEntry: Encodable {
         var id, name: String
         var removed: Bool
+        /// Waiting for the teacher's approval (classes that take students on approval).
+        var pending: Bool
+    }
+
+    struct NewStudent: Decodable {
+        var name: String
     }
 
     func students(_ request: Request) async throws -> Response {
@@ -25,7 +31,9 @@ struct RosterService: Sendable {
             try await access.classroomStore().roster(classCode: classRecord.code)
         }
         return .json([
-            "students": roster.map { StudentEntry(id: $0.student.id, name: $0.student.name, removed: $0.removed) }
+            "students": roster.map {
+                StudentEntry(id: $0.student.id, name: $0.student.name, removed: $0.removed, pending: $0.pending)
+            }
         ])
     }
 
@@ -40,8 +48,32 @@ struct RosterService: Sendable {
         return Response(status: 204)
     }
 
-    /// `POST .../students/{id}/readmit`: a code the teacher gives the student (read out, or written on the board):
-    /// ten characters that are not confused on a projector, shown once, kept only as a hash.
+    /// `POST /api/v1/classes/{code}/students {"name"}`: the teacher adds a student (any join policy; the only way
+    /// into a `roster` class), who gets their token by redeeming the one-time code in the answer.
+    func add(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let body = try request.decodeJSON(NewStudent.self)
+        let name = try ClassroomService.displayName(body.name, limit: 60)
+        let student = try await access.wrapStore {
+            try await access.enrolmentStore().createUnclaimedStudent(name: name, classCode: classRecord.code)
+        }
+        let (code, expiresAt) = try await readmitCode(for: student.id)
+        return .json(["id": student.id, "name": student.name, "code": code, "expires_at": expiresAt], status: 201)
+    }
+
+    /// `POST .../students/{id}/approve`: a student waiting for approval may use their token from now on.
+    func approve(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let id = request.parameters["id"] ?? ""
+        guard
+            try await access.wrapStore({
+                try await access.enrolmentStore().approve(studentID: id, classCode: classRecord.code)
+            })
+        else { throw Self.unknownStudent(id, classRecord.code) }
+        return Response(status: 204)
+    }
+
+    /// `POST .../students/{id}/readmit`: a one-time code for a student of the class.
     func createReadmitCode(_ request: Request) async throws -> Response {
         let (_, classRecord) = try await access.requireClass(request)
         let id = request.parameters["id"] ?? ""
@@ -50,6 +82,14 @@ struct RosterService: Sendable {
             try await access.wrapStore({ try await store.rosterEntry(studentID: id, classCode: classRecord.code) })
                 != nil
         else { throw Self.unknownStudent(id, classRecord.code) }
+        let (code, expiresAt) = try await readmitCode(for: id)
+        return .json(["code": code, "expires_at": expiresAt], status: 201)
+    }
+
+    /// A code the teacher gives the student (read out, or written on the board): ten characters that are not
+    /// confused on a projector, shown once, kept only as a hash.
+    private func readmitCode(for id: String) async throws -> (code: String, expiresAt: String) {
+        let store = try access.classroomStore()
         var generator = SystemRandomNumberGenerator()
         let letters = (0..<10).map { _ in CodeAlphabet.letters.randomElement(using: &generator)! }
         let code = String(letters[0..<5]) + "-" + String(letters[5...])
@@ -61,7 +101,7 @@ struct RosterService: Sendable {
                 expiresAt: expiresAt
             )
         }
-        return .json(["code": code, "expires_at": ISO8601DateFormatter().string(from: expiresAt)], status: 201)
+        return (code, ISO8601DateFormatter().string(from: expiresAt))
     }
 
     /// `POST /api/v1/students/readmit`: a student trades the code for a new token; the old one stops working.

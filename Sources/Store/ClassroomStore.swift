@@ -84,11 +84,17 @@ public struct TeacherRecord: Sendable, Equatable {
 public struct RosterEntry: Sendable, Equatable {
     public var student: StudentRecord
     public var removed: Bool
+    /// Joined a class that takes students on approval, and not approved yet.
+    public var pending: Bool
 
-    public init(student: StudentRecord, removed: Bool) {
+    public init(student: StudentRecord, removed: Bool, pending: Bool = false) {
         self.student = student
         self.removed = removed
+        self.pending = pending
     }
+
+    /// In the class's results: neither removed nor waiting for approval.
+    public var counted: Bool { !removed && !pending }
 }
 
 public enum ReadmitOutcome: Sendable, Equatable {

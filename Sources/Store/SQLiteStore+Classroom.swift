@@ -67,6 +67,7 @@ extension SQLiteStore: ClassroomStore {
             )
         }
         registerSessionMigrations(&migrator)
+        registerEnrolmentMigrations(&migrator)
     }
 
     // MARK: - Teachers
@@ -201,7 +202,7 @@ extension SQLiteStore: ClassroomStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, name, class_code, removed_at FROM students WHERE class_code = ?
+                    SELECT id, name, class_code, removed_at, token_hash FROM students WHERE class_code = ?
                     ORDER BY name COLLATE NOCASE
                     """,
                 arguments: [classCode]
@@ -213,7 +214,9 @@ extension SQLiteStore: ClassroomStore {
         try await pool.read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT id, name, class_code, removed_at FROM students WHERE id = ? AND class_code = ?",
+                sql: """
+                    SELECT id, name, class_code, removed_at, token_hash FROM students WHERE id = ? AND class_code = ?
+                    """,
                 arguments: [studentID, classCode]
             ).map(Self.rosterEntry)
         }
@@ -490,7 +493,8 @@ extension SQLiteStore: ClassroomStore {
     private static func rosterEntry(_ row: Row) -> RosterEntry {
         RosterEntry(
             student: StudentRecord(id: row["id"], name: row["name"], classCode: row["class_code"]),
-            removed: (row["removed_at"] as Double?) != nil
+            removed: (row["removed_at"] as Double?) != nil,
+            pending: (row["token_hash"] as String).hasPrefix(Self.pendingPrefix)
         )
     }
 

@@ -51,9 +51,10 @@ struct ClassroomStoreTests {
 
         let store = try SQLiteStore(directory: directory)
         let applied = try await store.pool.read { db in try SQLiteStore.migrator.appliedIdentifiers(db) }
-        #expect(applied.isSuperset(of: ["v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in"]))
+        #expect(applied.isSuperset(of: ["v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy"]))
         // The old class is the administrator's: no teacher owns it, the administrator's list has it.
         #expect(try await store.classes().map(\.code) == ["ABC234"])
+        #expect(try await store.joinPolicy(classCode: "ABC234") == .open, "classes from before are joined by code")
         let teacher = try await store.createTeacher(name: "T", tokenHash: "hash-t")
         #expect(try await store.classes(teacherID: teacher.id).isEmpty)
         #expect(try await store.role(teacherID: teacher.id, classCode: "ABC234") == nil)
@@ -131,6 +132,25 @@ struct ClassroomStoreTests {
         #expect(kept.allSatisfy { $0.late == true })
         let results = try #require(try await store.results(classCode: group.code))
         #expect(results.rows.first?.results["q"]?.attempts == 3, "the summary row counts the same attempts")
+    }
+
+    @Test func aWaitingStudentsTokenFindsNoOneUntilApproved() async throws {
+        let store = try SQLiteStore(directory: Self.directory())
+        let group = try await store.createClass(name: "c")
+        try await store.setJoinPolicy(classCode: group.code, .approval)
+        #expect(try await store.joinPolicy(classCode: group.code) == .approval)
+        #expect(try await store.joinPolicy(classCode: "NOPE22") == nil)
+        let ada = try await store.createPendingStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
+        #expect(try await store.student(tokenHash: "ada") == nil)
+        #expect(try await store.pendingStudent(tokenHash: "ada") == ada)
+        #expect(try await store.roster(classCode: group.code).first?.pending == true)
+        #expect(try await store.approve(studentID: ada.id, classCode: "OTHER2") == false)
+        #expect(try await store.approve(studentID: ada.id, classCode: group.code))
+        #expect(try await store.student(tokenHash: "ada") == ada)
+        #expect(try await store.pendingStudent(tokenHash: "ada") == nil)
+        #expect(try await store.roster(classCode: group.code).first?.counted == true)
+        let added = try await store.createUnclaimedStudent(name: "Bob", classCode: group.code)
+        #expect(try await store.roster(classCode: group.code).map(\.student) == [ada, added])
     }
 
     @Test func aDeletedTeacherIsFoundByNeitherTokenNorId() async throws {

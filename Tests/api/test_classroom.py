@@ -138,8 +138,15 @@ def test_each_teacher_lists_only_their_classes_and_the_administrator_all(server)
     assert [c['code'] for c in ok(server, 'GET', '/api/v1/classes', token=carol['token'])['classes']] == [b]
 
 
+WALK_ASSIGNMENT = {'title': 'Walk', 'questions': ['code-fetch-all'], 'opens_at': '2020-01-01T00:00:00Z',
+                   'due_at': '2020-01-02T00:00:00+01:00'}
+
 # Every route of a class, with the status its owner gets. `owner_only`: a co-teacher gets 403 as well.
 CLASS_ROUTES = [
+    ('GET', '/api/v1/classes/{code}', None, 200, False),
+    ('PATCH', '/api/v1/classes/{code}', {'joining': 'open'}, 200, False),
+    ('POST', '/api/v1/classes/{code}/students', {'name': 'Added by {who}'}, 201, False),
+    ('POST', '/api/v1/classes/{code}/students/{student}/approve', None, 204, False),
     ('GET', '/api/v1/classes/{code}/results', None, 200, False),
     ('GET', '/api/v1/classes/{code}/results.csv', None, 200, False),
     ('POST', '/api/v1/classes/{code}/teachers', {'teacher': '{co}'}, 204, True),
@@ -147,9 +154,7 @@ CLASS_ROUTES = [
     ('POST', '/api/v1/classes/{code}/students/{student}/readmit', None, 201, False),
     ('GET', '/api/v1/classes/{code}/students/{student}/attempts', None, 200, False),
     ('DELETE', '/api/v1/classes/{code}/students/{student}', None, 204, False),
-    ('POST', '/api/v1/classes/{code}/assignments',
-     {'title': 'Walk', 'questions': ['code-fetch-all'], 'opens_at': '2020-01-01T00:00:00Z',
-      'due_at': '2020-01-02T00:00:00+01:00'}, 201, False),
+    ('POST', '/api/v1/classes/{code}/assignments', '{assignment}', 201, False),
     ('GET', '/api/v1/classes/{code}/assignments', None, 200, False),
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results', None, 200, False),
 ]
@@ -162,7 +167,7 @@ def walk(server):
     assert call(server, 'POST', '/api/v1/classes/%s/teachers' % code, {'teacher': co['id']}, owner['token'])[0] == 204
     student = join(server, code, 'Walker')
     assignment = ok(server, 'POST', '/api/v1/classes/%s/assignments' % code,
-                    CLASS_ROUTES[7][2], owner['token'], 201)['id']
+                    WALK_ASSIGNMENT, owner['token'], 201)['id']
     assert call(server, 'DELETE', '/api/v1/teachers/' + gone['id'], token=TEACHER_TOKEN)[0] == 204
     return {'owner': owner, 'co': co, 'other': other, 'gone': gone, 'code': code, 'student': student,
             'assignment': assignment}
@@ -180,24 +185,30 @@ def test_the_walk_covers_every_class_route_in_the_document(server):
                          ids=['%s %s' % (r[0], r[1]) for r in CLASS_ROUTES])
 def test_every_class_route_is_closed_to_strangers(server, walk, method, template, body, owner_status, owner_only):
     path = template.format(code=walk['code'], student=walk['student']['id'], assignment=walk['assignment'])
-    if body is not None:
-        body = json.loads(json.dumps(body).replace('{co}', walk['co']['id']))
+
+    def body_for(who):
+        if body == '{assignment}':
+            return WALK_ASSIGNMENT
+        if body is None:
+            return None
+        return json.loads(json.dumps(body).replace('{co}', walk['co']['id']).replace('{who}', who))
     for token in (None, 'not-a-token', walk['gone']['token'], walk['student']['token']):
-        status, problem, headers = call(server, method, path, body, token)
+        status, problem, headers = call(server, method, path, body_for('stranger'), token)
         assert status == 401, (token, status, problem)
         assert headers['WWW-Authenticate'] == 'Bearer'
-    status, problem, _ = call(server, method, path, body, walk['other']['token'])
+    status, problem, _ = call(server, method, path, body_for('other'), walk['other']['token'])
     assert status == 403, problem
     assert problem['title'] == 'Forbidden'
     # The class's code in any case opens it to no stranger either.
-    assert call(server, method, path.replace(walk['code'], walk['code'].lower()), body, walk['other']['token'])[0] == 403
+    lower = path.replace(walk['code'], walk['code'].lower())
+    assert call(server, method, lower, body_for('other'), walk['other']['token'])[0] == 403
     for who in ('owner', 'co'):
         expected = 403 if (owner_only and who == 'co') else owner_status
-        assert call(server, method, path, body, walk[who]['token'])[0] == expected, who
-    assert call(server, method, path, body, TEACHER_TOKEN)[0] == owner_status
+        assert call(server, method, path, body_for(who), walk[who]['token'])[0] == expected, who
+    assert call(server, method, path, body_for('admin'), TEACHER_TOKEN)[0] == owner_status
     # An unknown class is 404 for anyone with a teacher's token.
     unknown = path.replace(walk['code'], 'ZZZZZZ')
-    assert call(server, method, unknown, body, walk['other']['token'])[0] == 404
+    assert call(server, method, unknown, body_for('other'), walk['other']['token'])[0] == 404
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -217,14 +228,14 @@ def test_a_removed_student_leaves_results_keeps_attempts_and_loses_their_token(s
     for student in (ada, bob):
         assert attempt(server, qid, {'choices': [right]}, student['token'])[0] == 200
     roster = ok(server, 'GET', '/api/v1/classes/%s/students' % code, token=teacher['token'])['students']
-    assert roster == [{'id': ada['id'], 'name': 'Ada R', 'removed': False},
-                      {'id': bob['id'], 'name': 'Bob R', 'removed': False}]
+    assert roster == [{'id': ada['id'], 'name': 'Ada R', 'removed': False, 'pending': False},
+                      {'id': bob['id'], 'name': 'Bob R', 'removed': False, 'pending': False}]
 
     assert call(server, 'DELETE', '/api/v1/classes/%s/students/%s' % (code, bob['id']), token=teacher['token'])[0] == 204
     assert call(server, 'GET', '/api/v1/me/attempts', token=bob['token'])[0] == 401
     assert attempt(server, qid, {'choices': [right]}, bob['token'])[0] == 401
     roster = ok(server, 'GET', '/api/v1/classes/%s/students' % code, token=teacher['token'])['students']
-    assert {'id': bob['id'], 'name': 'Bob R', 'removed': True} in roster
+    assert {'id': bob['id'], 'name': 'Bob R', 'removed': True, 'pending': False} in roster
     results = ok(server, 'GET', '/api/v1/classes/%s/results' % code, token=teacher['token'])
     assert [s['name'] for s in results['students']] == ['Ada R']
     _, csv, _ = call(server, 'GET', '/api/v1/classes/%s/results.csv' % code, token=teacher['token'])
@@ -259,7 +270,7 @@ def test_a_readmission_code_gives_a_new_token_once(server, roster_class):
     assert call(server, 'GET', '/api/v1/me/attempts', token=cleo['token'])[0] == 401
     assert ok(server, 'GET', '/api/v1/me/attempts', token=back['token'])['student']['id'] == cleo['id']
     roster = ok(server, 'GET', '/api/v1/classes/%s/students' % code, token=teacher['token'])['students']
-    assert {'id': cleo['id'], 'name': 'Cleo R', 'removed': False} in roster
+    assert {'id': cleo['id'], 'name': 'Cleo R', 'removed': False, 'pending': False} in roster
 
     status, problem, _ = call(server, 'POST', '/api/v1/students/readmit', {'code': readmit['code']})
     assert status == 409 and 'used' in problem['detail']
@@ -486,3 +497,77 @@ def test_a_teachers_token_on_an_attempt_is_answered_and_not_recorded(server):
     assert status == 200 and result['verdict'] == 'passed'
     assert headers['X-Attempt-Recorded'] == 'false'
     assert call(server, 'GET', '/api/v1/me/attempts', token=teacher['token'])[0] == 401
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# How students join: open, on approval, or only as the teacher adds them
+
+def test_a_class_on_approval_lets_a_student_in_once_a_teacher_approves(server):
+    teacher = new_teacher(server, 'Approval T')
+    made = ok(server, 'POST', '/api/v1/classes', {'name': 'Vetted', 'joining': 'approval'}, teacher['token'], 201)
+    code = made['code']
+    assert made['joining'] == 'approval'
+    assert ok(server, 'GET', '/api/v1/classes/' + code, token=teacher['token'])['joining'] == 'approval'
+    (qid, right, _), = choice_questions(1)
+    waiting = ok(server, 'POST', '/api/v1/students', {'name': 'Wanda', 'class': code}, None, 201)
+    assert waiting['status'] == 'pending' and waiting['class'] == code
+    # Until approved: the token is refused (403, saying why), and the student is in no results.
+    status, problem, _ = attempt(server, qid, {'choices': [right]}, waiting['token'])
+    assert status == 403 and 'approved' in problem['detail']
+    assert call(server, 'GET', '/api/v1/me/attempts', token=waiting['token'])[0] == 403
+    assert call(server, 'GET', '/api/v1/me/assignments', token=waiting['token'])[0] == 403
+    roster = ok(server, 'GET', '/api/v1/classes/%s/students' % code, token=teacher['token'])['students']
+    assert roster == [{'id': waiting['id'], 'name': 'Wanda', 'removed': False, 'pending': True}]
+    assert ok(server, 'GET', '/api/v1/classes/%s/results' % code, token=teacher['token'])['students'] == []
+
+    approve = '/api/v1/classes/%s/students/%s/approve' % (code, waiting['id'])
+    assert call(server, 'POST', approve, token=teacher['token'])[0] == 204
+    assert call(server, 'POST', approve, token=teacher['token'])[0] == 204          # again: nothing changes
+    status, _, headers = attempt(server, qid, {'choices': [right]}, waiting['token'])
+    assert status == 200 and headers['X-Attempt-Recorded'] == 'true'
+    roster = ok(server, 'GET', '/api/v1/classes/%s/students' % code, token=teacher['token'])['students']
+    assert roster == [{'id': waiting['id'], 'name': 'Wanda', 'removed': False, 'pending': False}]
+    assert [s['name'] for s in ok(server, 'GET', '/api/v1/classes/%s/results' % code,
+                                  token=teacher['token'])['students']] == ['Wanda']
+    assert call(server, 'POST', '/api/v1/classes/%s/students/nobody/approve' % code, token=teacher['token'])[0] == 404
+    # Rejecting is removing: the waiting token never works.
+    other = ok(server, 'POST', '/api/v1/students', {'name': 'Xavier', 'class': code}, None, 201)
+    assert call(server, 'DELETE', '/api/v1/classes/%s/students/%s' % (code, other['id']), token=teacher['token'])[0] == 204
+    assert call(server, 'GET', '/api/v1/me/attempts', token=other['token'])[0] == 401
+    # An open class's join answer has no status, as before.
+    assert 'status' not in join(server, ok(server, 'POST', '/api/v1/classes', {'name': 'Open'}, teacher['token'],
+                                           201)['code'], 'Yara')
+
+
+def test_a_roster_class_takes_only_the_students_its_teacher_adds(server):
+    teacher = new_teacher(server, 'Roster-only T')
+    code = ok(server, 'POST', '/api/v1/classes', {'name': 'Closed', 'joining': 'roster'}, teacher['token'], 201)['code']
+    status, problem, _ = call(server, 'POST', '/api/v1/students', {'name': 'Zed', 'class': code})
+    assert status == 403 and 'adds you' in problem['detail']
+    added = ok(server, 'POST', '/api/v1/classes/%s/students' % code, {'name': 'Zed'}, teacher['token'], 201)
+    assert set(added) == {'id', 'name', 'code', 'expires_at'} and added['name'] == 'Zed'
+    assert call(server, 'POST', '/api/v1/classes/%s/students' % code, {'name': 'zed'}, teacher['token'])[0] == 409
+    assert call(server, 'POST', '/api/v1/classes/%s/students' % code, {'name': ''}, teacher['token'])[0] == 400
+    roster = ok(server, 'GET', '/api/v1/classes/%s/students' % code, token=teacher['token'])['students']
+    assert roster == [{'id': added['id'], 'name': 'Zed', 'removed': False, 'pending': False}]
+    me = ok(server, 'POST', '/api/v1/students/readmit', {'code': added['code']})
+    assert {k: me[k] for k in ('id', 'name', 'class')} == {'id': added['id'], 'name': 'Zed', 'class': code}
+    (qid, right, _), = choice_questions(1)
+    status, _, headers = attempt(server, qid, {'choices': [right]}, me['token'])
+    assert status == 200 and headers['X-Attempt-Recorded'] == 'true'
+
+
+def test_teachers_change_how_a_class_is_joined(server):
+    teacher = new_teacher(server, 'Policy T')
+    made = ok(server, 'POST', '/api/v1/classes', {'name': 'Changing'}, teacher['token'], 201)
+    assert made['joining'] == 'open'
+    code = made['code']
+    path = '/api/v1/classes/' + code
+    assert ok(server, 'PATCH', path, {'joining': 'roster'}, teacher['token']) == dict(made, joining='roster')
+    assert call(server, 'POST', '/api/v1/students', {'name': 'Late', 'class': code})[0] == 403
+    assert ok(server, 'PATCH', path, {'joining': 'open'}, teacher['token'])['joining'] == 'open'
+    join(server, code, 'Late')
+    status, problem, _ = call(server, 'PATCH', path, {'joining': 'sometimes'}, teacher['token'])
+    assert status == 400 and problem['detail'].startswith('Field "joining"')
+    status, problem, _ = call(server, 'POST', '/api/v1/classes', {'name': 'x', 'joining': 'maybe'}, teacher['token'])
+    assert status == 400 and problem['detail'].startswith('Field "joining"')

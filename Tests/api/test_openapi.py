@@ -37,6 +37,8 @@ EXPECTED_OPERATIONS = {
     ('POST', '/api/v1/classes/{code}/assignments'), ('GET', '/api/v1/classes/{code}/assignments'),
     ('GET', '/api/v1/classes/{code}/assignments/{id}/results'), ('GET', '/api/v1/me/assignments'),
     ('PUT', '/api/v1/teachers/me/password'), ('POST', '/api/v1/sessions'), ('DELETE', '/api/v1/sessions'),
+    ('GET', '/api/v1/classes/{code}'), ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
+    ('POST', '/api/v1/classes/{code}/students/{id}/approve'),
 }
 TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
@@ -47,7 +49,9 @@ TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('GET', '/api/v1/classes/{code}/students/{id}/attempts'),
                       ('POST', '/api/v1/classes/{code}/assignments'), ('GET', '/api/v1/classes/{code}/assignments'),
                       ('GET', '/api/v1/classes/{code}/assignments/{id}/results'),
-                      ('PUT', '/api/v1/teachers/me/password')}
+                      ('PUT', '/api/v1/teachers/me/password'), ('GET', '/api/v1/classes/{code}'),
+                      ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
+                      ('POST', '/api/v1/classes/{code}/students/{id}/approve')}
 STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments')}
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'
                   '    return await asyncio.gather(*(fetch(i) for i in items))\n')
