@@ -65,35 +65,28 @@ struct ClassroomService: Sendable {
         if let enrolment = access.enrolment {
             policy = try await wrap { try await enrolment.joinPolicy(classCode: code) }
         }
+        let student: StudentRecord
         switch policy {
         case .roster:
             throw QuizError.forbidden(
                 "The class \(code) takes no one by its code: your teacher adds you and gives you a code of your own."
             )
         case .approval:
-            let student = try await wrap {
+            student = try await wrap {
                 try await access.enrolmentStore().createPendingStudent(
                     name: name,
                     classCode: code,
                     tokenHash: Tokens.hash(token)
                 )
             }
-            return .json(
-                [
-                    "id": student.id, "name": student.name, "class": student.classCode, "token": token,
-                    "status": "pending",
-                ],
-                status: 201
-            )
         default:
-            let student = try await wrap {
+            student = try await wrap {
                 try await store.createStudent(name: name, classCode: code, tokenHash: Tokens.hash(token))
             }
-            return .json(
-                ["id": student.id, "name": student.name, "class": student.classCode, "token": token],
-                status: 201
-            )
         }
+        var answer = ["id": student.id, "name": student.name, "class": student.classCode, "token": token]
+        if policy == .approval { answer["status"] = "pending" }
+        return .json(answer, status: 201)
     }
 
     func myAttempts(_ request: Request) async throws -> Response {
@@ -149,7 +142,8 @@ struct ClassroomService: Sendable {
         return response
     }
 
-    /// The class's results without the students removed from it (their attempts stay in the store).
+    /// The class's results without the students removed from it (their attempts stay in the store) or waiting for
+    /// approval.
     private func loadResults(_ request: Request) async throws -> ClassResults {
         let (_, classRecord) = try await access.requireClass(request)
         let code = classRecord.code
@@ -157,10 +151,8 @@ struct ClassroomService: Sendable {
             throw QuizError.unknownClass(code)
         }
         if let classroom = access.classroom {
-            let removed = Set(
-                try await wrap { try await classroom.roster(classCode: code) }.filter { !$0.counted }.map(\.student.id)
-            )
-            results.rows.removeAll { removed.contains($0.student.id) }
+            let left = try await wrap { try await classroom.uncountedStudents(classCode: code) }
+            if !left.isEmpty { results.rows.removeAll { left.contains($0.student.id) } }
         }
         return results
     }

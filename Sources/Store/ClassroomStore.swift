@@ -32,6 +32,8 @@ public protocol ClassroomStore: Sendable {
     /// Every student of the class, removed ones included, by name.
     func roster(classCode: String) async throws -> [RosterEntry]
     func rosterEntry(studentID: String, classCode: String) async throws -> RosterEntry?
+    /// The ids of the class's students who are in no results: removed, or waiting for approval (usually none).
+    func uncountedStudents(classCode: String) async throws -> Set<String>
     /// Removes the student from the class: their token stops working at once; their attempts stay.
     /// - Returns: false when the class has no such student.
     func removeStudent(id: String, classCode: String) async throws -> Bool

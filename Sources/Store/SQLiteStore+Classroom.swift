@@ -222,6 +222,21 @@ extension SQLiteStore: ClassroomStore {
         }
     }
 
+    public func uncountedStudents(classCode: String) async throws -> Set<String> {
+        try await pool.read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM students
+                        WHERE class_code = ? AND (removed_at IS NOT NULL OR token_hash LIKE ?)
+                        """,
+                    arguments: [classCode, Self.pendingPrefix + "%"]
+                )
+            )
+        }
+    }
+
     public func removeStudent(id: String, classCode: String) async throws -> Bool {
         try await pool.write { db in
             guard
