@@ -3,6 +3,7 @@
 import { h, replace } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
+import { rosterCard } from './roster.js';
 
 export function teacherView() {
   const page = h('section', { class: 'teacher-page' }, h('h1', {}, 'Teacher'));
@@ -15,7 +16,8 @@ export function teacherView() {
     h('p', { class: 'token-line' }, 'Teacher token saved for this tab only. ',
       h('button', { type: 'button', class: 'link-button', onclick: () => { teacher.setToken(null); rerender(); } }, 'Forget it')),
     createClassCard(),
-    resultsCard());
+    resultsCard(),
+    rosterCard());
   return page;
 }
 
