@@ -141,25 +141,23 @@ struct AssignmentService: Sendable {
     /// - Throws: `QuizError.attemptLimit` when an opened assignment's `max_attempts` are used up on this question.
     func terms(student: StudentRecord?, questionID: String, now: Date = Date()) async throws -> Terms {
         guard let store = access.classroom else { return Terms() }
-        var terms = Terms()
-        terms.keyHiddenUntil = try await access.wrapStore {
-            try await store.keyHiddenUntil(questionID: questionID, now: now)
+        let context = try await access.wrapStore {
+            try await store.attemptContext(
+                questionID: questionID,
+                student: student.map { ($0.id, $0.classCode) },
+                now: now
+            )
         }
-        guard let student else { return terms }
-        let opened = try await access.wrapStore {
-            try await store.assignments(classCode: student.classCode, questionID: questionID)
-        }.filter { $0.opensAt <= now }
-        guard !opened.isEmpty else { return terms }
+        var terms = Terms()
+        terms.keyHiddenUntil = context.keyHiddenUntil
+        guard !context.opened.isEmpty else { return terms }
         terms.onAssignment = true
         // Late only when no assignment that has the question is still open.
-        terms.late = opened.allSatisfy { $0.dueAt <= now }
+        terms.late = context.opened.allSatisfy { $0.assignment.dueAt <= now }
         // The assignment with the fewest attempts left decides; none left on any: 409 before grading.
         var fewest: (left: Int, limit: AttemptLimit)?
-        for assignment in opened {
+        for (assignment, made) in context.opened {
             guard let maximum = assignment.maxAttempts else { continue }
-            let made = try await access.wrapStore {
-                try await store.attemptCount(studentID: student.id, questionID: questionID, since: assignment.opensAt)
-            }
             if made >= maximum { throw QuizError.attemptLimit(maximum) }
             if fewest == nil || maximum - made < fewest!.left {
                 fewest = (maximum - made, AttemptLimit(maximum: maximum, since: assignment.opensAt))

@@ -49,13 +49,13 @@ public protocol ClassroomStore: Sendable {
     func createAssignment(_ assignment: AssignmentRecord) async throws -> AssignmentRecord
     func assignments(classCode: String) async throws -> [AssignmentRecord]
     func assignment(id: String, classCode: String) async throws -> AssignmentRecord?
-    /// The class's assignments that include the question.
-    func assignments(classCode: String, questionID: String) async throws -> [AssignmentRecord]
-    /// The latest due time, after `now`, of any assignment (of any class) that includes the question and shows its
-    /// key only after its due time; nil when there is none.
-    func keyHiddenUntil(questionID: String, now: Date) async throws -> Date?
-    /// How many attempts the student made on the question at or after `since`.
-    func attemptCount(studentID: String, questionID: String, since: Date) async throws -> Int
+    /// What the assignments say about an attempt on the question, read at once (one read on every attempt).
+    /// - Parameter student: the student's id and class, when a student's token was sent.
+    func attemptContext(
+        questionID: String,
+        student: (id: String, classCode: String)?,
+        now: Date
+    ) async throws -> AttemptContext
     /// Records the attempt (as `AttemptStore.record` does), marked late or not; when `limit` is given, refuses it with
     /// `ClassroomStoreError.attemptLimit` if the student already has that many attempts on the question since
     /// `limit.since`, checked in the same transaction as the insert.
@@ -115,6 +115,25 @@ public struct StoredAttempt: Sendable, Equatable {
     public init(record: AttemptRecord, late: Bool?) {
         self.record = record
         self.late = late
+    }
+}
+
+public struct AttemptContext: Sendable, Equatable {
+    /// The latest due time, after `now`, of any assignment (of any class) that includes the question and shows its
+    /// key only after its due time; nil when there is none.
+    public var keyHiddenUntil: Date?
+    /// The student's class's assignments that include the question and have opened by `now`, each with the number of
+    /// attempts the student made on the question since it opened.
+    public var opened: [(assignment: AssignmentRecord, attempts: Int)]
+
+    public init(keyHiddenUntil: Date?, opened: [(assignment: AssignmentRecord, attempts: Int)]) {
+        self.keyHiddenUntil = keyHiddenUntil
+        self.opened = opened
+    }
+
+    public static func == (lhs: AttemptContext, rhs: AttemptContext) -> Bool {
+        lhs.keyHiddenUntil == rhs.keyHiddenUntil && lhs.opened.map(\.assignment) == rhs.opened.map(\.assignment)
+            && lhs.opened.map(\.attempts) == rhs.opened.map(\.attempts)
     }
 }
 

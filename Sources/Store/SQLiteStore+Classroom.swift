@@ -362,21 +362,13 @@ extension SQLiteStore: ClassroomStore {
         }
     }
 
-    public func assignments(classCode: String, questionID: String) async throws -> [AssignmentRecord] {
+    public func attemptContext(
+        questionID: String,
+        student: (id: String, classCode: String)?,
+        now: Date
+    ) async throws -> AttemptContext {
         try await pool.read { db in
-            try Self.assignments(
-                db,
-                where: """
-                    a.class_code = ? AND a.id IN (SELECT assignment_id FROM assignment_questions WHERE question_id = ?)
-                    """,
-                arguments: [classCode, questionID]
-            )
-        }
-    }
-
-    public func keyHiddenUntil(questionID: String, now: Date) async throws -> Date? {
-        try await pool.read { db in
-            try Double.fetchOne(
+            let hiddenUntil = try Double.fetchOne(
                 db,
                 sql: """
                     SELECT MAX(a.due_at) FROM assignments a JOIN assignment_questions q ON q.assignment_id = a.id
@@ -384,12 +376,27 @@ extension SQLiteStore: ClassroomStore {
                     """,
                 arguments: [questionID, now.timeIntervalSince1970]
             ).map(Date.init(timeIntervalSince1970:))
-        }
-    }
-
-    public func attemptCount(studentID: String, questionID: String, since: Date) async throws -> Int {
-        try await pool.read { db in
-            try Self.attemptCount(db, studentID: studentID, questionID: questionID, since: since)
+            guard let student else { return AttemptContext(keyHiddenUntil: hiddenUntil, opened: []) }
+            let opened = try Self.assignments(
+                db,
+                where: """
+                    a.class_code = ? AND a.opens_at <= ?
+                    AND a.id IN (SELECT assignment_id FROM assignment_questions WHERE question_id = ?)
+                    """,
+                arguments: [student.classCode, now.timeIntervalSince1970, questionID]
+            )
+            return AttemptContext(
+                keyHiddenUntil: hiddenUntil,
+                opened: try opened.map { assignment in
+                    let made = try Self.attemptCount(
+                        db,
+                        studentID: student.id,
+                        questionID: questionID,
+                        since: assignment.opensAt
+                    )
+                    return (assignment, made)
+                }
+            )
         }
     }
 
