@@ -3,6 +3,7 @@ import { h, replace, pct } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { student } from '../store.js';
 import { allQuestions } from '../data.js';
+import { myAssignments } from './assignments.js';
 
 export function classView(prefillCode = '') {
   const who = student.get();
@@ -107,6 +108,8 @@ function joinedView(who) {
             window.dispatchEvent(new HashChangeEvent('hashchange'));
           },
         }, 'Leave class'))),
+    h('div', { class: 'section-head' }, h('h2', {}, 'My assignments')),
+    myAssignments(who.token),
     h('div', { class: 'section-head' }, h('h2', {}, 'My attempts'),
       h('button', { type: 'button', class: 'secondary small', onclick: load }, 'Refresh')),
     list);

@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
+import { assignmentsCard } from './assignments.js';
 
 export function teacherView() {
   const page = h('section', { class: 'teacher-page' }, h('h1', {}, 'Teacher'));
@@ -17,7 +18,8 @@ export function teacherView() {
       h('button', { type: 'button', class: 'link-button', onclick: () => { teacher.setToken(null); rerender(); } }, 'Forget it')),
     createClassCard(),
     resultsCard(),
-    rosterCard());
+    rosterCard(),
+    assignmentsCard());
   return page;
 }
 
