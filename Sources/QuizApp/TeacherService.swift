@@ -57,13 +57,9 @@ struct TeacherService: Sendable {
         guard try await access.wrapStore({ try await store.teacher(id: body.teacher) }) != nil else {
             throw QuizError.invalidField("teacher", "there is no teacher \"\(body.teacher)\".")
         }
-        let role = try await access.wrapStore {
-            try await store.role(teacherID: body.teacher, classCode: classRecord.code)
-        }
-        if role == nil {
-            try await access.wrapStore {
-                try await store.addCoTeacher(teacherID: body.teacher, classCode: classRecord.code)
-            }
+        // The owner, or a co-teacher already, stays as they are (the store adds no second row).
+        try await access.wrapStore {
+            try await store.addCoTeacher(teacherID: body.teacher, classCode: classRecord.code)
         }
         return Response(status: 204)
     }
