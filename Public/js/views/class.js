@@ -89,7 +89,7 @@ function joinedView(who) {
       replace(list, attemptsTable(mapAttempts(data), qs));
     } catch (e) {
       let detail = e.message;
-      if (e instanceof ApiError && e.status === 401) detail = `Your class token was not accepted (${e.message}). Leave and join again.`;
+      if (e instanceof ApiError && e.status === 401) detail = `Your class token was not accepted (${e.message}). Leave the class, then join again or enter a one-time code from your teacher.`;
       else if (e instanceof ApiError && e.status === 404) detail = 'Your attempts cannot be listed on this server yet.';
       replace(list, h('p', { class: 'alert error' }, detail));
     }
