@@ -56,6 +56,7 @@ let package = Package(
                 "HTTP", "QuizCore", "Grader", "Store", "Metrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/openapi.json")]
         ),

@@ -60,6 +60,9 @@ export const teacher = {
     list.unshift(c);
     write(sessionStorage, 'teacher.classes', list.slice(0, 20));
   },
+  /** {id, name} of a teacher signed in with a password; the session itself is an HttpOnly cookie no script reads. */
+  session: () => read(sessionStorage, 'teacher.session', null),
+  setSession: (s) => write(sessionStorage, 'teacher.session', s || null),
   lastCode: () => read(sessionStorage, 'teacher.last', ''),
   setLastCode: (c) => write(sessionStorage, 'teacher.last', c),
 };

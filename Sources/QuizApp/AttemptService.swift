@@ -12,6 +12,8 @@ struct AttemptService: Sendable {
     let grader: GradingPool
     let store: any AttemptStore
     let classroom: ClassroomService
+    /// Lateness, attempt limits and a key kept back until the due time, for questions on assignments.
+    let assignments: AssignmentService
     /// Code attempts per student (keyed by student id).
     let codeLimiter: RateLimiter
     /// Code attempts without a student's token, per client address (keyed by `ClientAddress.resolve`).
@@ -26,6 +28,7 @@ struct AttemptService: Sendable {
         }
         let body = try request.decodeJSON(AttemptBody.self)
         let student = try await classroom.student(for: request)
+        let terms = try await assignments.terms(student: student, questionID: question.id)
         // The grading queue serves clients in turn: a student by id, anyone else by address. Code attempts count
         // against the student's limit, or the address's, with one limiter each.
         let client: String
@@ -50,12 +53,9 @@ struct AttemptService: Sendable {
         }
         if let student {
             let answer = (try? String(decoding: JSONEncoder().encode(body), as: UTF8.self)) ?? "{}"
+            // Each task whole (status, message, elapsed, trace), for the teacher's view of the attempt.
             let tasks = result.tasks.map { tasks in
-                String(
-                    decoding: (try? JSONEncoder().encode(tasks.map { ["name": $0.name, "status": $0.status] }))
-                        ?? Data(),
-                    as: UTF8.self
-                )
+                String(decoding: (try? JSONEncoder().encode(tasks)) ?? Data("[]".utf8), as: UTF8.self)
             }
             let record = AttemptRecord(
                 studentID: student.id,
@@ -69,9 +69,16 @@ struct AttemptService: Sendable {
                 version: result.version,
                 seed: result.seed
             )
-            _ = try await classroom.wrap { try await store.record(record) }
+            if terms.onAssignment {
+                try await assignments.record(record, terms: terms)
+            } else {
+                _ = try await classroom.wrap { try await store.record(record) }
+            }
         }
-        var response = Response.json(result)
+        var response = Response.json(terms.redact(result))
+        if let until = terms.keyHiddenUntil {
+            response.headers.add("X-Key-Hidden-Until", ISO8601DateFormatter().string(from: until))
+        }
         response.headers.add("X-Attempt-Recorded", student == nil ? "false" : "true")
         return response
     }

@@ -21,6 +21,11 @@ public struct QuizApplication: Sendable {
     let catalog: LiveCatalog
     let attempts: AttemptService
     let classroom: ClassroomService
+    let teachers: TeacherService
+    let roster: RosterService
+    let assignments: AssignmentService
+    let signIn: SignInService
+    let settings: ClassSettingsService
     let paths: Paths
     let logger: Logger
     let registry = MetricsRegistry()
@@ -44,12 +49,29 @@ public struct QuizApplication: Sendable {
         clientAddress: ClientAddress = ClientAddress()
     ) {
         catalog = LiveCatalog(bank: bank)
-        classroom = ClassroomService(store: store, catalog: catalog, teacher: teacher)
+        let access = Access(
+            teacher: teacher,
+            store: store,
+            classroom: store as? any ClassroomStore,
+            sessions: store as? any TeacherSessionStore,
+            enrolment: store as? any EnrolmentStore
+        )
+        classroom = ClassroomService(store: store, catalog: catalog, teacher: teacher, access: access)
+        teachers = TeacherService(access: access)
+        roster = RosterService(access: access)
+        assignments = AssignmentService(access: access, catalog: catalog, classroom: classroom)
+        settings = ClassSettingsService(access: access)
+        signIn = SignInService(
+            access: access,
+            limiter: RateLimiter(limit: 10, window: 60),
+            clientAddress: clientAddress
+        )
         attempts = AttemptService(
             catalog: catalog,
             grader: grader,
             store: store,
             classroom: classroom,
+            assignments: assignments,
             codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60),
             anonymousLimiter: RateLimiter(limit: anonymousCodeAttemptsPerMinute, window: 60),
             clientAddress: clientAddress,
@@ -112,6 +134,13 @@ public struct QuizApplication: Sendable {
         router.get("/api/v1/classes") { try await classroom.listClasses($0) }
         router.get("/api/v1/classes/{code}/results") { try await classroom.results($0) }
         router.get("/api/v1/classes/{code}/results.csv") { try await classroom.resultsCSV($0) }
+        ClassroomRoutes(
+            teachers: teachers,
+            roster: roster,
+            assignments: assignments,
+            signIn: signIn,
+            settings: settings
+        ).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

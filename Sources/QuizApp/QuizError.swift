@@ -12,6 +12,17 @@ public enum QuizError: ProblemConvertible {
     case nameTaken(String)
     case rateLimited(seconds: Int)
     case storeUnavailable
+    /// A teacher's token on a class (or a route) that is not theirs.
+    case forbidden(String)
+    /// Something other than a question or a class that does not exist (a teacher, a student, an assignment).
+    case notFound(String)
+    /// The student has used all the attempts an assignment allows on the question.
+    case attemptLimit(Int)
+    case readmitCodeUsed
+    case readmitCodeExpired
+    case notImplemented(String)
+    case loginTaken(String)
+    case tooManyRequests(String, seconds: Int)
 
     public var problem: Problem {
         switch self {
@@ -47,12 +58,37 @@ public enum QuizError: ProblemConvertible {
             )
         case .storeUnavailable:
             Problem(title: "Service Unavailable", status: 503, detail: "The database is busy; try again.")
+        case .forbidden(let detail):
+            Problem(title: "Forbidden", status: 403, detail: detail)
+        case .notFound(let detail):
+            Problem(title: "Not Found", status: 404, detail: detail)
+        case .attemptLimit(let maximum):
+            Problem(
+                title: "Conflict",
+                status: 409,
+                detail: "The assignment allows \(maximum) attempt\(maximum == 1 ? "" : "s") on this question, all made."
+            )
+        case .readmitCodeUsed:
+            Problem(title: "Conflict", status: 409, detail: "That code has been used already; ask for a new one.")
+        case .readmitCodeExpired:
+            Problem(title: "Gone", status: 410, detail: "That code has expired; ask for a new one.")
+        case .notImplemented(let detail):
+            Problem(title: "Not Implemented", status: 501, detail: detail)
+        case .loginTaken(let login):
+            Problem(
+                title: "Conflict",
+                status: 409,
+                detail: "Another teacher signs in as \"\(login)\"; pick another name."
+            )
+        case .tooManyRequests(let detail, _):
+            Problem(title: "Too Many Requests", status: 429, detail: detail)
         }
     }
 
     public var problemHeaders: HTTPHeaders {
         switch self {
-        case .rateLimited(let seconds): HTTPHeaders([("Retry-After", String(seconds))])
+        case .rateLimited(let seconds), .tooManyRequests(_, let seconds):
+            HTTPHeaders([("Retry-After", String(seconds))])
         case .unauthorized: HTTPHeaders([("WWW-Authenticate", "Bearer")])
         case .storeUnavailable: HTTPHeaders([("Retry-After", "1")])
         default: HTTPHeaders()

@@ -74,6 +74,7 @@ public final class SQLiteStore: AttemptStore {
             try db.execute(sql: "ALTER TABLE attempts ADD COLUMN version TEXT")
             try db.execute(sql: "ALTER TABLE attempts ADD COLUMN seed INTEGER")
         }
+        registerClassroomMigrations(&migrator)
         return migrator
     }
 

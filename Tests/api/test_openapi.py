@@ -30,9 +30,30 @@ EXPECTED_OPERATIONS = {
     ('POST', '/api/v1/questions/{id}/attempts'), ('POST', '/api/v1/students'),
     ('GET', '/api/v1/me/attempts'), ('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
     ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
+    # The classroom, round 2.
+    ('POST', '/api/v1/teachers'), ('GET', '/api/v1/teachers'), ('DELETE', '/api/v1/teachers/{id}'),
+    ('POST', '/api/v1/classes/{code}/teachers'), ('GET', '/api/v1/classes/{code}/students'),
+    ('DELETE', '/api/v1/classes/{code}/students/{id}'), ('POST', '/api/v1/classes/{code}/students/{id}/readmit'),
+    ('GET', '/api/v1/classes/{code}/students/{id}/attempts'), ('POST', '/api/v1/students/readmit'),
+    ('POST', '/api/v1/classes/{code}/assignments'), ('GET', '/api/v1/classes/{code}/assignments'),
+    ('GET', '/api/v1/classes/{code}/assignments/{id}/results'), ('GET', '/api/v1/me/assignments'),
+    ('PUT', '/api/v1/teachers/me/password'), ('POST', '/api/v1/sessions'), ('DELETE', '/api/v1/sessions'),
+    ('GET', '/api/v1/classes/{code}'), ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
+    ('POST', '/api/v1/classes/{code}/students/{id}/approve'),
 }
 TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
-                      ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv')}
+                      ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
+                      ('POST', '/api/v1/teachers'), ('GET', '/api/v1/teachers'), ('DELETE', '/api/v1/teachers/{id}'),
+                      ('POST', '/api/v1/classes/{code}/teachers'), ('GET', '/api/v1/classes/{code}/students'),
+                      ('DELETE', '/api/v1/classes/{code}/students/{id}'),
+                      ('POST', '/api/v1/classes/{code}/students/{id}/readmit'),
+                      ('GET', '/api/v1/classes/{code}/students/{id}/attempts'),
+                      ('POST', '/api/v1/classes/{code}/assignments'), ('GET', '/api/v1/classes/{code}/assignments'),
+                      ('GET', '/api/v1/classes/{code}/assignments/{id}/results'),
+                      ('PUT', '/api/v1/teachers/me/password'), ('GET', '/api/v1/classes/{code}'),
+                      ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
+                      ('POST', '/api/v1/classes/{code}/students/{id}/approve')}
+STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments')}
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'
                   '    return await asyncio.gather(*(fetch(i) for i in items))\n')
 SERIAL_FETCH_ALL = 'async def fetch_all(fetch, items):\n    return [await fetch(i) for i in items]\n'
@@ -68,7 +89,12 @@ def classroom(server):
     assert status == 201, body
     student = json.loads(body)
     questions = json.loads(server.request('GET', '/api/v1/questions')[2])['questions']
-    return {'code': code, 'student': student, 'questions': questions}
+    status, _, body = server.request('POST', '/api/v1/classes/%s/assignments' % code,
+                                     {'title': 'Week 1', 'questions': ['code-fetch-all'],
+                                      'opens_at': '2020-01-01T09:00:00+01:00', 'due_at': '2020-01-08T09:00:00Z'},
+                                     bearer(TEACHER_TOKEN))
+    assert status == 201, body
+    return {'code': code, 'student': student, 'questions': questions, 'assignment': json.loads(body)['id']}
 
 
 def test_document_is_valid_openapi_31(document):
@@ -171,7 +197,12 @@ def test_live_server_conforms_to_its_document(server, classroom):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             # Real ids now and then, so that the answers are not all 404: choice and output questions often,
             # code questions seldom (each is a sandbox run).
-            if 'id' in {p.name for p in operation.path_parameters}:
+            # Routes of a class with an id too (a student, an assignment): the real class, and real ids, often.
+            in_class = {'code', 'id'} <= {p.name for p in operation.path_parameters}
+            if in_class:
+                pool = [classroom['student']['id'], classroom['assignment']] + real_ids[:2]
+                override = st.one_of(st.none(), st.sampled_from(pool))
+            elif 'id' in {p.name for p in operation.path_parameters}:
                 pool = (choice_ids * 3 + code_ids) if is_attempt else real_ids
                 override = st.one_of(st.none(), st.sampled_from(pool))
             elif 'code' in {p.name for p in operation.path_parameters}:
@@ -184,15 +215,18 @@ def test_live_server_conforms_to_its_document(server, classroom):
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
             @hypothesis.seed(SEED)
-            @given(case=operation.as_strategy(generation_mode=mode), value=override, as_student=st.booleans())
-            def run(case, value, as_student):
+            @given(case=operation.as_strategy(generation_mode=mode), value=override, as_student=st.booleans(),
+                   real_class=st.booleans())
+            def run(case, value, as_student, real_class):
+                if in_class and real_class:
+                    case.path_parameters = {**(case.path_parameters or {}), 'code': classroom['code']}
                 if value is not None:
                     name = 'id' if 'id' in (case.path_parameters or {}) else 'code'
                     case.path_parameters = {**(case.path_parameters or {}), name: value}
                 headers = {}
                 if key in TEACHER_OPERATIONS:
                     headers = bearer(TEACHER_TOKEN)
-                elif key == ('GET', '/api/v1/me/attempts') or (is_attempt and as_student):
+                elif key in STUDENT_OPERATIONS or (is_attempt and as_student):
                     headers = bearer(student_token)
                 calls['n'] += 1
                 try:

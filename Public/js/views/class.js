@@ -3,6 +3,7 @@ import { h, replace, pct } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { student } from '../store.js';
 import { allQuestions } from '../data.js';
+import { myAssignments } from './assignments.js';
 
 export function classView(prefillCode = '') {
   const who = student.get();
@@ -47,7 +48,37 @@ function joinForm(prefillCode) {
   return h('section', { class: 'class-page' },
     h('h1', {}, 'Join a class'),
     h('p', { class: 'lead' }, 'Join your teacher’s class to have your answers recorded. You can study without joining: your progress then stays in this browser only.'),
-    form);
+    form,
+    readmitForm());
+}
+
+/** A one-time code from the teacher (a lost token, or added by name): back into the class as the same student. */
+function readmitForm() {
+  const code = h('input', { id: 'readmit-code', name: 'code', required: true, autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', class: 'code-input' });
+  const msg = h('div', { 'aria-live': 'polite' });
+  const button = h('button', { type: 'submit', class: 'secondary' }, 'Use the code');
+  const form = h('form', { class: 'card readmit', novalidate: true },
+    h('h2', { id: 'readmit-h' }, 'A code from your teacher?'),
+    h('div', { class: 'field' }, h('label', { for: 'readmit-code' }, 'One-time code'), code,
+      h('p', { class: 'form-hint' }, 'Like ABCDE-FGHJK. It brings you back into your class under your name; it works once.')),
+    msg,
+    h('div', { class: 'actions' }, button));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!code.value.trim()) { replace(msg, h('p', { class: 'alert error', role: 'alert' }, 'Enter the code.')); code.focus(); return; }
+    button.disabled = true;
+    try {
+      const r = await api('/api/v1/students/readmit', { method: 'POST', body: { code: code.value.trim() } });
+      student.set({ token: r.token, name: r.name, class: r.class, id: r.id });
+      if (location.hash === '#/class') window.dispatchEvent(new HashChangeEvent('hashchange'));
+      else location.hash = '#/class';
+    } catch (e) {
+      replace(msg, h('p', { class: 'alert error', role: 'alert' }, e.message));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
 }
 
 function joinedView(who) {
@@ -58,7 +89,7 @@ function joinedView(who) {
       replace(list, attemptsTable(mapAttempts(data), qs));
     } catch (e) {
       let detail = e.message;
-      if (e instanceof ApiError && e.status === 401) detail = `Your class token was not accepted (${e.message}). Leave and join again.`;
+      if (e instanceof ApiError && e.status === 401) detail = `Your class token was not accepted (${e.message}). Leave the class, then join again or enter a one-time code from your teacher.`;
       else if (e instanceof ApiError && e.status === 404) detail = 'Your attempts cannot be listed on this server yet.';
       replace(list, h('p', { class: 'alert error' }, detail));
     }
@@ -77,6 +108,8 @@ function joinedView(who) {
             window.dispatchEvent(new HashChangeEvent('hashchange'));
           },
         }, 'Leave class'))),
+    h('div', { class: 'section-head' }, h('h2', {}, 'My assignments')),
+    myAssignments(who.token),
     h('div', { class: 'section-head' }, h('h2', {}, 'My attempts'),
       h('button', { type: 'button', class: 'secondary small', onclick: load }, 'Refresh')),
     list);

@@ -3,19 +3,27 @@
 import { h, replace } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
+import { rosterCard } from './roster.js';
+import { assignmentsCard } from './assignments.js';
+import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
   const page = h('section', { class: 'teacher-page' }, h('h1', {}, 'Teacher'));
   const token = teacher.token();
-  if (!token) {
-    page.append(tokenForm());
+  if (!token && !teacher.session()) {
+    page.append(tokenForm(), signInForm(rerender));
     return page;
   }
   page.append(
-    h('p', { class: 'token-line' }, 'Teacher token saved for this tab only. ',
-      h('button', { type: 'button', class: 'link-button', onclick: () => { teacher.setToken(null); rerender(); } }, 'Forget it')),
+    token
+      ? h('p', { class: 'token-line' }, 'Teacher token saved for this tab only. ',
+        h('button', { type: 'button', class: 'link-button', onclick: () => { teacher.setToken(null); rerender(); } }, 'Forget it'))
+      : signedInLine(rerender),
+    token ? passwordBox() : null,
     createClassCard(),
-    resultsCard());
+    resultsCard(),
+    rosterCard(),
+    assignmentsCard());
   return page;
 }
 
@@ -44,6 +52,7 @@ function tokenForm(problem) {
 function explain(e) {
   if (e instanceof ApiError && e.status === 401) {
     teacher.setToken(null);
+    teacher.setSession(null);
     return h('p', { class: 'alert error', role: 'alert' }, `The teacher token was not accepted (${e.message}). `,
       h('button', { type: 'button', class: 'link-button', onclick: rerender }, 'Enter it again'));
   }

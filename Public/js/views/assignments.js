@@ -1,0 +1,131 @@
+// Assignments: the teacher's card (the class's assignments, a new one, an assignment's results with late marks)
+// and the student's list (open ones first, how many questions are done).
+import { h, replace } from '../dom.js';
+import { api } from '../api.js';
+import { teacher } from '../store.js';
+import { allQuestions } from '../data.js';
+
+/** A `datetime-local` value as RFC 3339 with this browser's offset (`2026-03-02T09:00:00+01:00`). */
+export function rfc3339(local) {
+  const d = new Date(local);
+  const pad = (n) => String(Math.abs(n)).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`
+    + `${offset >= 0 ? '+' : '-'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+const when = (text) => new Date(text).toLocaleString();
+const error = (e) => h('p', { class: 'alert error', role: 'alert' }, e.message);
+
+export function assignmentsCard() {
+  const code = h('input', { id: 'assign-code', autocomplete: 'off', spellcheck: 'false', value: teacher.lastCode(), class: 'code-input' });
+  const list = h('div', { class: 'assignments', 'aria-live': 'polite' });
+  const results = h('div', { class: 'assignment-results', 'aria-live': 'polite' });
+  const made = h('div', { 'aria-live': 'polite' });
+  const base = () => `/api/v1/classes/${encodeURIComponent(code.value.trim())}/assignments`;
+
+  const load = async () => {
+    if (!code.value.trim()) { replace(list, h('p', { class: 'alert error', role: 'alert' }, 'Enter a class code.')); return; }
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const { assignments } = await api(base(), { token: teacher.token() });
+      replace(list, assignments.length ? table(assignments) : h('p', {}, 'No assignments yet.'));
+    } catch (e) {
+      replace(list, error(e));
+    }
+    list.removeAttribute('aria-busy');
+  };
+
+  const showResults = async (a) => {
+    results.setAttribute('aria-busy', 'true');
+    try {
+      replace(results, resultsTable(await api(`${base()}/${encodeURIComponent(a.id)}/results`, { token: teacher.token() })));
+    } catch (e) {
+      replace(results, error(e));
+    }
+    results.removeAttribute('aria-busy');
+  };
+
+  const table = (assignments) => h('div', { class: 'table-wrap' }, h('table', { id: 'assignments-table', class: 'roster-table' },
+    h('caption', { class: 'sr-only' }, 'The class’s assignments, by due time'),
+    h('thead', {}, h('tr', {}, ['Assignment', 'Opens', 'Due', 'Questions', 'Rules', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, assignments.map((a) => h('tr', { dataset: { assignment: a.title } },
+      h('th', { scope: 'row' }, a.title),
+      h('td', {}, when(a.opens_at)),
+      h('td', {}, when(a.due_at)),
+      h('td', { class: 'num' }, String(a.questions.length)),
+      h('td', {}, `${a.max_attempts ? `${a.max_attempts} attempts, ` : ''}counts the ${a.counts}; key ${a.key === 'now' ? 'shown at once' : 'after the due time'}`),
+      h('td', {}, h('button', { type: 'button', class: 'secondary results-button', onclick: () => showResults(a) }, `Results of ${a.title}`)))))));
+
+  // The new assignment's form: questions picked from the bank, times in this browser's time zone.
+  const title = h('input', { id: 'assign-title', autocomplete: 'off', maxlength: 120 });
+  const questions = h('select', { id: 'assign-questions', multiple: true, size: 6 });
+  allQuestions().then((qs) => replace(questions, qs.map((q) => h('option', { value: q.id }, `${q.title} (${q.id})`)))).catch(() => {});
+  const opens = h('input', { id: 'assign-opens', type: 'datetime-local' });
+  const due = h('input', { id: 'assign-due', type: 'datetime-local' });
+  const max = h('input', { id: 'assign-max', type: 'number', min: 1, max: 1000, inputmode: 'numeric' });
+  const counts = h('select', { id: 'assign-counts' }, ['best', 'first', 'last'].map((c) => h('option', { value: c }, c)));
+  const key = h('select', { id: 'assign-key' }, h('option', { value: 'after_due' }, 'after the due time'), h('option', { value: 'now' }, 'at once'));
+  const field = (id, label, control, hint) => h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('p', { class: 'form-hint' }, hint) : null);
+  const form = h('form', { class: 'new-assignment', novalidate: true },
+    field('assign-title', 'Title', title),
+    field('assign-questions', 'Questions', questions, 'Hold Ctrl (or ⌘) to pick several.'),
+    h('div', { class: 'inline-form' }, field('assign-opens', 'Opens', opens), field('assign-due', 'Due', due),
+      field('assign-max', 'Attempts per question (empty: no limit)', max)),
+    h('div', { class: 'inline-form' }, field('assign-counts', 'Counts the attempt', counts), field('assign-key', 'Shows the key', key)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create assignment')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const picked = [...questions.selectedOptions].map((o) => o.value);
+    const missing = !title.value.trim() ? [title, 'Enter a title.'] : !picked.length ? [questions, 'Pick at least one question.']
+      : !opens.value ? [opens, 'Enter when it opens.'] : !due.value ? [due, 'Enter when it is due.'] : null;
+    if (missing) { replace(made, h('p', { class: 'alert error', role: 'alert' }, missing[1])); missing[0].focus(); return; }
+    const body = { title: title.value.trim(), questions: picked, opens_at: rfc3339(opens.value), due_at: rfc3339(due.value), counts: counts.value, key: key.value };
+    if (max.value) body.max_attempts = Number(max.value);
+    try {
+      const a = await api(base(), { method: 'POST', body, token: teacher.token() });
+      replace(made, h('p', { id: 'assignment-made' }, `“${a.title}” created.`));
+      title.value = '';
+      await load();
+    } catch (e) {
+      replace(made, error(e));
+    }
+  });
+  const pick = h('form', { class: 'inline-form', novalidate: true },
+    field('assign-code', 'Class code', code), h('button', { type: 'submit', class: 'primary' }, 'Show assignments'));
+  pick.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  return h('section', { class: 'card', 'aria-labelledby': 'assignments-h' },
+    h('h2', { id: 'assignments-h' }, 'Assignments'), pick, list, results,
+    h('details', { class: 'new-assignment-box' }, h('summary', {}, 'New assignment'), form, made));
+}
+
+function resultsTable(r) {
+  const head = h('p', { class: 'results-head' }, h('strong', {}, r.assignment.title), ` · due ${when(r.assignment.due_at)} · counts the ${r.assignment.counts} attempt; “late”: that attempt came after the due time`);
+  if (!r.students.length) return [head, h('p', {}, 'No students in the class yet.')];
+  return [head, h('div', { class: 'table-wrap' }, h('table', { id: 'assignment-results-table', class: 'matrix' },
+    h('caption', { class: 'sr-only' }, `Results of ${r.assignment.title}: the counted score per student and question`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Student'), h('th', { scope: 'col', class: 'num' }, 'Total'),
+      r.questions.map((q) => h('th', { scope: 'col', class: 'q-col' }, h('span', {}, q))))),
+    h('tbody', {}, r.students.map((st) => h('tr', { dataset: { student: st.name } },
+      h('th', { scope: 'row' }, st.name),
+      h('td', { class: 'num total' }, String(Math.round(st.total * 100) / 100)),
+      r.questions.map((q) => {
+        const c = st.results[q];
+        return h('td', { class: 'cell', dataset: { q, late: c?.late ? 'true' : 'false' } },
+          c ? `${Math.round(c.score * 100) / 100}${c.late ? ' late' : ''}` : '—',
+          h('span', { class: 'sr-only' }, c ? `, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}` : 'not tried'));
+      }))))))];
+}
+
+/** The student's assignments, on their class page. */
+export function myAssignments(token) {
+  const box = h('div', { class: 'my-assignments', 'aria-live': 'polite' }, h('p', { class: 'loading' }, 'Loading your assignments…'));
+  api('/api/v1/me/assignments', { token }).then(({ assignments }) => {
+    replace(box, assignments.length ? h('ul', { class: 'assignment-list' }, assignments.map((a) => h('li', { dataset: { assignment: a.title, state: a.state } },
+      h('strong', {}, a.title), ` — ${a.done} of ${a.total} done · `,
+      a.state === 'open' ? `due ${when(a.due_at)}` : a.state === 'upcoming' ? `opens ${when(a.opens_at)}` : `was due ${when(a.due_at)}`,
+      ' · ', a.questions.map((q, i) => [i ? ', ' : '', h('a', { href: `#/q/${encodeURIComponent(q)}` }, q)]))))
+      : h('p', {}, 'No assignments.'));
+  }).catch((e) => replace(box, error(e)));
+  return box;
+}

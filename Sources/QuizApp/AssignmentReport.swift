@@ -1,0 +1,74 @@
+import Foundation
+import Store
+
+/// An assignment's results: like a class's, for its questions only, counting the attempts made from `opens_at` on.
+/// Each cell's `score` is the counted attempt's (`counts`: the best, the first or the last); `late` says whether
+/// that attempt came after `due_at`, and `late_attempts` how many did.
+struct AssignmentReport: Encodable {
+    struct Cell: Encodable {
+        var attempts: Int
+        var best: Double
+        var score: Double
+        var lastVerdict: String
+        var late: Bool
+        var lateAttempts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case attempts, best, score, late
+            case lastVerdict = "last_verdict"
+            case lateAttempts = "late_attempts"
+        }
+    }
+
+    struct StudentRow: Encodable {
+        var id, name: String
+        var total: Double
+        var results: [String: Cell]
+    }
+
+    struct ClassInfo: Encodable {
+        var code, name: String
+    }
+
+    var assignment: AssignmentEntry
+    var `class`: ClassInfo
+    var questions: [String]
+    var students: [StudentRow]
+
+    init(assignment: AssignmentRecord, classRecord: ClassRecord, students: [StudentRecord], attempts: [AttemptRecord]) {
+        self.assignment = AssignmentEntry(assignment)
+        `class` = ClassInfo(code: classRecord.code, name: classRecord.name)
+        questions = assignment.questions
+        var byStudent: [String: [String: [AttemptRecord]]] = [:]
+        for attempt in attempts where attempt.createdAt >= assignment.opensAt {
+            byStudent[attempt.studentID, default: [:]][attempt.questionID, default: []].append(attempt)
+        }
+        self.students = students.map { student in
+            let cells = (byStudent[student.id] ?? [:]).compactMapValues { list -> Cell? in
+                let ordered = list.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+                guard let first = ordered.first, let last = ordered.last else { return nil }
+                let best = ordered.max { $0.score < $1.score } ?? first
+                let counted: AttemptRecord
+                switch assignment.counts {
+                case "first": counted = first
+                case "last": counted = last
+                default: counted = ordered.first { $0.score == best.score } ?? best
+                }
+                return Cell(
+                    attempts: ordered.count,
+                    best: best.score,
+                    score: counted.score,
+                    lastVerdict: last.verdict,
+                    late: counted.createdAt >= assignment.dueAt,
+                    lateAttempts: ordered.filter { $0.createdAt >= assignment.dueAt }.count
+                )
+            }
+            return StudentRow(
+                id: student.id,
+                name: student.name,
+                total: cells.values.reduce(0) { $0 + $1.score },
+                results: cells
+            )
+        }
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import HTTP
+import QuizCore
+import Store
+
+/// Assignments: a class's set of questions between two times. Attempts on them are never refused for lateness,
+/// only marked; `max_attempts` refuses the one too many (409); `key: after_due` keeps the answer key out of every
+/// result on those questions until the due time.
+struct AssignmentService: Sendable {
+    let access: Access
+    let catalog: LiveCatalog
+    let classroom: ClassroomService
+
+    struct NewAssignment: Decodable {
+        var title: String
+        var questions: [String]
+        var opensAt: String
+        var dueAt: String
+        var maxAttempts: Int?
+        var counts: String?
+        var key: String?
+
+        enum CodingKeys: String, CodingKey {
+            case title, questions, counts, key
+            case opensAt = "opens_at"
+            case dueAt = "due_at"
+            case maxAttempts = "max_attempts"
+        }
+    }
+
+    static let countsValues = ["best", "first", "last"]
+    static let keyValues = ["now", "after_due"]
+
+    // MARK: - Teacher routes
+
+    func create(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let body = try request.decodeJSON(NewAssignment.self)
+        let record = try validate(body, classCode: classRecord.code)
+        let saved = try await access.wrapStore { try await access.classroomStore().createAssignment(record) }
+        return .json(AssignmentEntry(saved), status: 201)
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let records = try await access.wrapStore {
+            try await access.classroomStore().assignments(classCode: classRecord.code)
+        }
+        return .json(["assignments": records.map(AssignmentEntry.init)])
+    }
+
+    func results(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let id = request.parameters["id"] ?? ""
+        let store = try access.classroomStore()
+        guard
+            let assignment = try await access.wrapStore({
+                try await store.assignment(id: id, classCode: classRecord.code)
+            })
+        else { throw QuizError.notFound("The class \(classRecord.code) has no assignment \"\(id)\".") }
+        let roster = try await access.wrapStore { try await store.roster(classCode: classRecord.code) }
+        let attempts = try await access.wrapStore {
+            try await store.attempts(classCode: classRecord.code, questionIDs: assignment.questions)
+        }
+        let report = AssignmentReport(
+            assignment: assignment,
+            classRecord: classRecord,
+            students: roster.filter(\.counted).map(\.student),
+            attempts: attempts.map(\.record)
+        )
+        return .json(report)
+    }
+
+    // MARK: - Student route
+
+    /// `GET /api/v1/me/assignments`: open ones first (soonest due), then those not open yet, then past ones.
+    func mine(_ request: Request) async throws -> Response {
+        guard let student = try await classroom.student(for: request) else {
+            throw QuizError.unauthorized("This needs a student's token: join a class first.")
+        }
+        let store = try access.classroomStore()
+        let records = try await access.wrapStore { try await store.assignments(classCode: student.classCode) }
+        let now = Date()
+        func rank(_ record: AssignmentRecord) -> Int {
+            if record.opensAt <= now && now < record.dueAt { return 0 }
+            return record.opensAt > now ? 1 : 2
+        }
+        let ordered = records.enumerated().sorted { lhs, rhs in
+            let (a, b) = (rank(lhs.element), rank(rhs.element))
+            if a != b { return a < b }
+            switch a {
+            case 0: return lhs.element.dueAt < rhs.element.dueAt
+            case 1: return lhs.element.opensAt < rhs.element.opensAt
+            default: return lhs.element.dueAt > rhs.element.dueAt
+            }
+        }.map(\.element)
+        var entries: [MyAssignment] = []
+        for record in ordered {
+            let passed = try await access.wrapStore {
+                try await store.passed(studentID: student.id, questionIDs: record.questions)
+            }
+            entries.append(
+                MyAssignment(
+                    id: record.id,
+                    title: record.title,
+                    questions: record.questions,
+                    opensAt: record.opensAtText,
+                    dueAt: record.dueAtText,
+                    done: passed.count,
+                    total: record.questions.count,
+                    state: ["open", "upcoming", "closed"][rank(record)]
+                )
+            )
+        }
+        return .json(["assignments": entries])
+    }
+
+    // MARK: - Attempts
+
+    /// What the assignments say about one attempt, decided before it is graded.
+    struct Terms: Sendable {
+        /// Record through the classroom store, with `late` (the question is on an assignment that has opened).
+        var onAssignment = false
+        var late = false
+        var limit: AttemptLimit?
+        /// Results carry no key until then.
+        var keyHiddenUntil: Date?
+
+        /// The result without its key: no right or wrong per option, no expected output, no explanation. The verdict,
+        /// score and each task's status stay (a hidden task's inputs and values are never in a result).
+        func redact(_ result: AttemptResult) -> AttemptResult {
+            guard keyHiddenUntil != nil else { return result }
+            var result = result
+            result.feedback = nil
+            result.expected = nil
+            result.explanation = ""
+            return result
+        }
+    }
+
+    /// - Throws: `QuizError.attemptLimit` when an opened assignment's `max_attempts` are used up on this question.
+    func terms(student: StudentRecord?, questionID: String, now: Date = Date()) async throws -> Terms {
+        guard let store = access.classroom else { return Terms() }
+        let context = try await access.wrapStore {
+            try await store.attemptContext(
+                questionID: questionID,
+                student: student.map { ($0.id, $0.classCode) },
+                now: now
+            )
+        }
+        var terms = Terms()
+        terms.keyHiddenUntil = context.keyHiddenUntil
+        guard !context.opened.isEmpty else { return terms }
+        terms.onAssignment = true
+        // Late only when no assignment that has the question is still open.
+        terms.late = context.opened.allSatisfy { $0.assignment.dueAt <= now }
+        // The assignment with the fewest attempts left decides; none left on any: 409 before grading.
+        var fewest: (left: Int, limit: AttemptLimit)?
+        for (assignment, made) in context.opened {
+            guard let maximum = assignment.maxAttempts else { continue }
+            if made >= maximum { throw QuizError.attemptLimit(maximum) }
+            if fewest == nil || maximum - made < fewest!.left {
+                fewest = (maximum - made, AttemptLimit(maximum: maximum, since: assignment.opensAt))
+            }
+        }
+        terms.limit = fewest?.limit
+        return terms
+    }
+
+    /// Records an attempt on an assignment's question: marked late or not, refused (409) if another attempt used up
+    /// the last one meanwhile.
+    func record(_ attempt: AttemptRecord, terms: Terms) async throws {
+        _ = try await access.wrapStore {
+            try await access.classroomStore().record(attempt, late: terms.late, limit: terms.limit)
+        }
+    }
+
+    // MARK: - Validation
+
+    func validate(_ body: NewAssignment, classCode: String) throws -> AssignmentRecord {
+        let title = try ClassroomService.displayName(body.title, limit: 120, field: "title")
+        guard !body.questions.isEmpty else {
+            throw QuizError.invalidField("questions", "give at least one question id.")
+        }
+        guard body.questions.count <= 200 else {
+            throw QuizError.invalidField("questions", "at most 200 questions in one assignment.")
+        }
+        let bank = catalog.current.bank
+        var seen = Set<String>()
+        for (index, id) in body.questions.enumerated() {
+            guard bank.question(id) != nil else {
+                throw QuizError.invalidField("questions[\(index)]", "there is no question \"\(id)\".")
+            }
+            guard seen.insert(id).inserted else {
+                throw QuizError.invalidField("questions[\(index)]", "\"\(id)\" is listed twice.")
+            }
+        }
+        let opensAt = try Self.time(body.opensAt, field: "opens_at")
+        let dueAt = try Self.time(body.dueAt, field: "due_at")
+        guard dueAt > opensAt else { throw QuizError.invalidField("due_at", "must be after opens_at.") }
+        if let maximum = body.maxAttempts, !(1...1000).contains(maximum) {
+            throw QuizError.invalidField("max_attempts", "must be 1 to 1000 (or left out: no limit).")
+        }
+        let counts = body.counts ?? "best"
+        guard Self.countsValues.contains(counts) else {
+            throw QuizError.invalidField("counts", "must be best, first or last.")
+        }
+        let key = body.key ?? "after_due"
+        guard Self.keyValues.contains(key) else { throw QuizError.invalidField("key", "must be now or after_due.") }
+        return AssignmentRecord(
+            id: UUID().uuidString.lowercased(),
+            classCode: classCode,
+            title: title,
+            questions: body.questions,
+            opensAt: opensAt,
+            dueAt: dueAt,
+            opensAtText: body.opensAt,
+            dueAtText: body.dueAt,
+            maxAttempts: body.maxAttempts,
+            counts: counts,
+            key: key,
+            createdAt: Date()
+        )
+    }
+
+    /// RFC 3339 with its offset (`2026-03-01T09:00:00+01:00`, `...Z`), fractional seconds allowed.
+    static func time(_ text: String, field: String) throws -> Date {
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let upper = text.uppercased()
+        guard upper.count <= 40, let date = plain.date(from: upper) ?? fractional.date(from: upper) else {
+            throw QuizError.invalidField(
+                field,
+                "must be an RFC 3339 time with its offset, like 2026-03-01T09:00:00+01:00."
+            )
+        }
+        return date
+    }
+}
+
+/// An assignment as the API shows it: the fields it was made with, and its id.
+struct AssignmentEntry: Encodable {
+    var id, title: String
+    var questions: [String]
+    var opensAt, dueAt: String
+    var maxAttempts: Int?
+    var counts, key: String
+
+    init(_ record: AssignmentRecord) {
+        id = record.id
+        title = record.title
+        questions = record.questions
+        opensAt = record.opensAtText
+        dueAt = record.dueAtText
+        maxAttempts = record.maxAttempts
+        counts = record.counts
+        key = record.key
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, questions, counts, key
+        case opensAt = "opens_at"
+        case dueAt = "due_at"
+        case maxAttempts = "max_attempts"
+    }
+}
+
+struct MyAssignment: Encodable {
+    var id, title: String
+    var questions: [String]
+    var opensAt, dueAt: String
+    var done, total: Int
+    /// `open`, `upcoming` or `closed`.
+    var state: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, questions, done, total, state
+        case opensAt = "opens_at"
+        case dueAt = "due_at"
+    }
+}

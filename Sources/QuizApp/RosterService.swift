@@ -1,0 +1,188 @@
+import Foundation
+import HTTP
+import Store
+
+/// A class's roster: who is in it, removing a student, readmitting one with a one-time code, and every attempt a
+/// student made, as they sent it.
+struct RosterService: Sendable {
+    let access: Access
+
+    /// How long a readmission code works.
+    static let readmitLifetime: TimeInterval = 24 * 60 * 60
+
+    struct RedeemBody: Decodable {
+        var code: String
+    }
+
+    struct StudentEntry: Encodable {
+        var id, name: String
+        var removed: Bool
+        /// Waiting for the teacher's approval (classes that take students on approval).
+        var pending: Bool
+    }
+
+    struct NewStudent: Decodable {
+        var name: String
+    }
+
+    func students(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let roster = try await access.wrapStore {
+            try await access.classroomStore().roster(classCode: classRecord.code)
+        }
+        return .json([
+            "students": roster.map {
+                StudentEntry(id: $0.student.id, name: $0.student.name, removed: $0.removed, pending: $0.pending)
+            }
+        ])
+    }
+
+    func remove(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let id = request.parameters["id"] ?? ""
+        guard
+            try await access.wrapStore({
+                try await access.classroomStore().removeStudent(id: id, classCode: classRecord.code)
+            })
+        else { throw Self.unknownStudent(id, classRecord.code) }
+        return Response(status: 204)
+    }
+
+    /// `POST /api/v1/classes/{code}/students {"name"}`: the teacher adds a student (any join policy; the only way
+    /// into a `roster` class), who gets their token by redeeming the one-time code in the answer.
+    func add(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let body = try request.decodeJSON(NewStudent.self)
+        let name = try ClassroomService.displayName(body.name, limit: 60)
+        let student = try await access.wrapStore {
+            try await access.enrolmentStore().createUnclaimedStudent(name: name, classCode: classRecord.code)
+        }
+        let (code, expiresAt) = try await readmitCode(for: student.id)
+        return .json(["id": student.id, "name": student.name, "code": code, "expires_at": expiresAt], status: 201)
+    }
+
+    /// `POST .../students/{id}/approve`: a student waiting for approval may use their token from now on.
+    func approve(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let id = request.parameters["id"] ?? ""
+        guard
+            try await access.wrapStore({
+                try await access.enrolmentStore().approve(studentID: id, classCode: classRecord.code)
+            })
+        else { throw Self.unknownStudent(id, classRecord.code) }
+        return Response(status: 204)
+    }
+
+    /// `POST .../students/{id}/readmit`: a one-time code for a student of the class.
+    func createReadmitCode(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let id = request.parameters["id"] ?? ""
+        let store = try access.classroomStore()
+        guard
+            try await access.wrapStore({ try await store.rosterEntry(studentID: id, classCode: classRecord.code) })
+                != nil
+        else { throw Self.unknownStudent(id, classRecord.code) }
+        let (code, expiresAt) = try await readmitCode(for: id)
+        return .json(["code": code, "expires_at": expiresAt], status: 201)
+    }
+
+    /// A code the teacher gives the student (read out, or written on the board): ten characters that are not
+    /// confused on a projector, shown once, kept only as a hash.
+    private func readmitCode(for id: String) async throws -> (code: String, expiresAt: String) {
+        let store = try access.classroomStore()
+        var generator = SystemRandomNumberGenerator()
+        let letters = (0..<10).map { _ in CodeAlphabet.letters.randomElement(using: &generator)! }
+        let code = String(letters[0..<5]) + "-" + String(letters[5...])
+        let expiresAt = Date().addingTimeInterval(Self.readmitLifetime)
+        try await access.wrapStore {
+            try await store.createReadmitCode(
+                studentID: id,
+                codeHash: Tokens.hash(Self.normalize(code)),
+                expiresAt: expiresAt
+            )
+        }
+        return (code, ISO8601DateFormatter().string(from: expiresAt))
+    }
+
+    /// `POST /api/v1/students/readmit`: a student trades the code for a new token; the old one stops working.
+    func redeem(_ request: Request) async throws -> Response {
+        let body = try request.decodeJSON(RedeemBody.self)
+        let code = Self.normalize(body.code)
+        guard code.count == 10 else {
+            throw QuizError.invalidField("code", "a readmission code has ten letters and digits, like ABCDE-FGHJK.")
+        }
+        let token = Tokens.make()
+        let outcome = try await access.wrapStore {
+            try await access.classroomStore().redeemReadmitCode(
+                codeHash: Tokens.hash(code),
+                newTokenHash: Tokens.hash(token),
+                now: Date()
+            )
+        }
+        switch outcome {
+        case .readmitted(let student):
+            return .json(["id": student.id, "name": student.name, "class": student.classCode, "token": token])
+        case .unknown: throw QuizError.notFound("There is no such readmission code; check it with your teacher.")
+        case .used: throw QuizError.readmitCodeUsed
+        case .expired: throw QuizError.readmitCodeExpired
+        }
+    }
+
+    /// `GET .../students/{id}/attempts?question=ID`: newest first, each with the answer the student sent and, for
+    /// code, each task's status, message, time and trace (attempts recorded before these were kept: name and status).
+    func attempts(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let id = request.parameters["id"] ?? ""
+        let store = try access.classroomStore()
+        guard
+            try await access.wrapStore({ try await store.rosterEntry(studentID: id, classCode: classRecord.code) })
+                != nil
+        else { throw Self.unknownStudent(id, classRecord.code) }
+        let question = request.query["question"].flatMap { $0.isEmpty ? nil : $0 }
+        let attempts = try await access.wrapStore {
+            try await store.studentAttempts(studentID: id, questionID: question, limit: 1000)
+        }
+        return Response(
+            status: 200,
+            headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]),
+            body: Self.attemptsJSON(attempts)
+        )
+    }
+
+    /// The stored JSON (answer, tasks) goes out as JSON, not as strings inside it.
+    static func attemptsJSON(_ attempts: [StoredAttempt]) -> Data {
+        let formatter = ISO8601DateFormatter()
+        let list: [[String: Any]] = attempts.map { stored in
+            let record = stored.record
+            var item: [String: Any] = [
+                "id": record.id ?? 0,
+                "question": record.questionID,
+                "kind": record.kind,
+                "created_at": formatter.string(from: record.createdAt),
+                "verdict": record.verdict,
+                "score": record.score,
+                "answer": (try? JSONSerialization.jsonObject(with: Data(record.answer.utf8))) as? [String: Any] ?? [:],
+            ]
+            if let tasks = record.tasks, let parsed = try? JSONSerialization.jsonObject(with: Data(tasks.utf8)) {
+                item["tasks"] = parsed
+            }
+            if let late = stored.late { item["late"] = late }
+            return item
+        }
+        return (try? JSONSerialization.data(withJSONObject: ["attempts": list], options: [.sortedKeys]))
+            ?? Data(#"{"attempts":[]}"#.utf8)
+    }
+
+    static func normalize(_ code: String) -> String {
+        code.uppercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    static func unknownStudent(_ id: String, _ code: String) -> QuizError {
+        .notFound("The class \(code) has no student \"\(id)\".")
+    }
+}
+
+/// The letters of class codes and readmission codes: no 0/O or 1/I to confuse.
+enum CodeAlphabet {
+    static let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+}

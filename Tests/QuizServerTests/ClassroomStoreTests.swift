@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Store
+
+/// The classroom's tables in a real SQLite file: upgrading a database the previous version made, readmission codes,
+/// and attempt limits that hold under concurrent submissions.
+@Suite("Classroom store, real file")
+struct ClassroomStoreTests {
+    static func directory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("classroom-\(UUID().uuidString)").path
+    }
+
+    static func attempt(_ student: String, _ question: String, score: Double = 1) -> AttemptRecord {
+        AttemptRecord(
+            studentID: student,
+            questionID: question,
+            kind: "single_choice",
+            answer: #"{"choices":["a"]}"#,
+            verdict: score >= 1 ? "passed" : "failed",
+            score: score,
+            tasks: nil,
+            createdAt: Date()
+        )
+    }
+
+    @Test func aDatabaseFromThePreviousVersionOpensWithItsDataIntact() async throws {
+        let directory = Self.directory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // The schema as the server before this change left it (v1 … v3-version-seed), with a class, a student and
+        // a code attempt whose tasks kept only name and status.
+        let old = try DatabaseQueue(path: directory + "/quiz.sqlite")
+        try SQLiteStore.migrator.migrate(old, upTo: "v3-version-seed")
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO classes VALUES ('ABC234', 'Old class', 10)")
+            try db.execute(sql: "INSERT INTO students VALUES ('s1', 'ABC234', 'Ada', 'hash-ada', 11)")
+            try db.execute(
+                sql: """
+                    INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at,
+                        version, seed)
+                    VALUES ('s1', 'code-fetch-all', 'code', '{"code":"x"}', 'failed', 0.5,
+                        '[{"name":"three items","status":"passed"}]', 12, 'v', 7)
+                    """
+            )
+            try db.execute(
+                sql: "INSERT INTO progress VALUES ('s1', 'code-fetch-all', 0.5, 1, 'failed')"
+            )
+        }
+        try old.close()
+
+        let store = try SQLiteStore(directory: directory)
+        let applied = try await store.pool.read { db in try SQLiteStore.migrator.appliedIdentifiers(db) }
+        #expect(applied.isSuperset(of: ["v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy"]))
+        // The old class is the administrator's: no teacher owns it, the administrator's list has it.
+        #expect(try await store.classes().map(\.code) == ["ABC234"])
+        #expect(try await store.joinPolicy(classCode: "ABC234") == .open, "classes from before are joined by code")
+        let teacher = try await store.createTeacher(name: "T", tokenHash: "hash-t")
+        #expect(try await store.classes(teacherID: teacher.id).isEmpty)
+        #expect(try await store.role(teacherID: teacher.id, classCode: "ABC234") == nil)
+        // The student and their token still work; the roster has them, not removed.
+        #expect(try await store.student(tokenHash: "hash-ada")?.id == "s1")
+        #expect(
+            try await store.roster(classCode: "ABC234")
+                == [RosterEntry(student: StudentRecord(id: "s1", name: "Ada", classCode: "ABC234"), removed: false)]
+        )
+        // The old attempt shows what it has: tasks with name and status, no late mark.
+        let attempts = try await store.studentAttempts(studentID: "s1", questionID: nil, limit: 10)
+        #expect(attempts.count == 1)
+        #expect(attempts.first?.late == nil)
+        #expect(attempts.first?.record.tasks == #"[{"name":"three items","status":"passed"}]"#)
+        #expect(attempts.first?.record.seed == 7)
+        // The results the old code computed are the same.
+        let results = try #require(try await store.results(classCode: "ABC234"))
+        #expect(results.rows.first?.results["code-fetch-all"]?.best == 0.5)
+        // And it opens again (the migrations are not applied twice).
+        _ = try SQLiteStore(directory: directory)
+    }
+
+    @Test func aReadmissionCodeWorksOnceAndNotAfterItExpires() async throws {
+        let store = try SQLiteStore(directory: Self.directory())
+        let group = try await store.createClass(name: "c")
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "old")
+        let now = Date()
+        try await store.createReadmitCode(studentID: ada.id, codeHash: "code", expiresAt: now.addingTimeInterval(60))
+        #expect(try await store.redeemReadmitCode(codeHash: "nope", newTokenHash: "x", now: now) == .unknown)
+        #expect(
+            try await store.redeemReadmitCode(codeHash: "code", newTokenHash: "new", now: now.addingTimeInterval(61))
+                == .expired
+        )
+        #expect(try await store.student(tokenHash: "old")?.id == ada.id, "an expired code changes nothing")
+        #expect(try await store.redeemReadmitCode(codeHash: "code", newTokenHash: "new", now: now) == .readmitted(ada))
+        #expect(try await store.student(tokenHash: "old") == nil)
+        #expect(try await store.student(tokenHash: "new")?.id == ada.id)
+        #expect(try await store.redeemReadmitCode(codeHash: "code", newTokenHash: "newer", now: now) == .used)
+        #expect(try await store.student(tokenHash: "new")?.id == ada.id)
+    }
+
+    @Test func removingAStudentRevokesTheirTokenAndKeepsTheirAttempts() async throws {
+        let store = try SQLiteStore(directory: Self.directory())
+        let group = try await store.createClass(name: "c")
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
+        _ = try await store.record(Self.attempt(ada.id, "q"))
+        #expect(try await store.removeStudent(id: ada.id, classCode: "OTHER1") == false)
+        #expect(try await store.removeStudent(id: ada.id, classCode: group.code))
+        #expect(try await store.student(tokenHash: "ada") == nil)
+        #expect(try await store.roster(classCode: group.code).first?.removed == true)
+        #expect(try await store.studentAttempts(studentID: ada.id, questionID: "q", limit: 10).count == 1)
+    }
+
+    @Test func anAttemptLimitHoldsUnderConcurrentSubmissions() async throws {
+        let store = try SQLiteStore(directory: Self.directory())
+        let group = try await store.createClass(name: "c")
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
+        let limit = AttemptLimit(maximum: 3, since: Date().addingTimeInterval(-60))
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    do {
+                        _ = try await store.record(Self.attempt(ada.id, "q", score: 0), late: true, limit: limit)
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 3)
+        let kept = try await store.studentAttempts(studentID: ada.id, questionID: "q", limit: 100)
+        #expect(kept.count == 3)
+        #expect(kept.allSatisfy { $0.late == true })
+        let results = try #require(try await store.results(classCode: group.code))
+        #expect(results.rows.first?.results["q"]?.attempts == 3, "the summary row counts the same attempts")
+    }
+
+    @Test func aWaitingStudentsTokenFindsNoOneUntilApproved() async throws {
+        let store = try SQLiteStore(directory: Self.directory())
+        let group = try await store.createClass(name: "c")
+        try await store.setJoinPolicy(classCode: group.code, .approval)
+        #expect(try await store.joinPolicy(classCode: group.code) == .approval)
+        #expect(try await store.joinPolicy(classCode: "NOPE22") == nil)
+        let ada = try await store.createPendingStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
+        #expect(try await store.student(tokenHash: "ada") == nil)
+        #expect(try await store.pendingStudent(tokenHash: "ada") == ada)
+        #expect(try await store.roster(classCode: group.code).first?.pending == true)
+        #expect(try await store.approve(studentID: ada.id, classCode: "OTHER2") == false)
+        #expect(try await store.approve(studentID: ada.id, classCode: group.code))
+        #expect(try await store.student(tokenHash: "ada") == ada)
+        #expect(try await store.pendingStudent(tokenHash: "ada") == nil)
+        #expect(try await store.roster(classCode: group.code).first?.counted == true)
+        let added = try await store.createUnclaimedStudent(name: "Bob", classCode: group.code)
+        #expect(try await store.roster(classCode: group.code).map(\.student) == [ada, added])
+    }
+
+    @Test func aDeletedTeacherIsFoundByNeitherTokenNorId() async throws {
+        let store = try SQLiteStore(directory: Self.directory())
+        let teacher = try await store.createTeacher(name: "T", tokenHash: "t")
+        let group = try await store.createClass(name: "mine", owner: teacher.id)
+        #expect(try await store.role(teacherID: teacher.id, classCode: group.code) == .owner)
+        #expect(try await store.teacher(tokenHash: "t")?.id == teacher.id)
+        #expect(try await store.deleteTeacher(id: teacher.id))
+        #expect(try await store.teacher(tokenHash: "t") == nil)
+        #expect(try await store.teacher(id: teacher.id) == nil)
+        #expect(try await store.deleteTeacher(id: teacher.id) == false)
+        #expect(try await store.teachers().isEmpty)
+    }
+}

@@ -1,0 +1,79 @@
+"""Assignments in headless Chromium against the real server: the teacher makes one on the page (times in the
+browser's time zone, sent as RFC 3339 with the offset), sees its results, and a student sees it on their class page
+with how much is done. Each step is checked through the API as well."""
+import json
+from datetime import datetime, timedelta
+
+from selenium.webdriver.common.by import By  # noqa: E402
+
+from test_ui import (  # noqa: E402,F401  (fixtures are found by name)
+    driver, server, go, wait, read, text, click, type_into, http, settled, shot, unlabelled_controls,
+    LOW_CONTRAST_JS, READABLE, REPO, TEACHER_TOKEN,
+)
+
+SET_VALUE = ("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+             "e.dispatchEvent(new Event('input', {bubbles: true}));")
+SELECT = ("const s = document.querySelector(arguments[0]);"
+          "for (const o of s.options) o.selected = arguments[1].includes(o.value);")
+
+
+def test_the_teacher_makes_an_assignment_and_the_student_sees_it(server, driver):
+    status, made = http(server, "POST", "/api/v1/classes", {"name": "Assignments UI"}, token=TEACHER_TOKEN)
+    assert status == 201, made
+    code = made["code"]
+    _, listing = http(server, "GET", "/api/v1/questions?kind=single_choice")
+    picked = [q["id"] for q in listing["questions"][:2]]
+
+    go(driver, server, "/teacher")
+    if driver.find_elements(By.ID, "teacher-token"):
+        type_into(driver, "#teacher-token", TEACHER_TOKEN)
+        click(driver, "form button[type=submit]")
+    settled(driver)
+    type_into(driver, "#assign-code", code)
+    click(driver, "#assignments-h ~ form button[type=submit]")
+    wait(driver).until(lambda d: "No assignments yet." in d.find_element(By.CSS_SELECTOR, ".assignments").text)
+
+    click(driver, ".new-assignment-box summary")
+    type_into(driver, "#assign-title", "Week 1")
+    wait(driver).until(lambda d: d.execute_script("return document.querySelector('#assign-questions').options.length > 2"))
+    driver.execute_script(SELECT, "#assign-questions", picked)
+    opens, due = datetime.now() - timedelta(hours=1), datetime.now() + timedelta(days=2)
+    driver.execute_script(SET_VALUE, "#assign-opens", opens.strftime("%Y-%m-%dT%H:%M"))
+    driver.execute_script(SET_VALUE, "#assign-due", due.strftime("%Y-%m-%dT%H:%M"))
+    type_into(driver, "#assign-max", "3")
+    assert unlabelled_controls(driver) == []
+    click(driver, "form.new-assignment button[type=submit]")
+    wait(driver).until(lambda d: d.find_elements(By.ID, "assignment-made"))
+    read(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#assignments-table tr[data-assignment='Week 1']"))
+
+    _, listed = http(server, "GET", f"/api/v1/classes/{code}/assignments", token=TEACHER_TOKEN)
+    [assignment] = listed["assignments"]
+    assert assignment["questions"] == picked and assignment["max_attempts"] == 3
+    assert assignment["key"] == "after_due" and assignment["counts"] == "best"
+    sent = datetime.fromisoformat(assignment["due_at"])
+    assert sent.utcoffset() is not None and sent.replace(tzinfo=None) == due.replace(second=0, microsecond=0)
+
+    # A student answers one question; the results show their counted score.
+    status, ada = http(server, "POST", "/api/v1/students", {"name": "Ada Assign", "class": code})
+    assert status == 201
+    bank = json.loads((REPO / "questions.json").read_text())["questions"]
+    right = next(c["id"] for q in bank if q["id"] == picked[0] for c in q["choices"] if c["correct"])
+    status, result = http(server, "POST", f"/api/v1/questions/{picked[0]}/attempts", {"choices": [right]},
+                          token=ada["token"])
+    assert status == 200 and result["verdict"] == "passed"
+    assert "feedback" not in result        # the key is kept back until the due time
+    click(driver, "#assignments-table button.results-button")
+    cell = read(driver, lambda d: d.find_element(
+        By.CSS_SELECTOR, f"#assignment-results-table tr[data-student='Ada Assign'] td[data-q='{picked[0]}']").text)
+    assert cell.startswith("1")
+    assert driver.execute_script(LOW_CONTRAST_JS, f".teacher-page :is({READABLE})") == []
+    shot(driver, "teacher-assignments.png")
+
+    # The student's class page lists it, open, with one of two questions done.
+    go(driver, server, f"/class/{code}")
+    type_into(driver, "#join-name", "Bob Assign")
+    click(driver, "form.join button[type=submit]")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".assignment-list li[data-assignment='Week 1']"))
+    item = driver.find_element(By.CSS_SELECTOR, ".assignment-list li[data-assignment='Week 1']")
+    assert item.get_attribute("data-state") == "open" and "0 of 2 done" in item.text
+    driver.execute_script("localStorage.clear()")
