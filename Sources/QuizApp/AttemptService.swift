@@ -24,6 +24,8 @@ struct AttemptService: Sendable {
         guard let question = bank.question(questionID) else { throw QuizError.unknownQuestion(questionID) }
         let body = try request.decodeJSON(AttemptBody.self)
         let student = try await classroom.student(for: request)
+        let idempotencyKey = try IdempotencyKey.parse(request)
+        if let first = try await replay(key: idempotencyKey, student: student) { return first }
         // The grading queue serves clients in turn: a student by id, anyone else by address. Code attempts count
         // against the student's limit, or the address's, with one limiter each.
         let client: String
@@ -65,6 +67,7 @@ struct AttemptService: Sendable {
                 tasks: tasks,
                 createdAt: Date()
             )
+            if let idempotencyKey { return try await recordOnce(record, key: idempotencyKey, result: result) }
             _ = try await classroom.wrap { try await store.record(record) }
         }
         var response = Response.json(result)

@@ -32,6 +32,8 @@ public struct QuizApplication: Sendable {
     ///   - anonymousCodeAttemptsPerMinute: code attempts without a student's token, per client address, in any
     ///     60 s; past it, 429 with `Retry-After`. A whole class may share one address (a school's NAT).
     ///   - clientAddress: how the client's address is found (the trusted proxies, for `X-Forwarded-For`).
+    ///   - sharedRateLimits: where the rate limits count when several instances share a database (PostgreSQL);
+    ///     nil: in this process.
     public init(
         bank: QuestionBank,
         grader: GradingPool,
@@ -41,7 +43,8 @@ public struct QuizApplication: Sendable {
         logger: Logger,
         codeAttemptsPerMinute: Int = 20,
         anonymousCodeAttemptsPerMinute: Int = 120,
-        clientAddress: ClientAddress = ClientAddress()
+        clientAddress: ClientAddress = ClientAddress(),
+        sharedRateLimits: (any SharedRateLimits)? = nil
     ) {
         catalog = Catalog(bank: bank)
         classroom = ClassroomService(store: store, bank: bank, teacher: teacher)
@@ -50,8 +53,18 @@ public struct QuizApplication: Sendable {
             grader: grader,
             store: store,
             classroom: classroom,
-            codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60),
-            anonymousLimiter: RateLimiter(limit: anonymousCodeAttemptsPerMinute, window: 60),
+            codeLimiter: RateLimiter(
+                limit: codeAttemptsPerMinute,
+                window: 60,
+                shared: sharedRateLimits,
+                scope: "code"
+            ),
+            anonymousLimiter: RateLimiter(
+                limit: anonymousCodeAttemptsPerMinute,
+                window: 60,
+                shared: sharedRateLimits,
+                scope: "anonymous"
+            ),
             clientAddress: clientAddress,
             metrics: registry
         )
@@ -89,6 +102,7 @@ public struct QuizApplication: Sendable {
         let attempts = self.attempts
         let classroom = self.classroom
         router.getImmediate("/healthz") { _ in Catalog.json(Data(#"{"status":"ok"}"#.utf8)) }
+        router.get("/readyz") { _ in try await Readiness.check(classroom.store) }
         let registry = self.registry
         router.get("/metrics") { _ in
             Response.text(await registry.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
