@@ -15,7 +15,13 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
 
     /// Connects (lazily: the pool opens connections on demand) and brings the schema up to date; throws when the
     /// database cannot be reached within `deadline` or a migration fails.
-    public init(url: String, logger: Logger = Logger(label: "store"), deadline: Duration = .seconds(5)) async throws {
+    /// - Parameter migratingUpTo: stop after this migration (tests of upgrades); nil: all of them.
+    public init(
+        url: String,
+        logger: Logger = Logger(label: "store"),
+        deadline: Duration = .seconds(5),
+        migratingUpTo: String? = nil
+    ) async throws {
         let location = try PostgresLocation(url: url)
         var configuration = location.configuration
         configuration.options.connectTimeout = .seconds(3)
@@ -28,7 +34,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
         self.deadline = deadline
         runner = Task { await client.run() }
         do {
-            try await migrate()
+            try await run { _ in try await self.migrate(upTo: migratingUpTo) }
         } catch {
             runner.cancel()
             throw error
