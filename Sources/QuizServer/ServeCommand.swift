@@ -129,6 +129,9 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("cannot open the store \(place): \(error)\n".utf8))
             throw ExitCode(1)
         }
+        if database.resolved != nil, teacher.source != "QUIZ_TEACHER_TOKEN" {
+            logger.warning("with a shared database, give every instance the same QUIZ_TEACHER_TOKEN")
+        }
         if teacher.source != "QUIZ_TEACHER_TOKEN" {
             FileHandle.standardOutput.write(Data("Teacher token (kept in \(teacher.source)): \(teacher.value)\n".utf8))
         }
