@@ -8,11 +8,14 @@ PORT        ?= 8080
 DATA        ?= data
 APT_PACKAGES := libmicrohttpd-dev pkg-config zlib1g-dev libsqlite3-dev bubblewrap python3 python3-seccomp \
                 libjs-codemirror libjs-highlight.js libjs-markdown-it
-TEST_APT     := chromium chromium-driver
+# The cluster tests: PostgreSQL (its server and pg_dump), nginx as the balancer and TLS terminator, openssl for a
+# self-signed certificate. `make run` needs none of them: SQLite is embedded.
+CLUSTER_APT  := postgresql nginx openssl
+TEST_APT     := chromium chromium-driver $(CLUSTER_APT)
 PIP_PACKAGES := pytest selenium openapi-spec-validator schemathesis==4.32.5 hypothesis fsrs==6.3.2 \
                 axe-selenium-python==2.1.6
 AXE_CORE_WHEEL := axe-playwright-python==0.1.8
-BENCH_APT    := wrk
+BENCH_APT    := wrk $(CLUSTER_APT)
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps pydeps grader-bundle build build-debug run lint test test-python bench fuzz validate clean
@@ -65,7 +68,7 @@ test: deps pydeps grader-bundle lint
 
 # One pytest run per folder: each folder has its own conftest.py, and their helpers must not meet.
 test-python:
-	@set -e; for dir in $(wildcard Tests/questions Tests/grader Tests/api Tests/browser); do \
+	@set -e; for dir in $(wildcard Tests/questions Tests/grader Tests/api Tests/cluster Tests/browser); do \
 	  echo "== pytest $$dir"; $(PYTHON) -m pytest -q -p no:cacheprovider $$dir; \
 	done
 

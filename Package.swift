@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // C shims: the only place variadic C calls are made.
@@ -44,10 +45,14 @@ let package = Package(
         ),
         // Metrics in the Prometheus text format.
         .target(name: "Metrics"),
-        // The store: classes, students, attempts in SQLite, behind a protocol.
+        // The store: classes, students, attempts in SQLite or PostgreSQL, behind a protocol.
         .target(
             name: "Store",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // swift-metrics' module is also called Metrics: aliased so that ours keeps its name.
+                .product(name: "PostgresNIO", package: "postgres-nio", moduleAliases: ["Metrics": "SwiftMetrics"]),
+            ]
         ),
         // The application: routes wired to the domain, the store, the server's life cycle.
         .target(

@@ -28,6 +28,8 @@ struct AttemptService: Sendable {
         }
         let body = try request.decodeJSON(AttemptBody.self)
         let student = try await classroom.student(for: request)
+        let idempotencyKey = try IdempotencyKey.parse(request)
+        if let first = try await replay(key: idempotencyKey, student: student) { return first }
         let terms = try await assignments.terms(student: student, questionID: question.id)
         // The grading queue serves clients in turn: a student by id, anyone else by address. Code attempts count
         // against the student's limit, or the address's, with one limiter each.
@@ -71,6 +73,8 @@ struct AttemptService: Sendable {
             )
             if terms.onAssignment {
                 try await assignments.record(record, terms: terms)
+            } else if let idempotencyKey {
+                return try await recordOnce(record, key: idempotencyKey, result: terms.redact(result))
             } else {
                 _ = try await classroom.wrap { try await store.record(record) }
             }

@@ -37,6 +37,8 @@ public struct QuizApplication: Sendable {
     ///   - anonymousCodeAttemptsPerMinute: code attempts without a student's token, per client address, in any
     ///     60 s; past it, 429 with `Retry-After`. A whole class may share one address (a school's NAT).
     ///   - clientAddress: how the client's address is found (the trusted proxies, for `X-Forwarded-For`).
+    ///   - sharedRateLimits: where the rate limits count when several instances share a database (PostgreSQL);
+    ///     nil: in this process.
     public init(
         bank: QuestionBank,
         grader: GradingPool,
@@ -46,7 +48,8 @@ public struct QuizApplication: Sendable {
         logger: Logger,
         codeAttemptsPerMinute: Int = 20,
         anonymousCodeAttemptsPerMinute: Int = 120,
-        clientAddress: ClientAddress = ClientAddress()
+        clientAddress: ClientAddress = ClientAddress(),
+        sharedRateLimits: (any SharedRateLimits)? = nil
     ) {
         catalog = LiveCatalog(bank: bank)
         let access = Access(
@@ -72,8 +75,18 @@ public struct QuizApplication: Sendable {
             store: store,
             classroom: classroom,
             assignments: assignments,
-            codeLimiter: RateLimiter(limit: codeAttemptsPerMinute, window: 60),
-            anonymousLimiter: RateLimiter(limit: anonymousCodeAttemptsPerMinute, window: 60),
+            codeLimiter: RateLimiter(
+                limit: codeAttemptsPerMinute,
+                window: 60,
+                shared: sharedRateLimits,
+                scope: "code"
+            ),
+            anonymousLimiter: RateLimiter(
+                limit: anonymousCodeAttemptsPerMinute,
+                window: 60,
+                shared: sharedRateLimits,
+                scope: "anonymous"
+            ),
             clientAddress: clientAddress,
             metrics: registry
         )
@@ -117,6 +130,7 @@ public struct QuizApplication: Sendable {
         let attempts = self.attempts
         let classroom = self.classroom
         router.getImmediate("/healthz") { _ in Catalog.json(Data(#"{"status":"ok"}"#.utf8)) }
+        router.get("/readyz") { _ in try await Readiness.check(classroom.store) }
         let registry = self.registry
         router.get("/metrics") { _ in
             Response.text(await registry.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")

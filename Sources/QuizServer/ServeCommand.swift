@@ -93,6 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var grader: GraderOptions
 
+    @OptionGroup var database: DatabaseOption
+
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -127,15 +129,19 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
-        let store: SQLiteStore
+        let store: any AttemptStore
         let teacher: TeacherToken
         do {
-            store = try SQLiteStore(directory: dataDir)
+            store = try await database.open(dataDir: dataDir, logger: Logger(label: "store"))
             teacher = try TeacherToken.resolve(environment: ProcessInfo.processInfo.environment, dataDirectory: dataDir)
         } catch {
             await pool.shutdown()
-            FileHandle.standardError.write(Data("cannot open the data dir \(dataDir): \(error)\n".utf8))
+            let place = database.describe(dataDir: dataDir)
+            FileHandle.standardError.write(Data("cannot open the store \(place): \(error)\n".utf8))
             throw ExitCode(1)
+        }
+        if database.resolved != nil, teacher.source != "QUIZ_TEACHER_TOKEN" {
+            logger.warning("with a shared database, give every instance the same QUIZ_TEACHER_TOKEN")
         }
         if teacher.source != "QUIZ_TEACHER_TOKEN" {
             FileHandle.standardOutput.write(Data("Teacher token (kept in \(teacher.source)): \(teacher.value)\n".utf8))
@@ -151,7 +157,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger,
             codeAttemptsPerMinute: codeAttemptsPerMinute,
             anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
-            clientAddress: ClientAddress(trustedProxies: trustedProxy)
+            clientAddress: ClientAddress(trustedProxies: trustedProxy),
+            sharedRateLimits: store as? any SharedRateLimits
         )
         let server = HTTPServer(
             configuration: ServerConfiguration(
@@ -192,6 +199,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         await server.shutdown()
         await pool.shutdown()
+        (store as? PostgresStore)?.shutdown()
     }
 
     /// Every connection, waiting or not, is an open file: raises the soft limit towards the hard one so that

@@ -19,55 +19,13 @@ public final class SQLiteStore: AttemptStore {
         try Self.migrator.migrate(pool)
     }
 
+    /// The shared migrations (`StoreMigrations.all`), each in one transaction, recorded by GRDB.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE classes (
-                        code TEXT PRIMARY KEY,
-                        name TEXT NOT NULL,
-                        created_at DOUBLE NOT NULL);
-                    CREATE TABLE students (
-                        id TEXT PRIMARY KEY,
-                        class_code TEXT NOT NULL REFERENCES classes(code),
-                        name TEXT NOT NULL,
-                        token_hash TEXT NOT NULL UNIQUE,
-                        created_at DOUBLE NOT NULL,
-                        UNIQUE (class_code, name COLLATE NOCASE));
-                    CREATE TABLE attempts (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        student_id TEXT NOT NULL REFERENCES students(id),
-                        question_id TEXT NOT NULL,
-                        kind TEXT NOT NULL,
-                        answer TEXT NOT NULL,
-                        verdict TEXT NOT NULL,
-                        score DOUBLE NOT NULL,
-                        tasks TEXT,
-                        created_at DOUBLE NOT NULL);
-                    CREATE INDEX attempts_by_student_question ON attempts(student_id, question_id, id);
-                    """
-            )
-        }
-        // The teacher's view reads one summary row per student and question instead of grouping every attempt:
-        // a class of 300 refreshing every few seconds reads far more often than it writes.
-        migrator.registerMigration("v2-progress") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE progress (
-                        student_id TEXT NOT NULL REFERENCES students(id),
-                        question_id TEXT NOT NULL,
-                        best DOUBLE NOT NULL,
-                        attempts INTEGER NOT NULL,
-                        last_verdict TEXT NOT NULL,
-                        PRIMARY KEY (student_id, question_id)) WITHOUT ROWID;
-                    INSERT INTO progress (student_id, question_id, best, attempts, last_verdict)
-                        SELECT g.student_id, g.question_id, g.best, g.n, l.verdict
-                        FROM (SELECT student_id, question_id, MAX(score) AS best, COUNT(*) AS n, MAX(id) AS last_id
-                              FROM attempts GROUP BY student_id, question_id) g
-                        JOIN attempts l ON l.id = g.last_id;
-                    """
-            )
+        for migration in StoreMigrations.all {
+            migrator.registerMigration(migration.identifier) { db in
+                for statement in migration.sqlite { try db.execute(sql: statement) }
+            }
         }
         // Every code attempt keeps what it was graded against: the question's version and the tasks' seed.
         migrator.registerMigration("v3-version-seed") { db in

@@ -25,6 +25,18 @@ struct PlainStoreTests {
             try await inner.attempts(studentID: studentID, limit: limit)
         }
         func results(classCode: String) async throws -> ClassResults? { try await inner.results(classCode: classCode) }
+        func ping() async throws { try await inner.ping() }
+        func idempotentResponse(studentID: String, key: String, since: Date) async throws -> String? {
+            try await inner.idempotentResponse(studentID: studentID, key: key, since: since)
+        }
+        func record(
+            _ attempt: AttemptRecord,
+            idempotencyKey: String,
+            response: String,
+            since: Date
+        ) async throws -> IdempotentRecord {
+            try await inner.record(attempt, idempotencyKey: idempotencyKey, response: response, since: since)
+        }
     }
 
     @Test func theAdministratorAndStudentsWorkAndTheNewRoutesAnswer501() async throws {

@@ -25,7 +25,7 @@ EXAMPLES = int(os.environ.get('QUIZ_API_EXAMPLES', '50'))    # per operation and
 ATTEMPT_EXAMPLES = 30                                          # the attempts operation may run the sandbox
 SEED = 20261125
 EXPECTED_OPERATIONS = {
-    ('GET', '/healthz'), ('GET', '/openapi.json'), ('GET', '/api/v1/topics'), ('GET', '/api/v1/questions'),
+    ('GET', '/healthz'), ('GET', '/readyz'), ('GET', '/openapi.json'), ('GET', '/api/v1/topics'), ('GET', '/api/v1/questions'),
     ('GET', '/api/v1/questions/{id}'), ('GET', '/api/v1/questions/{id}/hints/{n}'),
     ('POST', '/api/v1/questions/{id}/attempts'), ('POST', '/api/v1/students'),
     ('GET', '/api/v1/me/attempts'), ('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),

@@ -1,0 +1,503 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The store in PostgreSQL, for any number of server instances sharing one database. The same tables and
+/// migrations as `SQLiteStore` (`StoreMigrations.all`), through PostgresNIO's pooled client, which reconnects by
+/// itself when the server restarts. Every operation has a deadline, so a lost database link answers 503 soon
+/// rather than holding a request until the handler's own deadline.
+public final class PostgresStore: AttemptStore, SharedRateLimits {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    /// How long one store operation may wait, connecting included.
+    let deadline: Duration
+
+    /// Connects (lazily: the pool opens connections on demand) and brings the schema up to date; throws when the
+    /// database cannot be reached within `deadline` or a migration fails.
+    /// - Parameter migratingUpTo: stop after this migration (tests of upgrades); nil: all of them.
+    public init(
+        url: String,
+        logger: Logger = Logger(label: "store"),
+        deadline: Duration = .seconds(5),
+        migratingUpTo: String? = nil
+    ) async throws {
+        let location = try PostgresLocation(url: url)
+        var configuration = location.configuration
+        configuration.options.connectTimeout = .seconds(3)
+        configuration.options.maximumConnections = 16
+        configuration.options.minimumConnections = 1
+        configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        self.deadline = deadline
+        runner = Task { await client.run() }
+        do {
+            try await run { _ in try await self.migrate(upTo: migratingUpTo) }
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes the pool's connections.
+    public func shutdown() {
+        runner.cancel()
+    }
+
+    // MARK: Migrations
+
+    /// Applies the migrations not yet applied, in one transaction under an advisory lock, so instances starting
+    /// together apply each once.
+    func migrate(upTo last: String? = nil) async throws {
+        try await transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7271001)", logger: self.logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS store_migrations (
+                    identifier TEXT PRIMARY KEY,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """,
+                logger: self.logger
+            )
+            var applied = Set<String>()
+            for try await identifier in try await connection.query(
+                "SELECT identifier FROM store_migrations",
+                logger: self.logger
+            ).decode(String.self) {
+                applied.insert(identifier)
+            }
+            for migration in StoreMigrations.all {
+                if !applied.contains(migration.identifier) {
+                    for statement in migration.postgres {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO store_migrations (identifier) VALUES (\(migration.identifier))",
+                        logger: self.logger
+                    )
+                }
+                if migration.identifier == last { break }
+            }
+        }
+    }
+
+    /// The identifiers of the applied migrations, in the order applied.
+    public func appliedMigrations() async throws -> [String] {
+        try await run { client in
+            try await client.query("SELECT identifier FROM store_migrations ORDER BY applied_at, identifier")
+                .decode(String.self).all()
+        }
+    }
+
+    // MARK: AttemptStore
+
+    /// Readiness answers within 2 s: a load balancer's probe must not wait for the full deadline.
+    public func ping() async throws {
+        try await run(within: .seconds(2)) { client in _ = try await client.query("SELECT 1").decode(Int.self).all() }
+    }
+
+    public func createClass(name: String) async throws -> ClassRecord {
+        try await run { client in
+            for _ in 0..<20 {
+                let code = String((0..<6).map { _ in SQLiteStore.codeAlphabet.randomElement()! })
+                let record = ClassRecord(code: code, name: name, createdAt: Date())
+                let created = try await client.query(
+                    """
+                    INSERT INTO classes (code, name, created_at) VALUES (\(code), \(name), \(record.createdAt.timeIntervalSince1970))
+                    ON CONFLICT (code) DO NOTHING RETURNING code
+                    """
+                ).decode(String.self).all()
+                if !created.isEmpty { return record }
+            }
+            throw StoreError.unavailable("no free class code")
+        }
+    }
+
+    public func classRecord(code: String) async throws -> ClassRecord? {
+        try await run { client in
+            try await client.query("SELECT code, name, created_at FROM classes WHERE code = \(code)")
+                .decode((String, String, Double).self).all().first.map(Self.classRecord)
+        }
+    }
+
+    public func classes() async throws -> [ClassRecord] {
+        try await run { client in
+            try await client.query("SELECT code, name, created_at FROM classes ORDER BY created_at DESC")
+                .decode((String, String, Double).self).all().map(Self.classRecord)
+        }
+    }
+
+    public func createStudent(name: String, classCode: String, tokenHash: String) async throws -> StudentRecord {
+        let student = StudentRecord(id: UUID().uuidString.lowercased(), name: name, classCode: classCode)
+        return try await run { client in
+            try await self.transaction { connection in
+                guard
+                    try await !connection.query(
+                        "SELECT 1 FROM classes WHERE code = \(classCode) FOR SHARE",
+                        logger: self.logger
+                    ).decode(Int.self).all().isEmpty
+                else { throw StoreError.unknownClass(classCode) }
+                // The unique index on the folded name settles a race between two instances.
+                let inserted = try await connection.query(
+                    """
+                    INSERT INTO students (id, class_code, name, token_hash, created_at)
+                    VALUES (\(student.id), \(classCode), \(name), \(tokenHash), \(Date().timeIntervalSince1970))
+                    ON CONFLICT (class_code, lower(name COLLATE "C")) DO NOTHING RETURNING id
+                    """,
+                    logger: self.logger
+                ).decode(String.self).all()
+                if inserted.isEmpty { throw StoreError.nameTaken(name) }
+                return student
+            }
+        }
+    }
+
+    public func student(tokenHash: String) async throws -> StudentRecord? {
+        try await run { client in
+            try await client.query("SELECT id, name, class_code FROM students WHERE token_hash = \(tokenHash)")
+                .decode((String, String, String).self).all().first
+                .map { StudentRecord(id: $0.0, name: $0.1, classCode: $0.2) }
+        }
+    }
+
+    public func record(_ attempt: AttemptRecord) async throws -> AttemptRecord {
+        try await run { _ in
+            try await self.transaction { connection in try await self.insert(attempt, connection) }
+        }
+    }
+
+    public func attempts(studentID: String, limit: Int) async throws -> [AttemptRecord] {
+        try await run { client in
+            var attempts: [AttemptRecord] = []
+            for try await row in try await client.query(
+                """
+                SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at
+                FROM attempts WHERE student_id = \(studentID) ORDER BY id DESC LIMIT \(limit)
+                """
+            ) {
+                let columns = row.makeRandomAccess()
+                attempts.append(
+                    AttemptRecord(
+                        id: try columns[0].decode(Int64.self),
+                        studentID: try columns[1].decode(String.self),
+                        questionID: try columns[2].decode(String.self),
+                        kind: try columns[3].decode(String.self),
+                        answer: try columns[4].decode(String.self),
+                        verdict: try columns[5].decode(String.self),
+                        score: try columns[6].decode(Double.self),
+                        tasks: try columns[7].decode(String?.self),
+                        createdAt: Date(timeIntervalSince1970: try columns[8].decode(Double.self))
+                    )
+                )
+            }
+            return attempts
+        }
+    }
+
+    public func results(classCode: String) async throws -> ClassResults? {
+        try await run { client in
+            // One snapshot for the class, its students and their progress, as SQLite's read gives.
+            try await self.transaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+                guard
+                    let classRow = try await connection.query(
+                        "SELECT code, name, created_at FROM classes WHERE code = \(classCode)",
+                        logger: self.logger
+                    ).decode((String, String, Double).self).all().first
+                else { return nil }
+                let students = try await connection.query(
+                    """
+                    SELECT id, name, class_code FROM students WHERE class_code = \(classCode)
+                    ORDER BY lower(name COLLATE "C"), name COLLATE "C"
+                    """,
+                    logger: self.logger
+                ).decode((String, String, String).self).all().map {
+                    StudentRecord(id: $0.0, name: $0.1, classCode: $0.2)
+                }
+                var cells: [String: [String: ClassResults.Cell]] = [:]
+                for try await (studentID, questionID, best, attempts, verdict) in try await connection.query(
+                    """
+                    SELECT p.student_id, p.question_id, p.best, p.attempts, p.last_verdict
+                    FROM students s JOIN progress p ON p.student_id = s.id
+                    WHERE s.class_code = \(classCode)
+                    """,
+                    logger: self.logger
+                ).decode((String, String, Double, Int, String).self) {
+                    cells[studentID, default: [:]][questionID] = ClassResults.Cell(
+                        best: best,
+                        attempts: attempts,
+                        lastVerdict: verdict
+                    )
+                }
+                return ClassResults(
+                    classRecord: Self.classRecord(classRow),
+                    rows: students.map { ClassResults.Row(student: $0, results: cells[$0.id] ?? [:]) }
+                )
+            }
+        }
+    }
+
+    // MARK: Idempotent submissions
+
+    public func idempotentResponse(studentID: String, key: String, since: Date) async throws -> String? {
+        try await run { client in
+            try await client.query(
+                """
+                SELECT response FROM idempotency_keys
+                WHERE student_id = \(studentID) AND key = \(key) AND created_at >= \(since.timeIntervalSince1970)
+                """
+            ).decode(String.self).all().first
+        }
+    }
+
+    public func record(
+        _ attempt: AttemptRecord,
+        idempotencyKey: String,
+        response: String,
+        since: Date
+    ) async throws
+        -> IdempotentRecord
+    {
+        let outcome = try await run { _ in
+            try await self.transaction { connection -> IdempotentRecord in
+                let cutoff = since.timeIntervalSince1970
+                try await connection.query(
+                    """
+                    DELETE FROM idempotency_keys
+                    WHERE student_id = \(attempt.studentID) AND key = \(idempotencyKey) AND created_at < \(cutoff)
+                    """,
+                    logger: self.logger
+                )
+                // A concurrent transaction holding the same key makes this insert wait for its end: then it either
+                // committed (nothing inserted here, its answer is read below) or rolled back (inserted here).
+                let claimed = try await connection.query(
+                    """
+                    INSERT INTO idempotency_keys (student_id, key, created_at, response)
+                    VALUES (\(attempt.studentID), \(idempotencyKey), \(attempt.createdAt.timeIntervalSince1970), \(response))
+                    ON CONFLICT (student_id, key) DO NOTHING RETURNING 1
+                    """,
+                    logger: self.logger
+                ).decode(Int.self).all()
+                if claimed.isEmpty {
+                    let first = try await connection.query(
+                        """
+                        SELECT response FROM idempotency_keys
+                        WHERE student_id = \(attempt.studentID) AND key = \(idempotencyKey)
+                        """,
+                        logger: self.logger
+                    ).decode(String.self).all().first
+                    return .replayed(first ?? response)
+                }
+                let saved = try await self.insert(attempt, connection)
+                try await connection.query(
+                    """
+                    UPDATE idempotency_keys SET attempt_id = \(saved.id)
+                    WHERE student_id = \(attempt.studentID) AND key = \(idempotencyKey)
+                    """,
+                    logger: self.logger
+                )
+                return .recorded(saved)
+            }
+        }
+        if Int.random(in: 0..<200) == 0 {
+            _ = try? await run { client in
+                try await client.query("DELETE FROM idempotency_keys WHERE created_at < \(since.timeIntervalSince1970)")
+            }
+        }
+        return outcome
+    }
+
+    /// The attempt and its summary row, in the caller's transaction.
+    func insert(_ attempt: AttemptRecord, _ connection: PostgresConnection) async throws -> AttemptRecord {
+        let id = try await connection.query(
+            """
+            INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
+            VALUES (\(attempt.studentID), \(attempt.questionID), \(attempt.kind), \(attempt.answer), \(attempt.verdict),
+                    \(attempt.score), \(attempt.tasks), \(attempt.createdAt.timeIntervalSince1970))
+            RETURNING id
+            """,
+            logger: logger
+        ).decode(Int64.self).all().first
+        try await connection.query(
+            """
+            INSERT INTO progress (student_id, question_id, best, attempts, last_verdict)
+            VALUES (\(attempt.studentID), \(attempt.questionID), \(attempt.score), 1, \(attempt.verdict))
+            ON CONFLICT (student_id, question_id) DO UPDATE SET
+                best = GREATEST(progress.best, excluded.best), attempts = progress.attempts + 1,
+                last_verdict = excluded.last_verdict
+            """,
+            logger: logger
+        )
+        var saved = attempt
+        saved.id = id
+        return saved
+    }
+
+    // MARK: Shared rate limits
+
+    public func admit(scope: String, key: String, limit: Int, window: Double) async throws -> Int? {
+        let wait = try await run { _ in
+            try await self.transaction { connection -> Int? in
+                // One key's events are counted and added by one transaction at a time, whichever instance asks.
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(\(scope + "\u{1F}" + key), 7271))::text",
+                    logger: self.logger
+                )
+                let now =
+                    try await connection.query(
+                        "SELECT extract(epoch FROM clock_timestamp())::float8",
+                        logger: self.logger
+                    ).decode(Double.self).all().first ?? Date().timeIntervalSince1970
+                try await connection.query(
+                    "DELETE FROM rate_events WHERE scope = \(scope) AND key = \(key) AND at <= \(now - window)",
+                    logger: self.logger
+                )
+                let (count, oldest) =
+                    try await connection.query(
+                        "SELECT count(*), coalesce(min(at), 0) FROM rate_events WHERE scope = \(scope) AND key = \(key)",
+                        logger: self.logger
+                    ).decode((Int, Double).self).all().first ?? (0, 0)
+                if count >= limit {
+                    return max(1, Int((window - (now - oldest)).rounded(.up)))
+                }
+                try await connection.query(
+                    "INSERT INTO rate_events (scope, key, at) VALUES (\(scope), \(key), \(now))",
+                    logger: self.logger
+                )
+                return nil
+            }
+        }
+        if Int.random(in: 0..<500) == 0 {
+            // Keys not seen for an hour: no window is that long.
+            _ = try? await run { client in
+                try await client.query(
+                    "DELETE FROM rate_events WHERE at < extract(epoch FROM clock_timestamp())::float8 - 3600"
+                )
+            }
+        }
+        return wait
+    }
+
+    public func refund(scope: String, key: String) async throws {
+        try await run { client in
+            try await client.query(
+                """
+                DELETE FROM rate_events WHERE id = (
+                    SELECT id FROM rate_events WHERE scope = \(scope) AND key = \(key) ORDER BY id DESC LIMIT 1)
+                """
+            )
+        }
+    }
+
+    // MARK: Plumbing
+
+    /// Runs `body` within the store's deadline; a lost or refused connection becomes `StoreError.unavailable`.
+    func run<T: Sendable>(
+        within limit: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = self.client
+        let deadline = limit ?? self.deadline
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body(client) }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                throw StoreError.unavailable("the database did not answer within \(deadline)")
+            }
+            defer { group.cancelAll() }
+            do {
+                return try await group.next()!
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.unavailable("\(error)")
+            }
+        }
+    }
+
+    /// A transaction on one pooled connection: BEGIN, `body`, COMMIT; ROLLBACK when `body` throws, whose error is
+    /// rethrown as it is (PostgresNIO's own `withTransaction` wraps it).
+    func transaction<T: Sendable>(
+        isolation: String = "READ COMMITTED",
+        _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation)"), logger: logger)
+            let value: T
+            do {
+                value = try await body(connection)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            try await connection.query("COMMIT", logger: logger)
+            return value
+        }
+    }
+
+    private static func classRecord(_ row: (String, String, Double)) -> ClassRecord {
+        ClassRecord(code: row.0, name: row.1, createdAt: Date(timeIntervalSince1970: row.2))
+    }
+}
+
+/// Where the database is: a `postgres://user:password@host:port/database` URL (libpq's form; `postgresql://` too).
+/// `?host=/dir` (a folder, as libpq has it) connects over the Unix socket `DIR/.s.PGSQL.PORT` instead of TCP.
+public struct PostgresLocation: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var socketDirectory: String?
+
+    public init(url: String) throws {
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql"
+        else { throw StoreError.unavailable("not a postgres:// URL: \(PostgresLocation.redacted(url))") }
+        host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        port = components.port ?? 5432
+        username = components.user?.removingPercentEncoding ?? "postgres"
+        password = components.password?.removingPercentEncoding
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? username : path
+        socketDirectory = components.queryItems?.first { $0.name == "host" }?.value
+    }
+
+    var configuration: PostgresClient.Configuration {
+        if let socketDirectory {
+            return PostgresClient.Configuration(
+                unixSocketPath: socketDirectory + "/.s.PGSQL.\(port)",
+                username: username,
+                password: password,
+                database: database
+            )
+        }
+        return PostgresClient.Configuration(
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: .disable
+        )
+    }
+
+    /// The URL with its password hidden, for messages and logs.
+    public static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
+}
+
+extension AsyncSequence {
+    /// Every element, in order.
+    func all() async throws -> [Element] {
+        var elements: [Element] = []
+        for try await element in self { elements.append(element) }
+        return elements
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+
+/// Readiness, idempotent recording, and online backup for the SQLite store.
+extension SQLiteStore {
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func idempotentResponse(studentID: String, key: String, since: Date) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT response FROM idempotency_keys WHERE student_id = ? AND key = ? AND created_at >= ?",
+                arguments: [studentID, key, since.timeIntervalSince1970]
+            )
+        }
+    }
+
+    public func record(
+        _ attempt: AttemptRecord,
+        idempotencyKey: String,
+        response: String,
+        since: Date
+    ) async throws
+        -> IdempotentRecord
+    {
+        let saved = try await pool.write { db -> IdempotentRecord in
+            if let first = try String.fetchOne(
+                db,
+                sql: "SELECT response FROM idempotency_keys WHERE student_id = ? AND key = ? AND created_at >= ?",
+                arguments: [attempt.studentID, idempotencyKey, since.timeIntervalSince1970]
+            ) {
+                return .replayed(first)
+            }
+            // An expired key is used afresh.
+            try db.execute(
+                sql: "DELETE FROM idempotency_keys WHERE student_id = ? AND key = ?",
+                arguments: [attempt.studentID, idempotencyKey]
+            )
+            let saved = try Self.insert(attempt, db)
+            try db.execute(
+                sql: """
+                    INSERT INTO idempotency_keys (student_id, key, created_at, attempt_id, response)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    attempt.studentID, idempotencyKey, attempt.createdAt.timeIntervalSince1970, saved.id, response,
+                ]
+            )
+            return .recorded(saved)
+        }
+        // Keys past their day are dropped now and then, outside the transaction that answers.
+        if Int.random(in: 0..<200) == 0 {
+            try? await pool.write { db in
+                try db.execute(
+                    sql: "DELETE FROM idempotency_keys WHERE created_at < ?",
+                    arguments: [since.timeIntervalSince1970]
+                )
+            }
+        }
+        return saved
+    }
+
+    /// The attempt and its summary row, in the caller's transaction (the same statements as `record(_:)`).
+    static func insert(_ attempt: AttemptRecord, _ db: Database) throws -> AttemptRecord {
+        try db.execute(
+            sql: """
+                INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
+                attempt.tasks, attempt.createdAt.timeIntervalSince1970,
+            ]
+        )
+        var saved = attempt
+        saved.id = db.lastInsertedRowID
+        try db.execute(
+            sql: """
+                INSERT INTO progress (student_id, question_id, best, attempts, last_verdict) VALUES (?, ?, ?, 1, ?)
+                ON CONFLICT (student_id, question_id) DO UPDATE SET
+                    best = MAX(best, excluded.best), attempts = attempts + 1, last_verdict = excluded.last_verdict
+                """,
+            arguments: [attempt.studentID, attempt.questionID, attempt.score, attempt.verdict]
+        )
+        return saved
+    }
+
+    /// Copies the live database to `path` with SQLite's online backup API: the server keeps serving, and the copy
+    /// is one consistent moment.
+    public func backup(to path: String) throws {
+        let destination = try DatabaseQueue(path: path)
+        try pool.backup(to: destination)
+        try destination.close()
+    }
+
+    /// Replaces the live database's contents with the backup at `path`, while serving (the online backup API,
+    /// the other way), then brings its schema up to date.
+    public func restore(from path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.unavailable("no file \(path)") }
+        let source = try DatabaseQueue(path: path, configuration: Configuration.readOnlyConfiguration)
+        try source.backup(to: pool)
+        try source.close()
+        try Self.migrator.migrate(pool)
+    }
+}
+
+extension Configuration {
+    static var readOnlyConfiguration: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return configuration
+    }
+}
