@@ -27,11 +27,6 @@ public final class SQLiteStore: AttemptStore {
                 for statement in migration.sqlite { try db.execute(sql: statement) }
             }
         }
-        // Every code attempt keeps what it was graded against: the question's version and the tasks' seed.
-        migrator.registerMigration("v3-version-seed") { db in
-            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN version TEXT")
-            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN seed INTEGER")
-        }
         registerClassroomMigrations(&migrator)
         return migrator
     }

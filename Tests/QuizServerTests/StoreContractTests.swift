@@ -192,7 +192,12 @@ struct StoreContractTests {
             Issue.record("an unknown store")
             return
         }
-        #expect(applied == StoreMigrations.all.map(\.identifier))
+        // The shared migrations first, in order, on both stores. SQLite then applies the classroom's own
+        // (teachers, roster, assignments, sign-in, join policy), which PostgreSQL does not have yet.
+        let shared = StoreMigrations.all.map(\.identifier)
+        #expect(Array(applied.prefix(shared.count)) == shared)
+        let classroom = ["v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy"]
+        #expect(Array(applied.dropFirst(shared.count)) == (store is SQLiteStore ? classroom : []))
         try await store.ping()
     }
 
