@@ -45,10 +45,15 @@ enum TestPostgres {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        // Nothing else of this process may live on in the child: the PostgreSQL server it starts outlives it, and a
+        // socket it inherited would keep that socket's file open after this process closes it, so that libdispatch's
+        // epoll (watching it for a hang-up) keeps a registration for a closed descriptor and crashes on it. Swift's
+        // Glibc has no posix_spawn_file_actions_addclosefrom_np, so a small exec wrapper closes them.
+        let wrapper = "import os, sys; os.closerange(3, 1 << 16); os.execv(sys.argv[1], sys.argv[1:])"
+        let argv = (["/usr/bin/python3", "-c", wrapper, executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, "/usr/bin/python3", &actions, nil, argv, environ)
         guard spawned == 0 else { throw Failure(description: "cannot run \(executable): errno \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
