@@ -444,7 +444,8 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
 }
 
 /// Where the database is: a `postgres://user:password@host:port/database` URL (libpq's form; `postgresql://` too).
-/// `?host=/dir` (a folder, as libpq has it) connects over the Unix socket `DIR/.s.PGSQL.PORT` instead of TCP.
+/// `?host=/dir` (a folder, as libpq has it) connects over the Unix socket `DIR/.s.PGSQL.PORT` instead of TCP;
+/// `?port=N` gives the port when the URL has no host.
 public struct PostgresLocation: Sendable, Equatable {
     public var host: String
     public var port: Int
@@ -458,12 +459,13 @@ public struct PostgresLocation: Sendable, Equatable {
             components.scheme == "postgres" || components.scheme == "postgresql"
         else { throw StoreError.unavailable("not a postgres:// URL: \(PostgresLocation.redacted(url))") }
         host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
-        port = components.port ?? 5432
+        let query = components.queryItems ?? []
+        port = components.port ?? query.first { $0.name == "port" }.flatMap { $0.value.flatMap(Int.init) } ?? 5432
         username = components.user?.removingPercentEncoding ?? "postgres"
         password = components.password?.removingPercentEncoding
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? username : path
-        socketDirectory = components.queryItems?.first { $0.name == "host" }?.value
+        socketDirectory = query.first { $0.name == "host" }?.value
     }
 
     var configuration: PostgresClient.Configuration {

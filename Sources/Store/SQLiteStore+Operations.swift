@@ -62,7 +62,9 @@ extension SQLiteStore {
         return saved
     }
 
-    /// The attempt and its summary row, in the caller's transaction (the same statements as `record(_:)`).
+    /// The attempt and its summary row, in the caller's transaction. The same statements as `record(_:)` (kept
+    /// apart only so that SQLiteStore.swift changes little): a column added there must be added here, and in
+    /// `PostgresStore.insert`.
     static func insert(_ attempt: AttemptRecord, _ db: Database) throws -> AttemptRecord {
         try db.execute(
             sql: """

@@ -255,4 +255,26 @@ struct StoreContractTests {
         }
         #expect(ContinuousClock.now - started < .seconds(8))
     }
+
+    @Test func urlsAreReadAsLibpqReadsThem() throws {
+        let tcp = try PostgresLocation(url: "postgres://quiz:s%40cret@db.example:6543/quiz")
+        #expect(tcp.host == "db.example" && tcp.port == 6543 && tcp.username == "quiz")
+        #expect(tcp.password == "s@cret" && tcp.database == "quiz" && tcp.socketDirectory == nil)
+        let socket = try PostgresLocation(url: "postgresql://quiz@/quiz?host=/run/postgresql&port=5433")
+        #expect(socket.socketDirectory == "/run/postgresql" && socket.port == 5433 && socket.password == nil)
+        #expect(throws: StoreError.self) { try PostgresLocation(url: "mysql://x@y/z") }
+        #expect(PostgresLocation.redacted("postgres://quiz:secret@h/db").contains("secret") == false)
+    }
+
+    @Test func aUnixSocketURLConnects() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let server = try await TestPostgres.server.value
+        let name = try #require(URLComponents(string: url)?.path.dropFirst())
+        let store = try await PostgresStore(
+            url: "postgres://quiz@/\(name)?host=\(server.directory)&port=\(server.port)"
+        )
+        try await store.ping()
+        let group = try await store.createClass(name: "over the socket")
+        #expect(try await store.classRecord(code: group.code)?.name == "over the socket")
+    }
 }

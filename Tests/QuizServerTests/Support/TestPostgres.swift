@@ -8,7 +8,7 @@ enum TestPostgres {
         let port: UInt16
     }
 
-    private static let server: Task<Server, any Error> = Task {
+    static let server: Task<Server, any Error> = Task {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "quiz-pg-\(UUID().uuidString.prefix(8))"
         ).path
