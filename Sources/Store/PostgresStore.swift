@@ -175,7 +175,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
             var attempts: [AttemptRecord] = []
             for try await row in try await client.query(
                 """
-                SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at
+                SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed
                 FROM attempts WHERE student_id = \(studentID) ORDER BY id DESC LIMIT \(limit)
                 """
             ) {
@@ -190,7 +190,9 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
                         verdict: try columns[5].decode(String.self),
                         score: try columns[6].decode(Double.self),
                         tasks: try columns[7].decode(String?.self),
-                        createdAt: Date(timeIntervalSince1970: try columns[8].decode(Double.self))
+                        createdAt: Date(timeIntervalSince1970: try columns[8].decode(Double.self)),
+                        version: try columns[9].decode(String?.self),
+                        seed: try columns[10].decode(Int64?.self)
                     )
                 )
             }
@@ -310,13 +312,14 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
         return outcome
     }
 
-    /// The attempt and its summary row, in the caller's transaction.
+    /// The attempt and its summary row, in the caller's transaction: the one place this store inserts an attempt.
     func insert(_ attempt: AttemptRecord, _ connection: PostgresConnection) async throws -> AttemptRecord {
         let id = try await connection.query(
             """
-            INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
+            INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed)
             VALUES (\(attempt.studentID), \(attempt.questionID), \(attempt.kind), \(attempt.answer), \(attempt.verdict),
-                    \(attempt.score), \(attempt.tasks), \(attempt.createdAt.timeIntervalSince1970))
+                    \(attempt.score), \(attempt.tasks), \(attempt.createdAt.timeIntervalSince1970), \(attempt.version),
+                    \(attempt.seed))
             RETURNING id
             """,
             logger: logger

@@ -400,8 +400,17 @@ extension SQLiteStore: ClassroomStore {
         }
     }
 
-    public func record(_ attempt: AttemptRecord, late: Bool, limit: AttemptLimit?) async throws -> AttemptRecord {
-        try await pool.write { db in
+    public func record(
+        _ attempt: AttemptRecord,
+        late: Bool,
+        limit: AttemptLimit?,
+        claim: IdempotencyClaim?
+    ) async throws -> IdempotentRecord {
+        let outcome = try await pool.write { db -> IdempotentRecord in
+            // A replayed key first: the limit counts the attempt that the key's first answer recorded.
+            if let claim, let first = try Self.replay(claim, studentID: attempt.studentID, db) {
+                return .replayed(first)
+            }
             if let limit,
                 try Self.attemptCount(
                     db,
@@ -413,30 +422,12 @@ extension SQLiteStore: ClassroomStore {
             {
                 throw ClassroomStoreError.attemptLimit(maximum: limit.maximum)
             }
-            // The same rows as `record(_:)` writes, plus the mark: the attempt and its summary in one transaction.
-            try db.execute(
-                sql: """
-                    INSERT INTO attempts
-                        (student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed, late)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
-                    attempt.tasks, attempt.createdAt.timeIntervalSince1970, attempt.version, attempt.seed, late,
-                ]
-            )
-            var saved = attempt
-            saved.id = db.lastInsertedRowID
-            try db.execute(
-                sql: """
-                    INSERT INTO progress (student_id, question_id, best, attempts, last_verdict) VALUES (?, ?, ?, 1, ?)
-                    ON CONFLICT (student_id, question_id) DO UPDATE SET
-                        best = MAX(best, excluded.best), attempts = attempts + 1, last_verdict = excluded.last_verdict
-                    """,
-                arguments: [attempt.studentID, attempt.questionID, attempt.score, attempt.verdict]
-            )
-            return saved
+            let saved = try Self.insert(attempt, late: late, db)
+            if let claim { try Self.keep(claim, for: saved, db) }
+            return .recorded(saved)
         }
+        if let claim { await dropExpiredKeys(before: claim.since) }
+        return outcome
     }
 
     public func attempts(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt] {

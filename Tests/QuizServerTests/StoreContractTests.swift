@@ -104,6 +104,24 @@ struct StoreContractTests {
         #expect(try await store.results(classCode: "NOPE22") == nil)
     }
 
+    /// A regrade reads the version and seed an attempt was graded with: both ways of recording keep them.
+    @Test(arguments: StoreKind.allCases)
+    func anAttemptKeepsTheVersionAndSeedItWasGradedWith(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let group = try await store.createClass(name: "c")
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "h1")
+        var plain = Self.attempt(ada)
+        (plain.version, plain.seed) = ("v-plain", 7)
+        var keyed = Self.attempt(ada)
+        (keyed.version, keyed.seed) = ("v-keyed", 1 << 40)
+        _ = try await store.record(plain)
+        let dayAgo = Date().addingTimeInterval(-86_400)
+        _ = try await store.record(keyed, idempotencyKey: "k", response: "r", since: dayAgo)
+        let kept = try await store.attempts(studentID: ada.id, limit: 10)
+        #expect(kept.map(\.version) == ["v-keyed", "v-plain"])
+        #expect(kept.map(\.seed) == [1 << 40, 7])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func anIdempotencyKeyRecordsOnceAndReplaysTheFirstAnswer(kind: StoreKind) async throws {
         let store = try await kind.make()
