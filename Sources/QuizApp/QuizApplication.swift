@@ -66,7 +66,7 @@ public struct QuizApplication: Sendable {
         settings = ClassSettingsService(access: access)
         signIn = SignInService(
             access: access,
-            limiter: RateLimiter(limit: 10, window: 60),
+            limiter: RateLimiter(limit: 10, window: 60, shared: sharedRateLimits, scope: "sign-in"),
             clientAddress: clientAddress
         )
         attempts = AttemptService(
