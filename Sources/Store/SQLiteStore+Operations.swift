@@ -78,9 +78,9 @@ extension SQLiteStore {
     }
 
     /// The attempt and its summary row, in the caller's transaction: the one place the SQLite store inserts an
-    /// attempt (a column added to `attempts` is added here, and in `PostgresStore.insert`). `late` marks an attempt
-    /// on an assignment's question made after its due time.
-    static func insert(_ attempt: AttemptRecord, late: Bool = false, _ db: Database) throws -> AttemptRecord {
+    /// attempt (a column added to `attempts` is added here, and in `PostgresStore.insert`). `late`: on an
+    /// assignment's question, whether it came after the due time; nil outside any assignment.
+    static func insert(_ attempt: AttemptRecord, late: Bool? = nil, _ db: Database) throws -> AttemptRecord {
         try db.execute(
             sql: """
                 INSERT INTO attempts
