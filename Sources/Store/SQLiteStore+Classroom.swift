@@ -2,72 +2,15 @@ import Foundation
 import GRDB
 
 /// The classroom in the same SQLite file: teachers and who teaches which class, the roster's removals and one-time
-/// readmission codes, assignments, and each attempt's lateness. Plain SQL, migrations after the first three.
+/// readmission codes, assignments, and each attempt's lateness. Plain SQL; the schema is `ClassroomMigrations`.
 extension SQLiteStore: ClassroomStore {
+    /// The classroom's migrations (`ClassroomMigrations.all`), after the shared ones, recorded by GRDB.
     static func registerClassroomMigrations(_ migrator: inout DatabaseMigrator) {
-        // Teachers and the classes they teach. A class without an owner row is the administrator's (every class
-        // made before teachers had accounts).
-        migrator.registerMigration("v4-teachers") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE teachers (
-                        id TEXT PRIMARY KEY,
-                        name TEXT NOT NULL,
-                        token_hash TEXT NOT NULL UNIQUE,
-                        created_at DOUBLE NOT NULL,
-                        deleted_at DOUBLE);
-                    CREATE TABLE class_teachers (
-                        class_code TEXT NOT NULL REFERENCES classes(code),
-                        teacher_id TEXT NOT NULL REFERENCES teachers(id),
-                        role TEXT NOT NULL,
-                        PRIMARY KEY (class_code, teacher_id)) WITHOUT ROWID;
-                    CREATE INDEX class_teachers_by_teacher ON class_teachers(teacher_id);
-                    """
-            )
+        for migration in ClassroomMigrations.all {
+            migrator.registerMigration(migration.identifier) { db in
+                for statement in migration.sqlite { try db.execute(sql: statement) }
+            }
         }
-        // The roster: a removed student keeps their row and attempts; their token hash is replaced, so the token
-        // they hold matches no one. Readmission codes are kept as hashes, like tokens.
-        migrator.registerMigration("v5-roster") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE students ADD COLUMN removed_at DOUBLE;
-                    CREATE TABLE readmit_codes (
-                        code_hash TEXT PRIMARY KEY,
-                        student_id TEXT NOT NULL REFERENCES students(id),
-                        expires_at DOUBLE NOT NULL,
-                        used_at DOUBLE);
-                    CREATE INDEX attempts_by_student ON attempts(student_id, id);
-                    """
-            )
-        }
-        migrator.registerMigration("v6-assignments") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE assignments (
-                        id TEXT PRIMARY KEY,
-                        class_code TEXT NOT NULL REFERENCES classes(code),
-                        title TEXT NOT NULL,
-                        opens_at DOUBLE NOT NULL,
-                        due_at DOUBLE NOT NULL,
-                        opens_at_text TEXT NOT NULL,
-                        due_at_text TEXT NOT NULL,
-                        max_attempts INTEGER,
-                        counts TEXT NOT NULL,
-                        key TEXT NOT NULL,
-                        created_at DOUBLE NOT NULL);
-                    CREATE INDEX assignments_by_class ON assignments(class_code, due_at);
-                    CREATE TABLE assignment_questions (
-                        assignment_id TEXT NOT NULL REFERENCES assignments(id),
-                        question_id TEXT NOT NULL,
-                        position INTEGER NOT NULL,
-                        PRIMARY KEY (assignment_id, question_id)) WITHOUT ROWID;
-                    CREATE INDEX assignment_questions_by_question ON assignment_questions(question_id);
-                    ALTER TABLE attempts ADD COLUMN late INTEGER;
-                    """
-            )
-        }
-        registerSessionMigrations(&migrator)
-        registerEnrolmentMigrations(&migrator)
     }
 
     // MARK: - Teachers

@@ -4,6 +4,7 @@ change and when the teacher is deleted. Every status asserted exactly."""
 import json
 import os
 import sqlite3
+import uuid
 
 import pytest
 
@@ -163,10 +164,11 @@ def test_the_session_cookie_is_secure_when_a_trusted_proxy_says_https(trusted, p
     proxy = Server(['--trusted-proxy', '127.0.0.1'] if trusted else [])
     try:
         teacher = new_teacher(proxy, 'Secure S')
-        set_password(proxy, teacher, 'secure@school.example')
+        login = 'secure-%s@school.example' % uuid.uuid4().hex[:8]
+        set_password(proxy, teacher, login)
         headers = {'X-Forwarded-Proto': proto, 'X-Forwarded-For': '203.0.113.9'}
         for method, path, body, expect in (
-                ('POST', '/api/v1/sessions', {'login': 'secure@school.example', 'password': PASSWORD}, 201),
+                ('POST', '/api/v1/sessions', {'login': login, 'password': PASSWORD}, 201),
                 ('DELETE', '/api/v1/sessions', None, 204)):
             status, response_headers, _ = proxy.request(method, path, body, headers)
             assert status == expect
