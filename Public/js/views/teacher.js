@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
 import { assignmentsCard } from './assignments.js';
+import { openAttempts } from './attempts.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
@@ -239,9 +240,15 @@ function matrix(r, onlyTried) {
       qs.map((q) => {
         const c = st.cells[q.id];
         const b = band(c);
+        const said = c ? `, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}${c.last ? `, last ${String(c.last).replace(/_/g, ' ')}` : ''}` : '';
+        // A tried cell opens that student's attempts on that question: their code, tasks and timelines.
+        const content = c && c.attempts
+          ? h('button', { type: 'button', class: 'cell-open', 'aria-label': `${fmtScore(c.best)}${said}: open ${st.name}'s attempts on ${q.id}`,
+            onclick: (ev) => openAttempts({ code: r.code, student: st, question: q.id, title: q.title, token: teacher.token(), opener: ev.currentTarget }) },
+            fmtScore(c.best))
+          : [fmtScore(c?.best), h('span', { class: 'sr-only' }, c ? said : 'not tried')];
         return h('td', { class: `cell s-${b}`, dataset: { q: q.id }, title: c ? `${q.id}: best ${fmtScore(c.best)}, ${c.attempts} attempt(s)${c.last ? `, last ${c.last}` : ''}` : `${q.id}: not tried` },
-          fmtScore(c?.best),
-          c ? h('span', { class: 'sr-only' }, `, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}${c.last ? `, last ${String(c.last).replace(/_/g, ' ')}` : ''}`) : h('span', { class: 'sr-only' }, 'not tried'));
+          content);
       })))));
   const key = h('p', { class: 'matrix-key' }, 'Key: ',
     [['full', '1 fully right'], ['mid', '0.5–0.99'], ['low', 'under 0.5'], ['zero', '0'], ['none', '— not tried']].map(([k, t]) =>
