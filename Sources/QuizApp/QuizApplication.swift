@@ -140,7 +140,8 @@ public struct QuizApplication: Sendable {
         router.getImmediate("/api/v1/topics") { catalog.current.topics($0) }
         router.getImmediate("/api/v1/questions") { try catalog.current.questions($0) }
         router.getImmediate("/api/v1/questions/{id}") { try catalog.current.question($0) }
-        router.getImmediate("/api/v1/questions/{id}/hints/{n}") { try catalog.current.hint($0) }
+        let hints = HintService(catalog: catalog, classroom: classroom)
+        router.get("/api/v1/questions/{id}/hints/{n}") { try await hints.hint($0) }
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
         router.post("/api/v1/students") { try await classroom.join($0) }
         router.get("/api/v1/me/attempts") { try await classroom.myAttempts($0) }

@@ -156,5 +156,29 @@ public enum ClassroomMigrations {
             sqlite: ["ALTER TABLE classes ADD COLUMN join_policy TEXT NOT NULL DEFAULT 'open'"],
             postgres: ["ALTER TABLE classes ADD COLUMN join_policy TEXT NOT NULL DEFAULT 'open'"]
         ),
+        // Hints a student of a class was shown, per question (`HintStore`).
+        StoreMigration(
+            identifier: "v9-hints-taken",
+            sqlite: [
+                """
+                CREATE TABLE hints_taken (
+                    student_id TEXT NOT NULL REFERENCES students(id),
+                    question_id TEXT NOT NULL,
+                    hints INTEGER NOT NULL,
+                    last_at DOUBLE NOT NULL,
+                    PRIMARY KEY (student_id, question_id)) WITHOUT ROWID
+                """
+            ],
+            postgres: [
+                """
+                CREATE TABLE hints_taken (
+                    student_id TEXT NOT NULL REFERENCES students(id),
+                    question_id TEXT NOT NULL,
+                    hints INTEGER NOT NULL,
+                    last_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (student_id, question_id))
+                """
+            ]
+        ),
     ]
 }

@@ -243,4 +243,19 @@ struct ClassroomStoreTests {
         #expect(stored.count == 1 && stored.first?.late == false)
         #expect(try await store.uncountedStudents(classCode: group.code).isEmpty)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func hintsTakenKeepTheHighestAndStayInTheirClass(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
+        let hints = try #require(store as? any HintStore)
+        let mine = try await store.createClass(name: "mine")
+        let other = try await store.createClass(name: "other")
+        let ada = try await store.createStudent(name: "Ada", classCode: mine.code, tokenHash: "ada")
+        let bob = try await store.createStudent(name: "Bob", classCode: other.code, tokenHash: "bob")
+        for n in [1, 2, 1] { try await hints.recordHint(studentID: ada.id, questionID: "q", n: n, at: Date()) }
+        try await hints.recordHint(studentID: ada.id, questionID: "r", n: 1, at: Date())
+        try await hints.recordHint(studentID: bob.id, questionID: "q", n: 3, at: Date())
+        #expect(try await hints.hintsTaken(classCode: mine.code) == [ada.id: ["q": 2, "r": 1]])
+        #expect(try await hints.hintsTaken(classCode: other.code) == [bob.id: ["q": 3]])
+    }
 }

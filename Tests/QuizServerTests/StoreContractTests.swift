@@ -221,7 +221,9 @@ struct StoreContractTests {
         // The shared migrations first, then the classroom's (teachers, roster, assignments, sign-in, join policy),
         // in order, on both stores.
         let shared = StoreMigrations.all.map(\.identifier)
-        let classroom = ["v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy"]
+        let classroom = [
+            "v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy", "v9-hints-taken",
+        ]
         #expect(ClassroomMigrations.all.map(\.identifier) == classroom)
         #expect(Array(applied.prefix(shared.count + classroom.count)) == shared + classroom)
         try await store.ping()

@@ -1,7 +1,7 @@
 """The teacher opens a student's attempts from a cell of the results matrix, in headless Chromium against the real
 server: each attempt with its time, verdict and score, the code exactly as the student sent it, each task's status
 and message, and the timeline the student saw; a modal dialog that axe finds clean, closed with Escape, focus back
-on the cell. The attempts are graded by the real sandbox."""
+on the cell; and the hints a student took, marked beside the score. The attempts are graded by the real sandbox."""
 import os
 
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -13,6 +13,7 @@ from test_ui import (  # noqa: E402,F401  (fixtures are found by name)
 from test_study import axe_check  # noqa: E402
 
 QUESTION = "code-fetch-all"
+HINTED = "custom-await"  # a predict-output question with two hints
 
 
 def source(*parts):
@@ -33,6 +34,18 @@ def test_the_teacher_opens_a_students_code_tasks_and_timeline_from_the_matrix(se
         assert status == 200, result
     assert result["verdict"] == "passed"
 
+    # Ada, in the class in this browser, takes a hint on a question that has some, then answers it: her teacher
+    # sees the hint beside her score.
+    go(driver, server, "/topics")
+    driver.execute_script("localStorage.setItem('asyncquiz.student', JSON.stringify(arguments[0]))",
+                          {"token": ada["token"], "name": "Ada Attempts", "class": code, "id": ada["id"]})
+    go(driver, server, f"/q/{HINTED}")
+    click(driver, "section.hints .hint-button")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.hints li.hint"))
+    status, _ = http(server, "POST", f"/api/v1/questions/{HINTED}/attempts", {"output": "no idea"}, token=ada["token"])
+    assert status == 200
+    driver.execute_script("localStorage.clear()")  # the next steps are the teacher's
+
     go(driver, server, "/teacher")
     if driver.find_elements(By.ID, "teacher-token"):
         type_into(driver, "#teacher-token", TEACHER_TOKEN)
@@ -41,6 +54,9 @@ def test_the_teacher_opens_a_students_code_tasks_and_timeline_from_the_matrix(se
     type_into(driver, "#results-code", code)
     click(driver, "#results-h ~ form button[type=submit]")
     settled(driver)
+    hinted = f"#results-table tr[data-student='Ada Attempts'] td[data-q='{HINTED}']"
+    assert text(driver, f"{hinted} .hint-mark") == "1h"
+    assert "1 hint taken" in driver.find_element(By.CSS_SELECTOR, f"{hinted} button").get_attribute("aria-label")
     cell = f"#results-table tr[data-student='Ada Attempts'] td[data-q='{QUESTION}'] button.cell-open"
     click(driver, cell)
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#attempts-dialog .attempt"))
