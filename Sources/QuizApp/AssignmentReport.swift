@@ -71,4 +71,21 @@ struct AssignmentReport: Encodable {
             )
         }
     }
+
+    /// As CSV (RFC 4180, as `ClassReport.csv`): a row per student with the counted score per question (empty when
+    /// not tried) and the total, then `late`: the questions whose counted attempt came after the due time,
+    /// separated by `;`.
+    func csv() -> String {
+        let header = ["student"] + questions + ["total", "late"]
+        var lines = [header.map(ClassReport.field).joined(separator: ",")]
+        for student in students {
+            var name = student.name
+            if let first = name.first, "=+-@\t\r".contains(first) { name = "'" + name }
+            let cells = questions.map { id in student.results[id].map { ClassReport.number($0.score) } ?? "" }
+            let late = questions.filter { student.results[$0]?.late == true }.joined(separator: ";")
+            let row = [ClassReport.field(name)] + cells + [ClassReport.number(student.total), ClassReport.field(late)]
+            lines.append(row.joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
 }

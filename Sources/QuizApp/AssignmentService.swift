@@ -50,6 +50,19 @@ struct AssignmentService: Sendable {
     }
 
     func results(_ request: Request) async throws -> Response {
+        .json(try await report(request))
+    }
+
+    /// `GET /api/v1/classes/{code}/assignments/{id}/results.csv`: the same report as CSV, for a spreadsheet.
+    func resultsCSV(_ request: Request) async throws -> Response {
+        let report = try await report(request)
+        var response = Response.text(report.csv(), contentType: "text/csv; charset=utf-8")
+        let file = "results-\(report.class.code)-\(report.assignment.id).csv"
+        response.headers.add("Content-Disposition", "attachment; filename=\"\(file)\"")
+        return response
+    }
+
+    private func report(_ request: Request) async throws -> AssignmentReport {
         let (_, classRecord) = try await access.requireClass(request)
         let id = request.parameters["id"] ?? ""
         let store = try access.classroomStore()
@@ -68,7 +81,7 @@ struct AssignmentService: Sendable {
             students: roster.filter(\.counted).map(\.student),
             attempts: attempts.map(\.record)
         )
-        return .json(report)
+        return report
     }
 
     // MARK: - Student route

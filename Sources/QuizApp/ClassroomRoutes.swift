@@ -25,6 +25,7 @@ struct ClassroomRoutes {
         router.post("/api/v1/classes/{code}/students") { try await roster.add($0) }
         router.post("/api/v1/classes/{code}/students/{id}/approve") { try await roster.approve($0) }
         router.on("DELETE", "/api/v1/classes/{code}/students/{id}") { try await roster.remove($0) }
+        router.on("PATCH", "/api/v1/classes/{code}/students/{id}") { try await roster.rename($0) }
         router.post("/api/v1/classes/{code}/students/{id}/readmit") { try await roster.createReadmitCode($0) }
         router.get("/api/v1/classes/{code}/students/{id}/attempts") { try await roster.attempts($0) }
         router.post("/api/v1/students/readmit") { try await roster.redeem($0) }
@@ -32,6 +33,7 @@ struct ClassroomRoutes {
         router.post("/api/v1/classes/{code}/assignments") { try await assignments.create($0) }
         router.get("/api/v1/classes/{code}/assignments") { try await assignments.list($0) }
         router.get("/api/v1/classes/{code}/assignments/{id}/results") { try await assignments.results($0) }
+        router.get("/api/v1/classes/{code}/assignments/{id}/results.csv") { try await assignments.resultsCSV($0) }
         router.get("/api/v1/me/assignments") { try await assignments.mine($0) }
 
         router.on("PUT", "/api/v1/teachers/me/password") { try await signIn.setPassword($0) }

@@ -61,6 +61,25 @@ struct RosterService: Sendable {
         return .json(["id": student.id, "name": student.name, "code": code, "expires_at": expiresAt], status: 201)
     }
 
+    /// `PATCH /api/v1/classes/{code}/students/{id} {"name"}`: renames a student (a name taken by the wrong person,
+    /// a typo); their token and attempts stay theirs. 409 when another student of the class has the name.
+    func rename(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let id = request.parameters["id"] ?? ""
+        let body = try request.decodeJSON(NewStudent.self)
+        let name = try ClassroomService.displayName(body.name, limit: 60)
+        let store = try access.classroomStore()
+        guard
+            let student = try await access.wrapStore({
+                try await store.renameStudent(id: id, classCode: classRecord.code, name: name)
+            })
+        else { throw Self.unknownStudent(id, classRecord.code) }
+        let entry =
+            try await access.wrapStore { try await store.rosterEntry(studentID: id, classCode: classRecord.code) }
+            ?? RosterEntry(student: student, removed: false)
+        return .json(StudentEntry(id: id, name: student.name, removed: entry.removed, pending: entry.pending))
+    }
+
     /// `POST .../students/{id}/approve`: a student waiting for approval may use their token from now on.
     func approve(_ request: Request) async throws -> Response {
         let (_, classRecord) = try await access.requireClass(request)

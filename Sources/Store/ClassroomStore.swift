@@ -36,6 +36,10 @@ public protocol ClassroomStore: Sendable {
     func uncountedStudents(classCode: String) async throws -> Set<String>
     /// Removes the student from the class: their token stops working at once; their attempts stay.
     /// - Returns: false when the class has no such student.
+    /// Renames a student of the class (a name taken by the wrong person, a typo); their token and attempts stay.
+    /// - Returns: the student, or nil when the class has no such student.
+    /// - Throws: `StoreError.nameTaken` when another student of the class has that name (case-insensitively).
+    func renameStudent(id: String, classCode: String, name: String) async throws -> StudentRecord?
     func removeStudent(id: String, classCode: String) async throws -> Bool
     /// Keeps a one-time code (its hash) that gives the student a new token until `expiresAt`.
     func createReadmitCode(studentID: String, codeHash: String, expiresAt: Date) async throws

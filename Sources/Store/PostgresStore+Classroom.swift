@@ -143,6 +143,23 @@ extension PostgresStore: ClassroomStore {
         }
     }
 
+    public func renameStudent(id: String, classCode: String, name: String) async throws -> StudentRecord? {
+        try await run { _ in
+            try await self.transaction { connection in
+                do {
+                    let renamed = try await connection.query(
+                        "UPDATE students SET name = \(name) WHERE id = \(id) AND class_code = \(classCode) RETURNING 1",
+                        logger: self.logger
+                    ).decode(Int.self).all()
+                    return renamed.isEmpty ? nil : StudentRecord(id: id, name: name, classCode: classCode)
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                    // The unique index on the class and the folded name: another student has it.
+                    throw StoreError.nameTaken(name)
+                }
+            }
+        }
+    }
+
     public func removeStudent(id: String, classCode: String) async throws -> Bool {
         try await run { _ in
             try await self.transaction { connection in

@@ -180,6 +180,27 @@ extension SQLiteStore: ClassroomStore {
         }
     }
 
+    public func renameStudent(id: String, classCode: String, name: String) async throws -> StudentRecord? {
+        try await pool.write { db in
+            guard
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT 1 FROM students WHERE id = ? AND class_code = ?",
+                    arguments: [id, classCode]
+                ) != nil
+            else { return nil }
+            if try Row.fetchOne(
+                db,
+                sql: "SELECT 1 FROM students WHERE class_code = ? AND name = ? COLLATE NOCASE AND id != ?",
+                arguments: [classCode, name, id]
+            ) != nil {
+                throw StoreError.nameTaken(name)
+            }
+            try db.execute(sql: "UPDATE students SET name = ? WHERE id = ?", arguments: [name, id])
+            return StudentRecord(id: id, name: name, classCode: classCode)
+        }
+    }
+
     public func removeStudent(id: String, classCode: String) async throws -> Bool {
         try await pool.write { db in
             guard

@@ -258,4 +258,21 @@ struct ClassroomStoreTests {
         #expect(try await hints.hintsTaken(classCode: mine.code) == [ada.id: ["q": 2, "r": 1]])
         #expect(try await hints.hintsTaken(classCode: other.code) == [bob.id: ["q": 3]])
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRenamedStudentKeepsTheirTokenAndANameTakenIsRefused(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
+        let group = try await store.createClass(name: "c")
+        let ada = try await store.createStudent(name: "Alice", classCode: group.code, tokenHash: "ada")
+        _ = try await store.createStudent(name: "Bob", classCode: group.code, tokenHash: "bob")
+        let renamed = try await store.renameStudent(id: ada.id, classCode: group.code, name: "Ada")
+        #expect(renamed == StudentRecord(id: ada.id, name: "Ada", classCode: group.code))
+        #expect(try await store.student(tokenHash: "ada") == renamed)
+        await #expect(throws: StoreError.nameTaken("BOB")) {
+            try await store.renameStudent(id: ada.id, classCode: group.code, name: "BOB")
+        }
+        #expect(try await store.renameStudent(id: ada.id, classCode: "OTHER4", name: "X") == nil)
+        // The name freed is free: another may join as Alice.
+        _ = try await store.createStudent(name: "alice", classCode: group.code, tokenHash: "alice")
+    }
 }

@@ -157,6 +157,8 @@ CLASS_ROUTES = [
     ('POST', '/api/v1/classes/{code}/assignments', '{assignment}', 201, False),
     ('GET', '/api/v1/classes/{code}/assignments', None, 200, False),
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results', None, 200, False),
+    ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results.csv', None, 200, False),
+    ('PATCH', '/api/v1/classes/{code}/students/{student}', {'name': 'Walker'}, 200, False),
 ]
 
 

@@ -76,3 +76,16 @@ def test_the_teacher_removes_readmits_adds_and_approves_students(server, driver)
     click(driver, f"{row('Dan Waiting')} button.approve")
     wait(driver).until(lambda d: state(d, "Dan Waiting") == "in the class")
     assert http(server, "GET", "/api/v1/me/attempts", token=dan["token"])[0] == 200
+
+    # Rename Ada in place; a name another student has is refused with a note, and nothing changes.
+    click(driver, f"{row('Ada Roster')} button.rename")
+    type_into(driver, f"{row('Ada Roster')} input.rename-input", "Bob Roster")
+    click(driver, f"{row('Ada Roster')} form.rename-form button[type=submit]")
+    wait(driver).until(lambda d: "has that name" in d.find_element(By.CSS_SELECTOR, ".rename-note").text)
+    type_into(driver, f"{row('Ada Roster')} input.rename-input", "Ada Lovelace")
+    click(driver, f"{row('Ada Roster')} form.rename-form button[type=submit]")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, row("Ada Lovelace")))
+    assert state(driver, "Ada Lovelace") == "in the class"
+    _, roster = http(server, "GET", f"/api/v1/classes/{code}/students", token=TEACHER_TOKEN)
+    assert "Ada Lovelace" in [s["name"] for s in roster["students"]]
+    assert unlabelled_controls(driver) == []

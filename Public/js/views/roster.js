@@ -1,5 +1,6 @@
-// A class's roster on the teacher's page: who joined, removing a student (their attempts stay), approving one who
-// waits, adding one by name, and a one-time code for a student who lost their token (or was added by name).
+// A class's roster on the teacher's page: who joined, renaming or removing a student (their attempts stay),
+// approving one who waits, adding one by name, and a one-time code for a student who lost their token (or was added
+// by name).
 import { h, replace } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
@@ -59,9 +60,33 @@ export function rosterCard() {
         codes.set(s.id, await api(path(`/${encodeURIComponent(s.id)}/readmit`), { method: 'POST', token: teacher.token() }));
       }),
     }, `One-time code for ${s.name}`));
+    const nameCell = h('th', { scope: 'row' }, s.name);
+    // Rename in place (a name taken by the wrong person, a typo): the token and the attempts stay the student's.
+    actions.push(h('button', {
+      type: 'button', class: 'secondary rename', onclick: () => {
+        const input = h('input', { class: 'rename-input', value: s.name, maxlength: 60, 'aria-label': `New name for ${s.name}` });
+        const note = h('span', { class: 'rename-note', 'aria-live': 'polite' });
+        const edit = h('form', { class: 'rename-form', novalidate: true }, input,
+          h('button', { type: 'submit', class: 'secondary' }, 'Save'),
+          h('button', { type: 'button', class: 'secondary', onclick: () => load() }, 'Cancel'), note);
+        edit.addEventListener('submit', async (ev) => {
+          ev.preventDefault();
+          try {
+            await api(path(`/${encodeURIComponent(s.id)}`), { method: 'PATCH', body: { name: input.value.trim() }, token: teacher.token() });
+            await load();
+          } catch (e) {
+            note.textContent = e instanceof ApiError && e.status === 409 ? 'Another student of the class has that name.' : e.message;
+            input.focus();
+          }
+        });
+        replace(nameCell, edit);
+        input.focus();
+        input.select();
+      },
+    }, `Rename ${s.name}`));
     const issued = codes.get(s.id);
     return h('tr', { dataset: { student: s.name, state: stateText(s) } },
-      h('th', { scope: 'row' }, s.name),
+      nameCell,
       h('td', { class: 'state' }, stateText(s)),
       h('td', { class: 'actions-cell' }, actions,
         issued ? h('p', { class: 'readmit-code' }, 'Code: ', h('strong', { class: 'big-inline' }, issued.code),
