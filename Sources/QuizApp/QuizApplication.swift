@@ -145,6 +145,10 @@ public struct QuizApplication: Sendable {
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
         router.post("/api/v1/students") { try await classroom.join($0) }
         router.get("/api/v1/me/attempts") { try await classroom.myAttempts($0) }
+        let study = StudyService(classroom: classroom)
+        router.get("/api/v1/me/study") { try await study.record($0) }
+        router.post("/api/v1/me/study/reviews") { try await study.review($0) }
+        router.post("/api/v1/me/study/handover") { try await study.handOver($0) }
         router.post("/api/v1/classes") { try await classroom.createClass($0) }
         router.get("/api/v1/classes") { try await classroom.listClasses($0) }
         router.get("/api/v1/classes/{code}/results") { try await classroom.results($0) }

@@ -23,6 +23,8 @@ public enum QuizError: ProblemConvertible {
     case notImplemented(String)
     case loginTaken(String)
     case tooManyRequests(String, seconds: Int)
+    /// The request clashes with the state of what it names (done once already, say).
+    case conflict(String)
 
     public var problem: Problem {
         switch self {
@@ -72,6 +74,8 @@ public enum QuizError: ProblemConvertible {
             Problem(title: "Conflict", status: 409, detail: "That code has been used already; ask for a new one.")
         case .readmitCodeExpired:
             Problem(title: "Gone", status: 410, detail: "That code has expired; ask for a new one.")
+        case .conflict(let detail):
+            Problem(title: "Conflict", status: 409, detail: detail)
         case .notImplemented(let detail):
             Problem(title: "Not Implemented", status: 501, detail: detail)
         case .loginTaken(let login):

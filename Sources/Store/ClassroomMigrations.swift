@@ -180,5 +180,54 @@ public enum ClassroomMigrations {
                 """
             ]
         ),
+        // A class student's study record on the server (`StudyStore`): a card per question, the graded answers,
+        // and the one-time hand-over of their browser's record.
+        StoreMigration(
+            identifier: "v11-study",
+            sqlite: [
+                """
+                CREATE TABLE study_cards (
+                    student_id TEXT NOT NULL REFERENCES students(id),
+                    question_id TEXT NOT NULL,
+                    card TEXT NOT NULL,
+                    last_review DOUBLE NOT NULL,
+                    PRIMARY KEY (student_id, question_id)) WITHOUT ROWID;
+                CREATE TABLE study_answers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    student_id TEXT NOT NULL REFERENCES students(id),
+                    question_id TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    at DOUBLE NOT NULL);
+                CREATE INDEX study_answers_by_student ON study_answers(student_id, at);
+                CREATE TABLE study_handovers (
+                    student_id TEXT PRIMARY KEY REFERENCES students(id),
+                    at DOUBLE NOT NULL);
+                """
+            ],
+            postgres: [
+                """
+                CREATE TABLE study_cards (
+                    student_id TEXT NOT NULL REFERENCES students(id),
+                    question_id TEXT NOT NULL,
+                    card TEXT NOT NULL,
+                    last_review DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (student_id, question_id))
+                """,
+                """
+                CREATE TABLE study_answers (
+                    id BIGSERIAL PRIMARY KEY,
+                    student_id TEXT NOT NULL REFERENCES students(id),
+                    question_id TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    at DOUBLE PRECISION NOT NULL)
+                """,
+                "CREATE INDEX study_answers_by_student ON study_answers(student_id, at)",
+                """
+                CREATE TABLE study_handovers (
+                    student_id TEXT PRIMARY KEY REFERENCES students(id),
+                    at DOUBLE PRECISION NOT NULL)
+                """,
+            ]
+        ),
     ]
 }

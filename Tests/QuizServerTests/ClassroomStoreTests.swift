@@ -275,4 +275,32 @@ struct ClassroomStoreTests {
         // The name freed is free: another may join as Alice.
         _ = try await store.createStudent(name: "alice", classCode: group.code, tokenHash: "alice")
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aStudyRecordIsHandedOverOnceAndTheNewerCardWins(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
+        let study = try #require(store as? any StudyStore)
+        let group = try await store.createClass(name: "c")
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
+        let day = Date(timeIntervalSince1970: 1_800_000_000)
+        try await study.recordReview(
+            studentID: ada.id,
+            questionID: "q",
+            answer: #"{"n":2}"#,
+            card: "new",
+            at: day.addingTimeInterval(60)
+        )
+        let old = [
+            StudyCard(questionID: "q", card: "old", lastReview: day),
+            StudyCard(questionID: "r", card: "r", lastReview: day),
+        ]
+        let answers = [StudyAnswer(questionID: "q", answer: #"{"n":1}"#, at: day)]
+        #expect(try await study.handOver(studentID: ada.id, cards: old, answers: answers, at: day))
+        #expect(try await study.handOver(studentID: ada.id, cards: old, answers: answers, at: day) == false)
+        let record = try await study.studyRecord(studentID: ada.id, limit: 10)
+        #expect(record.cards == ["q": "new", "r": "r"])
+        #expect(record.answers == [#"{"n":1}"#, #"{"n":2}"#])
+        #expect(record.handedOverAt == day)
+        #expect(try await study.studyRecord(studentID: ada.id, limit: 1).answers == [#"{"n":2}"#])
+    }
 }

@@ -41,6 +41,7 @@ EXPECTED_OPERATIONS = {
     ('GET', '/api/v1/classes/{code}'), ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
     ('POST', '/api/v1/classes/{code}/students/{id}/approve'),
     ('PATCH', '/api/v1/classes/{code}/students/{id}'), ('GET', '/api/v1/classes/{code}/assignments/{id}/results.csv'),
+    ('GET', '/api/v1/me/study'), ('POST', '/api/v1/me/study/reviews'), ('POST', '/api/v1/me/study/handover'),
 }
 TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
@@ -56,7 +57,8 @@ TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('POST', '/api/v1/classes/{code}/students/{id}/approve'),
                       ('PATCH', '/api/v1/classes/{code}/students/{id}'),
                       ('GET', '/api/v1/classes/{code}/assignments/{id}/results.csv')}
-STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments')}
+STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments'), ('GET', '/api/v1/me/study'),
+                      ('POST', '/api/v1/me/study/reviews'), ('POST', '/api/v1/me/study/handover')}
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'
                   '    return await asyncio.gather(*(fetch(i) for i in items))\n')
 SERIAL_FETCH_ALL = 'async def fetch_all(fetch, items):\n    return [await fetch(i) for i in items]\n'
