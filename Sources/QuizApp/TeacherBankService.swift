@@ -124,15 +124,13 @@ struct TeacherBankService: Sendable {
     func checked(_ request: Request, namespace: String, replacing: String?) async throws -> Checked {
         let file = Self.file
         let raw = try request.decodeJSON(JSONValue.self)
-        let shapeProblems = Self.shapeProblems(raw)
-        guard shapeProblems.isEmpty else { return .problems(shapeProblems) }
+        var problems = Self.shapeProblems(raw)
         var bank: QuestionBank
         do {
             bank = try QuestionBank.decode(request.body, file: file)
         } catch {
-            return .problems([error.description])
+            return .problems(problems + [error.description])
         }
-        var problems: [String] = []
         if bank.questions.isEmpty { problems.append("\(file): questions: a bank needs at least one question") }
         if bank.questions.count > Self.questionLimit {
             problems.append("\(file): questions: \(bank.questions.count) questions; at most \(Self.questionLimit)")
@@ -180,19 +178,15 @@ struct TeacherBankService: Sendable {
         return .accepted(stored)
     }
 
-    /// What decoding would drop or take wrongly, one line each: a body that is not a bank object, a key no bank or
-    /// question has (a misspelled `tasks` would otherwise leave a question without its tasks, in silence).
+    /// What decoding would drop in silence, one line each: a key no bank or question has (a misspelled `hints`
+    /// would otherwise be lost). A body that is not a bank at all is left to the decoder, which names the place.
     static func shapeProblems(_ raw: JSONValue) -> [String] {
-        guard case .object(let members) = raw else {
-            return ["\(file): the body must be a bank: an object {\"questions\": [...]}"]
-        }
+        guard case .object(let members) = raw else { return [] }
         var problems: [String] = []
         for key in members.keys.sorted() where !["version", "topics", "questions"].contains(key) {
             problems.append("\(file): /\(key): unknown key (a bank has version, topics, questions)")
         }
-        guard case .array(let questions) = members["questions"] ?? .null else {
-            return problems + ["\(file): /questions: missing, or not an array of questions"]
-        }
+        guard case .array(let questions) = members["questions"] ?? .null else { return problems }
         let known = BankSource.questionKeys.union(["choices", "proof", "code", "answer"])
         for (index, question) in questions.enumerated() {
             guard case .object(let fields) = question else {
