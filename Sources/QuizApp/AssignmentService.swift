@@ -37,7 +37,10 @@ struct AssignmentService: Sendable {
         let (_, classRecord) = try await access.requireClass(request)
         let body = try request.decodeJSON(NewAssignment.self)
         let record = try validate(body, classCode: classRecord.code)
-        try await QuestionVisibility(access: access, catalog: catalog).requireAssignable(record.questions, classRecord.code)
+        try await QuestionVisibility(access: access, catalog: catalog).requireAssignable(
+            record.questions,
+            classRecord.code
+        )
         let saved = try await access.wrapStore { try await access.classroomStore().createAssignment(record) }
         return .json(AssignmentEntry(saved), status: 201)
     }

@@ -118,7 +118,9 @@ struct QuestionVisibility: Sendable {
             throw QuizError.unauthorized("Listing a class's questions needs a token of a student or teacher of it.")
         case .admin: break
         case .teacher(let id):
-            guard try await teaches(id, code) else { throw QuizError.forbidden("The class \(code) is not one of yours.") }
+            guard try await teaches(id, code) else {
+                throw QuizError.forbidden("The class \(code) is not one of yours.")
+            }
         case .student(let student):
             guard student.classCode == code else {
                 throw QuizError.forbidden("Your token is for the class \(student.classCode), not \(code).")
@@ -147,6 +149,31 @@ struct QuestionVisibility: Sendable {
         let id = request.parameters["id"] ?? ""
         let question = try await question(id, for: request)
         return try Catalog.hint(question, request)
+    }
+
+    /// The question routes: built-in questions answer from memory (on the bridge's thread), a teacher's question or
+    /// a class's list after the store says who is asking.
+    func addQuestionRoutes(to router: inout Router) {
+        let catalog = self.catalog
+        let visibility = self
+        router.get(
+            "/api/v1/questions",
+            immediate: { visibility.answersFromMemory($0) ? try catalog.current.questions($0) : nil },
+            {
+                visibility.answersFromMemory($0)
+                    ? try catalog.current.questions($0) : try await visibility.questions($0)
+            }
+        )
+        router.get(
+            "/api/v1/questions/{id}",
+            immediate: { visibility.answersFromMemory($0) ? try catalog.current.question($0) : nil },
+            { visibility.answersFromMemory($0) ? try catalog.current.question($0) : try await visibility.question($0) }
+        )
+        router.get(
+            "/api/v1/questions/{id}/hints/{n}",
+            immediate: { visibility.answersFromMemory($0) ? try catalog.current.hint($0) : nil },
+            { visibility.answersFromMemory($0) ? try catalog.current.hint($0) : try await visibility.hint($0) }
+        )
     }
 
     /// Whether the immediate route answers: everything but a teacher's question and a list for a class.

@@ -138,22 +138,7 @@ public struct QuizApplication: Sendable {
         let openAPI = Catalog.body(Self.openAPIDocument)
         router.getImmediate("/openapi.json") { openAPI.response(for: $0) }
         router.getImmediate("/api/v1/topics") { catalog.current.topics($0) }
-        let visibility = QuestionVisibility(access: classroom.access, catalog: catalog)
-        router.get(
-            "/api/v1/questions",
-            immediate: { visibility.answersFromMemory($0) ? try catalog.current.questions($0) : nil },
-            { visibility.answersFromMemory($0) ? try catalog.current.questions($0) : try await visibility.questions($0) }
-        )
-        router.get(
-            "/api/v1/questions/{id}",
-            immediate: { visibility.answersFromMemory($0) ? try catalog.current.question($0) : nil },
-            { visibility.answersFromMemory($0) ? try catalog.current.question($0) : try await visibility.question($0) }
-        )
-        router.get(
-            "/api/v1/questions/{id}/hints/{n}",
-            immediate: { visibility.answersFromMemory($0) ? try catalog.current.hint($0) : nil },
-            { visibility.answersFromMemory($0) ? try catalog.current.hint($0) : try await visibility.hint($0) }
-        )
+        QuestionVisibility(access: classroom.access, catalog: catalog).addQuestionRoutes(to: &router)
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
         router.post("/api/v1/students") { try await classroom.join($0) }
         router.get("/api/v1/me/attempts") { try await classroom.myAttempts($0) }
@@ -168,7 +153,8 @@ public struct QuizApplication: Sendable {
             signIn: signIn,
             settings: settings
         ).add(to: &router)
-        BankRoutes(banks: TeacherBankService(access: classroom.access, catalog: catalog, grader: grader)).add(to: &router)
+        let banks = TeacherBankService(access: classroom.access, catalog: catalog, grader: grader)
+        BankRoutes(banks: banks).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

@@ -41,10 +41,8 @@ extension SQLiteStore: TeacherBankStore {
                 return held
             }
             for candidate in preferred {
-                let taken =
-                    try Row.fetchOne(db, sql: "SELECT 1 FROM bank_namespaces WHERE namespace = ?", arguments: [candidate])
-                    != nil
-                if taken { continue }
+                let holder = "SELECT 1 FROM bank_namespaces WHERE namespace = ?"
+                if try Row.fetchOne(db, sql: holder, arguments: [candidate]) != nil { continue }
                 try db.execute(
                     sql: "INSERT INTO bank_namespaces (owner, namespace) VALUES (?, ?)",
                     arguments: [key, candidate]
@@ -60,7 +58,8 @@ extension SQLiteStore: TeacherBankStore {
             try db.execute(
                 sql: "INSERT INTO teacher_banks (id, owner, created_at, updated_at) VALUES (?, ?, ?, ?)",
                 arguments: [
-                    bank.id, bank.owner ?? "", bank.createdAt.timeIntervalSince1970, bank.updatedAt.timeIntervalSince1970,
+                    bank.id, bank.owner ?? "", bank.createdAt.timeIntervalSince1970,
+                    bank.updatedAt.timeIntervalSince1970,
                 ]
             )
             try Self.insertQuestions(bank, db)
@@ -92,7 +91,10 @@ extension SQLiteStore: TeacherBankStore {
                 throw TeacherBankStoreError.questionTaken(question: question.id, bank: other)
             }
             try db.execute(
-                sql: "INSERT INTO bank_questions (question_id, bank_id, position, version, body) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO bank_questions (question_id, bank_id, position, version, body)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
                 arguments: [question.id, bank.id, position, question.version, question.body]
             )
         }
