@@ -196,7 +196,9 @@ struct StoreContractTests {
         // (teachers, roster, assignments, sign-in, join policy), which PostgreSQL does not have yet.
         let shared = StoreMigrations.all.map(\.identifier)
         #expect(Array(applied.prefix(shared.count)) == shared)
-        let classroom = ["v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy"]
+        let classroom = [
+            "v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy", "v9-teacher-banks",
+        ]
         #expect(Array(applied.dropFirst(shared.count)) == (store is SQLiteStore ? classroom : []))
         try await store.ping()
     }
