@@ -4,6 +4,7 @@
 import { h } from './dom.js';
 import { renderText } from './md.js';
 import { api, ApiError } from './api.js';
+import { readToken } from './data.js';
 
 const taken = new Map();
 
@@ -28,7 +29,7 @@ export function hintsPanel(q) {
     button.disabled = true;
     status.textContent = '';
     try {
-      const r = await api(`/api/v1/questions/${encodeURIComponent(q.id)}/hints/${n}`);
+      const r = await api(`/api/v1/questions/${encodeURIComponent(q.id)}/hints/${n}`, { token: readToken() });
       taken.set(q.id, n);
       const item = h('li', { class: 'hint', tabindex: '-1' },
         h('span', { class: 'hint-label' }, `Hint ${n} of ${count}`), h('div', { class: 'prose' }, renderText(r.hint)));

@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
 import { assignmentsCard } from './assignments.js';
+import { banksCard } from './banks.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
@@ -23,6 +24,7 @@ export function teacherView() {
     createClassCard(),
     resultsCard(),
     rosterCard(),
+    banksCard(),
     assignmentsCard());
   return page;
 }
