@@ -26,6 +26,8 @@ struct TeacherBankService: Sendable {
     let catalog: LiveCatalog
     let grader: GradingPool
 
+    /// The most bytes a bank's body may have (`QuizApplication.bodyLimits`); other bodies have 64 KiB.
+    static let bodyLimit = 1024 * 1024
     /// At most this many questions in one bank.
     static let questionLimit = 200
     /// A teacher's own id (before the namespace) has at most this many characters.

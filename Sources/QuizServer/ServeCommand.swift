@@ -175,7 +175,8 @@ struct ServeCommand: AsyncParsableCommand {
                 connectionTimeout: connectionTimeout,
                 connectionLimit: connectionLimit,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
-                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))
+                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)),
+                bodyLimits: QuizApplication.bodyLimits
             ),
             responder: app.responder(),
             immediate: asyncOnly ? nil : app.immediateResponder(),

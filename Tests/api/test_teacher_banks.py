@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from live_server import TEACHER_TOKEN, Server, server  # noqa: F401 - `server` is a fixture
+from test_hostile_http import Reader, connect
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 BOOTCAMP = os.path.join(REPO, 'examples', 'async-bootcamp', 'bank.built.json')
@@ -46,6 +47,15 @@ def _raw(server, method, path, raw, headers):
             return r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read()
+
+
+def announced(server, method, path, length, token):
+    """A request announcing a body of `length` bytes, of which only the start is sent: the answer."""
+    head = ('%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n'
+            'Authorization: Bearer %s\r\nConnection: close\r\n\r\n' % (method, path, length, token)).encode()
+    with connect(server.port) as sock:
+        sock.sendall(head + b'{"questions": [')
+        return Reader(sock).response()
 
 
 def ok(server, method, path, body=None, token=None, expect=200):
@@ -185,9 +195,18 @@ def test_bad_bodies_and_callers(server, world):
     assert call(server, 'POST', '/api/v1/banks', token=token, raw=b'{"questions": [')[0] == 400
     status, problem = call(server, 'POST', '/api/v1/banks', token=token, raw=b'{"questions": []}')
     assert status == 422 and problem['errors'] == ['bank: questions: a bank needs at least one question']
+    # A bank may be larger than other bodies (64 KiB), up to 1 MiB.
     big = small_bank('-big')
-    big['questions'][2]['prompt'] = 'x' * (70 * 1024)
-    assert call(server, 'POST', '/api/v1/banks', big, token)[0] == 413
+    big['questions'][2]['prompt'] = 'x' * (200 * 1024)
+    accepted = upload(server, token, big)
+    assert call(server, 'DELETE', '/api/v1/banks/' + accepted['id'], token=token)[0] == 204
+    # Over 1 MiB: 413 from the Content-Length alone (the server does not wait for such a body).
+    for method, path in (('POST', '/api/v1/banks'), ('PUT', '/api/v1/banks/' + world['ann_bank']['id'])):
+        answer = announced(server, method, path, 1100 * 1024, token)
+        assert answer.status == 413 and '1024 KiB' in answer.json()['detail'], answer
+    # Every other route keeps the general limit.
+    status, _ = call(server, 'POST', '/api/v1/classes', {'name': 'x' * (70 * 1024)}, token)
+    assert status == 413
     # A topic of its own is refused: a teacher's questions use the server's topics.
     bank = small_bank('-topic')
     bank['topics'] = [{'id': 'my-topic', 'title': 'Mine', 'summary': 'Mine.'}]
