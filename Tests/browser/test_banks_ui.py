@@ -13,6 +13,8 @@ from test_ui import (  # noqa: E402,F401  (fixtures are found by name)
     LOW_CONTRAST_JS, READABLE, REPO, TEACHER_TOKEN, GRADE_TIMEOUT,
 )
 
+from test_study import axe_check  # noqa: E402
+
 SET_VALUE = ("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
              "e.dispatchEvent(new Event('input', {bubbles: true}));")
 SELECT = ("const s = document.querySelector(arguments[0]);"
@@ -64,6 +66,8 @@ def test_a_teacher_uploads_a_bank_assigns_it_and_a_student_answers_it(server, dr
     assert any('question "ui-await-int"' in line and "no choice is correct" in line for line in lines)
     assert "2 problems" in text(driver, "#bank-upload-result")
     assert http(server, "GET", "/api/v1/banks", token=ann["token"])[1]["banks"] == []
+    assert axe_check(driver, "light", "/teacher bank problems") == []
+    shot(driver, "teacher-bank-problems.png")
 
     # The good bank: accepted, listed with its namespaced ids.
     driver.find_element(By.ID, "bank-file").send_keys(bank_file(folder, "bank.json"))
@@ -75,6 +79,7 @@ def test_a_teacher_uploads_a_bank_assigns_it_and_a_student_answers_it(server, dr
     listed = read(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"#banks-table tr[data-bank='{bank['id']}']").text)
     assert code_id in listed and choice_id in listed
     assert driver.execute_script(LOW_CONTRAST_JS, f".teacher-page :is({READABLE})") == []
+    assert axe_check(driver, "light", "/teacher banks") == []
     shot(driver, "teacher-banks.png")
 
     # Assign both questions to the class: the picker offers the class's list once the class code is given.
