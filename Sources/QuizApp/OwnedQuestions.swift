@@ -51,3 +51,11 @@ final class OwnedQuestions: Sendable {
         }
     }
 }
+
+extension LiveCatalog {
+    /// Any question the server serves now, built-in or a teacher's, with no regard to who may see it (for the
+    /// teacher's tools: results, analysis, regrades); nil for an id that is neither.
+    func anyQuestion(_ id: String) -> Question? {
+        current.bank.question(id) ?? owned.question(id)?.question
+    }
+}
