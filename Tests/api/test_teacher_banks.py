@@ -383,6 +383,27 @@ def test_delete_is_the_owners_and_keeps_the_attempts(server, world):
     assert again['questions'] == world['bob_bank']['questions']
 
 
+def test_a_co_teachers_questions_are_the_class_questions_too(server, world):
+    ann, bob = ids(world, 'ann'), ids(world, 'bob')
+    listing = '/api/v1/questions?class=' + world['ann_class']
+    assert bob['await-or-not'] not in {q['id'] for q in ok(server, 'GET', listing, token=world['sue'])['questions']}
+    assert call(server, 'GET', listing, token=world['bob']['token'])[0] == 403
+    ok(server, 'POST', '/api/v1/classes/%s/teachers' % world['ann_class'], {'teacher': world['bob']['id']},
+       world['ann']['token'], 204)
+    # Bob co-teaches Ann's class now: Sue sees his questions, Bob sees Ann's, and Ann may assign his.
+    assert bob['await-or-not'] in {q['id'] for q in ok(server, 'GET', listing, token=world['sue'])['questions']}
+    assert ok(server, 'GET', '/api/v1/questions/' + bob['await-or-not'], token=world['sue'])['id'] == \
+        bob['await-or-not']
+    assert ok(server, 'GET', '/api/v1/questions/' + ann['await-or-not'], token=world['bob']['token'])
+    assert {ann['await-or-not'], bob['await-or-not']} <= {
+        q['id'] for q in ok(server, 'GET', listing, token=world['bob']['token'])['questions']}
+    ok(server, 'POST', '/api/v1/classes/%s/assignments' % world['ann_class'], {
+        'title': 'Both', 'questions': [bob['await-or-not']], 'opens_at': rfc3339(-60), 'due_at': rfc3339(3600)},
+       world['ann']['token'], 201)
+    # Tom, in Bob's own class, still does not see Ann's.
+    assert call(server, 'GET', '/api/v1/questions/' + ann['await-or-not'], token=world['tom'])[0] == 404
+
+
 def test_banks_survive_a_restart():
     first = Server()
     try:
