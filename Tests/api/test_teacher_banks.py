@@ -207,6 +207,10 @@ def test_bad_bodies_and_callers(server, world):
     # Every other route keeps the general limit.
     status, _ = call(server, 'POST', '/api/v1/classes', {'name': 'x' * (70 * 1024)}, token)
     assert status == 413
+    # At most 100 questions in one bank.
+    many = {'questions': [dict(small_bank()['questions'][2], id='many-%d' % n) for n in range(101)]}
+    status, problem = call(server, 'POST', '/api/v1/banks', many, token)
+    assert status == 422 and problem['errors'] == ['bank: questions: 101 questions; at most 100'], problem
     # A topic of its own is refused: a teacher's questions use the server's topics.
     bank = small_bank('-topic')
     bank['topics'] = [{'id': 'my-topic', 'title': 'Mine', 'summary': 'Mine.'}]
