@@ -4,7 +4,7 @@
 import { h } from './dom.js';
 import { renderText } from './md.js';
 import { api, ApiError } from './api.js';
-import { readToken } from './data.js';
+import { student } from './store.js';
 
 const taken = new Map();
 
@@ -29,7 +29,8 @@ export function hintsPanel(q) {
     button.disabled = true;
     status.textContent = '';
     try {
-      const r = await api(`/api/v1/questions/${encodeURIComponent(q.id)}/hints/${n}`, { token: readToken() });
+      // A student of a class sends their token: the hint taken is noted for their teacher.
+      const r = await api(`/api/v1/questions/${encodeURIComponent(q.id)}/hints/${n}`, { token: student.get()?.token });
       taken.set(q.id, n);
       const item = h('li', { class: 'hint', tabindex: '-1' },
         h('span', { class: 'hint-label' }, `Hint ${n} of ${count}`), h('div', { class: 'prose' }, renderText(r.hint)));

@@ -173,9 +173,9 @@ struct AssignmentService: Sendable {
 
     /// Records an attempt on an assignment's question: marked late or not, refused (409) if another attempt used up
     /// the last one meanwhile.
-    func record(_ attempt: AttemptRecord, terms: Terms) async throws {
-        _ = try await access.wrapStore {
-            try await access.classroomStore().record(attempt, late: terms.late, limit: terms.limit)
+    func record(_ attempt: AttemptRecord, terms: Terms, claim: IdempotencyClaim?) async throws -> IdempotentRecord {
+        try await access.wrapStore {
+            try await access.classroomStore().record(attempt, late: terms.late, limit: terms.limit, claim: claim)
         }
     }
 

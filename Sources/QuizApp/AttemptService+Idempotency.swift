@@ -48,20 +48,20 @@ extension AttemptService {
         return first.map(IdempotencyKey.replay)
     }
 
-    /// Records the attempt under the key with the answer it gets, in one transaction, and returns that answer; or,
-    /// when a concurrent request with the same key got there first, records nothing and returns the first answer.
-    func recordOnce(_ record: AttemptRecord, key: String, result: AttemptResult) async throws -> Response {
-        var response = Response.json(result)
-        let body = String(decoding: response.body, as: UTF8.self)
-        let outcome = try await classroom.wrap {
-            try await store.record(record, idempotencyKey: key, response: body, since: IdempotencyKey.cutoff())
+    /// Records the attempt: on an assignment's question with its lateness and attempt limit, and under the
+    /// request's `Idempotency-Key` when it has one, in one transaction. `.replayed` means a request with the same
+    /// key got there first (perhaps concurrently): nothing was recorded, and its answer is to be sent again.
+    func recordOnce(
+        _ record: AttemptRecord,
+        terms: AssignmentService.Terms,
+        claim: IdempotencyClaim?
+    ) async throws -> IdempotentRecord {
+        if terms.onAssignment {
+            return try await assignments.record(record, terms: terms, claim: claim)
         }
-        switch outcome {
-        case .recorded:
-            response.headers.add("X-Attempt-Recorded", "true")
-            return response
-        case .replayed(let first):
-            return IdempotencyKey.replay(first)
+        guard let claim else { return .recorded(try await classroom.wrap { try await store.record(record) }) }
+        return try await classroom.wrap {
+            try await store.record(record, idempotencyKey: claim.key, response: claim.response, since: claim.since)
         }
     }
 }

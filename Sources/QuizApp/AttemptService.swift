@@ -53,6 +53,7 @@ struct AttemptService: Sendable {
             await limiter.refund(key)
             throw error
         }
+        var response = Response.json(terms.redact(result))
         if let student {
             let answer = (try? String(decoding: JSONEncoder().encode(body), as: UTF8.self)) ?? "{}"
             // Each task whole (status, message, elapsed, trace), for the teacher's view of the attempt.
@@ -71,15 +72,17 @@ struct AttemptService: Sendable {
                 version: result.version,
                 seed: result.seed
             )
-            if terms.onAssignment {
-                try await assignments.record(record, terms: terms)
-            } else if let idempotencyKey {
-                return try await recordOnce(record, key: idempotencyKey, result: terms.redact(result))
-            } else {
-                _ = try await classroom.wrap { try await store.record(record) }
+            let claim = idempotencyKey.map { key in
+                IdempotencyClaim(
+                    key: key,
+                    response: String(decoding: response.body, as: UTF8.self),
+                    since: IdempotencyKey.cutoff()
+                )
+            }
+            if case .replayed(let first) = try await recordOnce(record, terms: terms, claim: claim) {
+                return IdempotencyKey.replay(first)
             }
         }
-        var response = Response.json(terms.redact(result))
         if let until = terms.keyHiddenUntil {
             response.headers.add("X-Key-Hidden-Until", ISO8601DateFormatter().string(from: until))
         }

@@ -75,10 +75,20 @@ struct ClassReport: Encodable {
         var best: Double
         var attempts: Int
         var lastVerdict: String
+        /// Hints the student was shown on the question (`HintStore`); 0 is left out of the JSON.
+        var hints: Int = 0
 
         enum CodingKeys: String, CodingKey {
-            case best, attempts
+            case best, attempts, hints
             case lastVerdict = "last_verdict"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(best, forKey: .best)
+            try container.encode(attempts, forKey: .attempts)
+            if hints > 0 { try container.encode(hints, forKey: .hints) }
+            try container.encode(lastVerdict, forKey: .lastVerdict)
         }
     }
 
@@ -92,7 +102,8 @@ struct ClassReport: Encodable {
     var questions: [String]
     var students: [StudentRow]
 
-    init(_ results: ClassResults, bank: QuestionBank) {
+    /// - Parameter hints: per student id, per question id, the hints taken (`HintStore.hintsTaken`).
+    init(_ results: ClassResults, bank: QuestionBank, hints: [String: [String: Int]] = [:]) {
         `class` = ClassInfo(code: results.classRecord.code, name: results.classRecord.name)
         let attempted = Set(results.rows.flatMap { $0.results.keys })
         var ordered = bank.questions.map(\.id).filter { attempted.contains($0) }
@@ -103,8 +114,14 @@ struct ClassReport: Encodable {
                 id: row.student.id,
                 name: row.student.name,
                 total: row.results.values.reduce(0) { $0 + $1.best },
-                results: row.results.mapValues {
-                    Cell(best: $0.best, attempts: $0.attempts, lastVerdict: $0.lastVerdict)
+                results: row.results.reduce(into: [:]) { cells, entry in
+                    let (question, cell) = entry
+                    cells[question] = Cell(
+                        best: cell.best,
+                        attempts: cell.attempts,
+                        lastVerdict: cell.lastVerdict,
+                        hints: hints[row.student.id]?[question] ?? 0
+                    )
                 }
             )
         }
@@ -127,6 +144,7 @@ struct ClassReport: Encodable {
                 firstCell = false
                 out +=
                     "\(JSONText.string(question)):{\"attempts\":\(cell.attempts),\"best\":\(JSONText.number(cell.best)),"
+                if cell.hints > 0 { out += "\"hints\":\(cell.hints)," }
                 out += "\"last_verdict\":\(JSONText.string(cell.lastVerdict))}"
             }
             out += "},\"total\":\(JSONText.number(student.total))}"

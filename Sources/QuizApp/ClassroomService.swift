@@ -127,7 +127,13 @@ struct ClassroomService: Sendable {
     }
 
     func results(_ request: Request) async throws -> Response {
-        let report = ClassReport(try await loadResults(request), bank: catalog.current.bank)
+        let results = try await loadResults(request)
+        var hints: [String: [String: Int]] = [:]
+        if let store = store as? any HintStore {
+            let code = results.classRecord.code
+            hints = try await wrap { try await store.hintsTaken(classCode: code) }
+        }
+        let report = ClassReport(results, bank: catalog.current.bank, hints: hints)
         return Response(
             status: 200,
             headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]),

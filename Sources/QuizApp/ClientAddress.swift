@@ -42,6 +42,17 @@ public struct ClientAddress: Sendable {
         return client
     }
 
+    /// Whether the client reached us over HTTPS: only a trusted proxy can say so, with `X-Forwarded-Proto: https`
+    /// (the server itself speaks plain HTTP). Cookies are then marked `Secure` (RFC 6265 §4.1.2.5).
+    public func isHTTPS(_ request: Request) -> Bool {
+        guard let peer = request.remoteAddress.flatMap(Self.canonical), trustedProxies.contains(peer),
+            let proto = request.headers["X-Forwarded-Proto"]
+        else { return false }
+        // A chain of proxies may list one scheme per hop; the first is the client's.
+        let first = proto.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return first.lowercased() == "https"
+    }
+
     /// The canonical text of an IPv4 or IPv6 address, or nil when `text` is not one.
     static func canonical(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

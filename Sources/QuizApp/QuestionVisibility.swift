@@ -144,15 +144,16 @@ struct QuestionVisibility: Sendable {
         return .json(PublicQuestion(question))
     }
 
-    /// `GET /api/v1/questions/{id}/hints/{n}` for a teacher's question.
+    /// `GET /api/v1/questions/{id}/hints/{n}`: a built-in question's from memory, a teacher's to those who may see it.
     func hint(_ request: Request) async throws -> Response {
+        if answersFromMemory(request) { return try catalog.current.hint(request) }
         let id = request.parameters["id"] ?? ""
         let question = try await question(id, for: request)
         return try Catalog.hint(question, request)
     }
 
     /// The question routes: built-in questions answer from memory (on the bridge's thread), a teacher's question or
-    /// a class's list after the store says who is asking.
+    /// a class's list after the store says who is asking. (Hints: `HintService`, which asks `hint` here.)
     func addQuestionRoutes(to router: inout Router) {
         let catalog = self.catalog
         let visibility = self
@@ -168,11 +169,6 @@ struct QuestionVisibility: Sendable {
             "/api/v1/questions/{id}",
             immediate: { visibility.answersFromMemory($0) ? try catalog.current.question($0) : nil },
             { visibility.answersFromMemory($0) ? try catalog.current.question($0) : try await visibility.question($0) }
-        )
-        router.get(
-            "/api/v1/questions/{id}/hints/{n}",
-            immediate: { visibility.answersFromMemory($0) ? try catalog.current.hint($0) : nil },
-            { visibility.answersFromMemory($0) ? try catalog.current.hint($0) : try await visibility.hint($0) }
         )
     }
 

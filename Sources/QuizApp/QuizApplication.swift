@@ -66,7 +66,7 @@ public struct QuizApplication: Sendable {
         settings = ClassSettingsService(access: access)
         signIn = SignInService(
             access: access,
-            limiter: RateLimiter(limit: 10, window: 60),
+            limiter: RateLimiter(limit: 10, window: 60, shared: sharedRateLimits, scope: "sign-in"),
             clientAddress: clientAddress
         )
         attempts = AttemptService(
@@ -139,6 +139,8 @@ public struct QuizApplication: Sendable {
         router.getImmediate("/openapi.json") { openAPI.response(for: $0) }
         router.getImmediate("/api/v1/topics") { catalog.current.topics($0) }
         QuestionVisibility(access: classroom.access, catalog: catalog).addQuestionRoutes(to: &router)
+        let hints = HintService(catalog: catalog, classroom: classroom)
+        router.get("/api/v1/questions/{id}/hints/{n}") { try await hints.hint($0) }
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
         router.post("/api/v1/students") { try await classroom.join($0) }
         router.get("/api/v1/me/attempts") { try await classroom.myAttempts($0) }

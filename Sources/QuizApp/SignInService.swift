@@ -61,10 +61,7 @@ struct SignInService: Sendable {
             ["id": teacher.id, "name": teacher.name, "expires_at": ISO8601DateFormatter().string(from: expiresAt)],
             status: 201
         )
-        response.headers.add(
-            "Set-Cookie",
-            "\(Self.cookieName)=\(token); Path=/api/; Max-Age=\(Int(Self.lifetime)); HttpOnly; SameSite=Strict"
-        )
+        response.headers.add("Set-Cookie", cookie("\(Self.cookieName)=\(token)", maxAge: Int(Self.lifetime), request))
         return response
     }
 
@@ -74,8 +71,15 @@ struct SignInService: Sendable {
             try await access.wrapStore { try await sessionStore().deleteSession(tokenHash: Tokens.hash(token)) }
         }
         var response = Response(status: 204)
-        response.headers.add("Set-Cookie", "\(Self.cookieName)=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict")
+        response.headers.add("Set-Cookie", cookie("\(Self.cookieName)=", maxAge: 0, request))
         return response
+    }
+
+    /// The session cookie's header value: only for the API's paths, out of scripts' reach, never sent from another
+    /// site, and `Secure` when the client came over HTTPS through a trusted proxy (RFC 6265 §4.1.2).
+    func cookie(_ pair: String, maxAge: Int, _ request: Request) -> String {
+        let secure = clientAddress.isHTTPS(request) ? "; Secure" : ""
+        return "\(pair); Path=/api/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secure)"
     }
 
     func sessionStore() throws -> any TeacherSessionStore {

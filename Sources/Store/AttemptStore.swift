@@ -29,6 +29,20 @@ public protocol AttemptStore: Sendable {
         -> IdempotentRecord
 }
 
+/// An `Idempotency-Key` to keep with an attempt: the key, the answer given for the attempt, and the moment before
+/// which a kept answer has expired (keys live 24 hours; see the contract's "Idempotent submissions").
+public struct IdempotencyClaim: Sendable, Equatable {
+    public let key: String
+    public let response: String
+    public let since: Date
+
+    public init(key: String, response: String, since: Date) {
+        self.key = key
+        self.response = response
+        self.since = since
+    }
+}
+
 /// What `record(_:idempotencyKey:response:since:)` did.
 public enum IdempotentRecord: Sendable, Equatable {
     /// Recorded now, with its id.

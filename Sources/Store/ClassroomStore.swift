@@ -59,7 +59,14 @@ public protocol ClassroomStore: Sendable {
     /// Records the attempt (as `AttemptStore.record` does), marked late or not; when `limit` is given, refuses it with
     /// `ClassroomStoreError.attemptLimit` if the student already has that many attempts on the question since
     /// `limit.since`, checked in the same transaction as the insert.
-    func record(_ attempt: AttemptRecord, late: Bool, limit: AttemptLimit?) async throws -> AttemptRecord
+    /// With a `claim`, it is idempotent as `AttemptStore.record(_:idempotencyKey:response:since:)` is: an answer kept
+    /// under the key returns `.replayed` and records nothing, checked in the same transaction.
+    func record(
+        _ attempt: AttemptRecord,
+        late: Bool,
+        limit: AttemptLimit?,
+        claim: IdempotencyClaim?
+    ) async throws -> IdempotentRecord
     /// Every attempt on the given questions by the class's students, oldest first.
     func attempts(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt]
     /// The questions, among the given ones, that the student has passed (any attempt with the verdict `passed`).

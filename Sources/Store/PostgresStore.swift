@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 
 /// The store in PostgreSQL, for any number of server instances sharing one database. The same tables and
-/// migrations as `SQLiteStore` (`StoreMigrations.all`), through PostgresNIO's pooled client, which reconnects by
+/// migrations as `SQLiteStore` (`StoreMigrations.all`, then `ClassroomMigrations.all`), through PostgresNIO's pooled client, which reconnects by
 /// itself when the server restarts. Every operation has a deadline, so a lost database link answers 503 soon
 /// rather than holding a request until the handler's own deadline.
 public final class PostgresStore: AttemptStore, SharedRateLimits {
@@ -70,13 +70,17 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
             ).decode(String.self) {
                 applied.insert(identifier)
             }
-            for migration in StoreMigrations.all {
+            for migration in StoreMigrations.all + ClassroomMigrations.all {
                 if !applied.contains(migration.identifier) {
                     for statement in migration.postgres {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                     }
                     try await connection.query(
-                        "INSERT INTO store_migrations (identifier) VALUES (\(migration.identifier))",
+                        // The clock's time, not the transaction's: migrations applied together keep their order.
+                        """
+                        INSERT INTO store_migrations (identifier, applied_at)
+                        VALUES (\(migration.identifier), clock_timestamp())
+                        """,
                         logger: self.logger
                     )
                 }
@@ -175,7 +179,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
             var attempts: [AttemptRecord] = []
             for try await row in try await client.query(
                 """
-                SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at
+                SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed
                 FROM attempts WHERE student_id = \(studentID) ORDER BY id DESC LIMIT \(limit)
                 """
             ) {
@@ -190,7 +194,9 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
                         verdict: try columns[5].decode(String.self),
                         score: try columns[6].decode(Double.self),
                         tasks: try columns[7].decode(String?.self),
-                        createdAt: Date(timeIntervalSince1970: try columns[8].decode(Double.self))
+                        createdAt: Date(timeIntervalSince1970: try columns[8].decode(Double.self)),
+                        version: try columns[9].decode(String?.self),
+                        seed: try columns[10].decode(Int64?.self)
                     )
                 )
             }
@@ -261,62 +267,83 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
     ) async throws
         -> IdempotentRecord
     {
+        let claim = IdempotencyClaim(key: idempotencyKey, response: response, since: since)
         let outcome = try await run { _ in
             try await self.transaction { connection -> IdempotentRecord in
-                let cutoff = since.timeIntervalSince1970
-                try await connection.query(
-                    """
-                    DELETE FROM idempotency_keys
-                    WHERE student_id = \(attempt.studentID) AND key = \(idempotencyKey) AND created_at < \(cutoff)
-                    """,
-                    logger: self.logger
-                )
-                // A concurrent transaction holding the same key makes this insert wait for its end: then it either
-                // committed (nothing inserted here, its answer is read below) or rolled back (inserted here).
-                let claimed = try await connection.query(
-                    """
-                    INSERT INTO idempotency_keys (student_id, key, created_at, response)
-                    VALUES (\(attempt.studentID), \(idempotencyKey), \(attempt.createdAt.timeIntervalSince1970), \(response))
-                    ON CONFLICT (student_id, key) DO NOTHING RETURNING 1
-                    """,
-                    logger: self.logger
-                ).decode(Int.self).all()
-                if claimed.isEmpty {
-                    let first = try await connection.query(
-                        """
-                        SELECT response FROM idempotency_keys
-                        WHERE student_id = \(attempt.studentID) AND key = \(idempotencyKey)
-                        """,
-                        logger: self.logger
-                    ).decode(String.self).all().first
-                    return .replayed(first ?? response)
+                if let first = try await self.claim(claim, studentID: attempt.studentID, connection) {
+                    return .replayed(first)
                 }
                 let saved = try await self.insert(attempt, connection)
-                try await connection.query(
-                    """
-                    UPDATE idempotency_keys SET attempt_id = \(saved.id)
-                    WHERE student_id = \(attempt.studentID) AND key = \(idempotencyKey)
-                    """,
-                    logger: self.logger
-                )
+                try await self.attach(claim, to: saved, connection)
                 return .recorded(saved)
             }
         }
-        if Int.random(in: 0..<200) == 0 {
-            _ = try? await run { client in
-                try await client.query("DELETE FROM idempotency_keys WHERE created_at < \(since.timeIntervalSince1970)")
-            }
-        }
+        await dropExpiredKeys(before: since)
         return outcome
     }
 
-    /// The attempt and its summary row, in the caller's transaction.
-    func insert(_ attempt: AttemptRecord, _ connection: PostgresConnection) async throws -> AttemptRecord {
+    /// Claims the key for this student in the caller's transaction: nil when claimed now (an expired claim is
+    /// replaced), or the answer kept under it. A concurrent transaction holding the same key makes the insert wait
+    /// for its end: then it either committed (nothing inserted here, its answer is read) or rolled back.
+    func claim(_ claim: IdempotencyClaim, studentID: String, _ connection: PostgresConnection) async throws -> String? {
+        try await connection.query(
+            """
+            DELETE FROM idempotency_keys
+            WHERE student_id = \(studentID) AND key = \(claim.key) AND created_at < \(claim.since.timeIntervalSince1970)
+            """,
+            logger: logger
+        )
+        let claimed = try await connection.query(
+            """
+            INSERT INTO idempotency_keys (student_id, key, created_at, response)
+            VALUES (\(studentID), \(claim.key), \(Date().timeIntervalSince1970), \(claim.response))
+            ON CONFLICT (student_id, key) DO NOTHING RETURNING 1
+            """,
+            logger: logger
+        ).decode(Int.self).all()
+        guard claimed.isEmpty else { return nil }
+        let first = try await connection.query(
+            "SELECT response FROM idempotency_keys WHERE student_id = \(studentID) AND key = \(claim.key)",
+            logger: logger
+        ).decode(String.self).all().first
+        return first ?? claim.response
+    }
+
+    /// Links a claimed key to the attempt recorded under it, in the caller's transaction.
+    func attach(_ claim: IdempotencyClaim, to saved: AttemptRecord, _ connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE idempotency_keys SET attempt_id = \(saved.id)
+            WHERE student_id = \(saved.studentID) AND key = \(claim.key)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Keys past their day are dropped now and then, outside the transaction that answers.
+    func dropExpiredKeys(before since: Date) async {
+        guard Int.random(in: 0..<200) == 0 else { return }
+        _ = try? await run { client in
+            try await client.query("DELETE FROM idempotency_keys WHERE created_at < \(since.timeIntervalSince1970)")
+        }
+    }
+
+    /// The attempt and its summary row, in the caller's transaction: the one place this store inserts an attempt.
+    /// `late`: on an assignment's question, whether it came after the due time; nil outside any assignment.
+    func insert(
+        _ attempt: AttemptRecord,
+        late: Bool? = nil,
+        _ connection: PostgresConnection
+    ) async throws
+        -> AttemptRecord
+    {
         let id = try await connection.query(
             """
-            INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
+            INSERT INTO attempts
+                (student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed, late)
             VALUES (\(attempt.studentID), \(attempt.questionID), \(attempt.kind), \(attempt.answer), \(attempt.verdict),
-                    \(attempt.score), \(attempt.tasks), \(attempt.createdAt.timeIntervalSince1970))
+                    \(attempt.score), \(attempt.tasks), \(attempt.createdAt.timeIntervalSince1970), \(attempt.version),
+                    \(attempt.seed), \(late))
             RETURNING id
             """,
             logger: logger
@@ -412,6 +439,10 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
                 return try await group.next()!
             } catch let error as StoreError {
                 throw error
+            } catch let error as ClassroomStoreError {
+                throw error
+            } catch let error as TeacherSessionStoreError {
+                throw error
             } catch {
                 throw StoreError.unavailable("\(error)")
             }
@@ -438,7 +469,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
         }
     }
 
-    private static func classRecord(_ row: (String, String, Double)) -> ClassRecord {
+    static func classRecord(_ row: (String, String, Double)) -> ClassRecord {
         ClassRecord(code: row.0, name: row.1, createdAt: Date(timeIntervalSince1970: row.2))
     }
 }

@@ -1,35 +1,9 @@
 import Foundation
 import GRDB
 
-/// Teachers' banks (migration `v9-teacher-banks`): a namespace per teacher, a row per bank, a row per question.
+/// Teachers' banks (migration `v10-teacher-banks`, in `ClassroomMigrations`): a namespace per teacher, a row per
+/// bank, a row per question.
 extension SQLiteStore: TeacherBankStore {
-    static func registerBankMigrations(_ migrator: inout DatabaseMigrator) {
-        // `owner` is a teacher's id, or '' for the administrator (so that the key is never NULL). No foreign key to
-        // teachers: a deleted teacher's rows stay, as their classes do.
-        migrator.registerMigration("v9-teacher-banks") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE bank_namespaces (
-                        owner TEXT PRIMARY KEY,
-                        namespace TEXT NOT NULL UNIQUE) WITHOUT ROWID;
-                    CREATE TABLE teacher_banks (
-                        id TEXT PRIMARY KEY,
-                        owner TEXT NOT NULL,
-                        created_at DOUBLE NOT NULL,
-                        updated_at DOUBLE NOT NULL);
-                    CREATE INDEX teacher_banks_by_owner ON teacher_banks(owner, created_at);
-                    CREATE TABLE bank_questions (
-                        question_id TEXT PRIMARY KEY,
-                        bank_id TEXT NOT NULL REFERENCES teacher_banks(id) ON DELETE CASCADE,
-                        position INTEGER NOT NULL,
-                        version TEXT NOT NULL,
-                        body TEXT NOT NULL);
-                    CREATE INDEX bank_questions_by_bank ON bank_questions(bank_id, position);
-                    """
-            )
-        }
-    }
-
     public func bankNamespace(owner: String?, preferred: [String]) async throws -> String {
         try await pool.write { db in
             let key = owner ?? ""

@@ -2,73 +2,15 @@ import Foundation
 import GRDB
 
 /// The classroom in the same SQLite file: teachers and who teaches which class, the roster's removals and one-time
-/// readmission codes, assignments, and each attempt's lateness. Plain SQL, migrations after the first three.
+/// readmission codes, assignments, and each attempt's lateness. Plain SQL; the schema is `ClassroomMigrations`.
 extension SQLiteStore: ClassroomStore {
+    /// The classroom's migrations (`ClassroomMigrations.all`), after the shared ones, recorded by GRDB.
     static func registerClassroomMigrations(_ migrator: inout DatabaseMigrator) {
-        // Teachers and the classes they teach. A class without an owner row is the administrator's (every class
-        // made before teachers had accounts).
-        migrator.registerMigration("v4-teachers") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE teachers (
-                        id TEXT PRIMARY KEY,
-                        name TEXT NOT NULL,
-                        token_hash TEXT NOT NULL UNIQUE,
-                        created_at DOUBLE NOT NULL,
-                        deleted_at DOUBLE);
-                    CREATE TABLE class_teachers (
-                        class_code TEXT NOT NULL REFERENCES classes(code),
-                        teacher_id TEXT NOT NULL REFERENCES teachers(id),
-                        role TEXT NOT NULL,
-                        PRIMARY KEY (class_code, teacher_id)) WITHOUT ROWID;
-                    CREATE INDEX class_teachers_by_teacher ON class_teachers(teacher_id);
-                    """
-            )
+        for migration in ClassroomMigrations.all {
+            migrator.registerMigration(migration.identifier) { db in
+                for statement in migration.sqlite { try db.execute(sql: statement) }
+            }
         }
-        // The roster: a removed student keeps their row and attempts; their token hash is replaced, so the token
-        // they hold matches no one. Readmission codes are kept as hashes, like tokens.
-        migrator.registerMigration("v5-roster") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE students ADD COLUMN removed_at DOUBLE;
-                    CREATE TABLE readmit_codes (
-                        code_hash TEXT PRIMARY KEY,
-                        student_id TEXT NOT NULL REFERENCES students(id),
-                        expires_at DOUBLE NOT NULL,
-                        used_at DOUBLE);
-                    CREATE INDEX attempts_by_student ON attempts(student_id, id);
-                    """
-            )
-        }
-        migrator.registerMigration("v6-assignments") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE assignments (
-                        id TEXT PRIMARY KEY,
-                        class_code TEXT NOT NULL REFERENCES classes(code),
-                        title TEXT NOT NULL,
-                        opens_at DOUBLE NOT NULL,
-                        due_at DOUBLE NOT NULL,
-                        opens_at_text TEXT NOT NULL,
-                        due_at_text TEXT NOT NULL,
-                        max_attempts INTEGER,
-                        counts TEXT NOT NULL,
-                        key TEXT NOT NULL,
-                        created_at DOUBLE NOT NULL);
-                    CREATE INDEX assignments_by_class ON assignments(class_code, due_at);
-                    CREATE TABLE assignment_questions (
-                        assignment_id TEXT NOT NULL REFERENCES assignments(id),
-                        question_id TEXT NOT NULL,
-                        position INTEGER NOT NULL,
-                        PRIMARY KEY (assignment_id, question_id)) WITHOUT ROWID;
-                    CREATE INDEX assignment_questions_by_question ON assignment_questions(question_id);
-                    ALTER TABLE attempts ADD COLUMN late INTEGER;
-                    """
-            )
-        }
-        registerSessionMigrations(&migrator)
-        registerEnrolmentMigrations(&migrator)
-        registerBankMigrations(&migrator)
     }
 
     // MARK: - Teachers
@@ -401,8 +343,17 @@ extension SQLiteStore: ClassroomStore {
         }
     }
 
-    public func record(_ attempt: AttemptRecord, late: Bool, limit: AttemptLimit?) async throws -> AttemptRecord {
-        try await pool.write { db in
+    public func record(
+        _ attempt: AttemptRecord,
+        late: Bool,
+        limit: AttemptLimit?,
+        claim: IdempotencyClaim?
+    ) async throws -> IdempotentRecord {
+        let outcome = try await pool.write { db -> IdempotentRecord in
+            // A replayed key first: the limit counts the attempt that the key's first answer recorded.
+            if let claim, let first = try Self.replay(claim, studentID: attempt.studentID, db) {
+                return .replayed(first)
+            }
             if let limit,
                 try Self.attemptCount(
                     db,
@@ -414,30 +365,12 @@ extension SQLiteStore: ClassroomStore {
             {
                 throw ClassroomStoreError.attemptLimit(maximum: limit.maximum)
             }
-            // The same rows as `record(_:)` writes, plus the mark: the attempt and its summary in one transaction.
-            try db.execute(
-                sql: """
-                    INSERT INTO attempts
-                        (student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed, late)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
-                    attempt.tasks, attempt.createdAt.timeIntervalSince1970, attempt.version, attempt.seed, late,
-                ]
-            )
-            var saved = attempt
-            saved.id = db.lastInsertedRowID
-            try db.execute(
-                sql: """
-                    INSERT INTO progress (student_id, question_id, best, attempts, last_verdict) VALUES (?, ?, ?, 1, ?)
-                    ON CONFLICT (student_id, question_id) DO UPDATE SET
-                        best = MAX(best, excluded.best), attempts = attempts + 1, last_verdict = excluded.last_verdict
-                    """,
-                arguments: [attempt.studentID, attempt.questionID, attempt.score, attempt.verdict]
-            )
-            return saved
+            let saved = try Self.insert(attempt, late: late, db)
+            if let claim { try Self.keep(claim, for: saved, db) }
+            return .recorded(saved)
         }
+        if let claim { await dropExpiredKeys(before: claim.since) }
+        return outcome
     }
 
     public func attempts(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt] {

@@ -5,12 +5,6 @@ import GRDB
 extension SQLiteStore: EnrolmentStore {
     static let pendingPrefix = "pending:"
 
-    static func registerEnrolmentMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v8-join-policy") { db in
-            try db.execute(sql: "ALTER TABLE classes ADD COLUMN join_policy TEXT NOT NULL DEFAULT 'open'")
-        }
-    }
-
     public func joinPolicy(classCode: String) async throws -> JoinPolicy? {
         try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT join_policy FROM classes WHERE code = ?", arguments: [classCode])

@@ -25,59 +25,76 @@ extension SQLiteStore {
     ) async throws
         -> IdempotentRecord
     {
+        let claim = IdempotencyClaim(key: idempotencyKey, response: response, since: since)
         let saved = try await pool.write { db -> IdempotentRecord in
-            if let first = try String.fetchOne(
-                db,
-                sql: "SELECT response FROM idempotency_keys WHERE student_id = ? AND key = ? AND created_at >= ?",
-                arguments: [attempt.studentID, idempotencyKey, since.timeIntervalSince1970]
-            ) {
-                return .replayed(first)
-            }
-            // An expired key is used afresh.
-            try db.execute(
-                sql: "DELETE FROM idempotency_keys WHERE student_id = ? AND key = ?",
-                arguments: [attempt.studentID, idempotencyKey]
-            )
+            if let first = try Self.replay(claim, studentID: attempt.studentID, db) { return .replayed(first) }
             let saved = try Self.insert(attempt, db)
-            try db.execute(
-                sql: """
-                    INSERT INTO idempotency_keys (student_id, key, created_at, attempt_id, response)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    attempt.studentID, idempotencyKey, attempt.createdAt.timeIntervalSince1970, saved.id, response,
-                ]
-            )
+            try Self.keep(claim, for: saved, db)
             return .recorded(saved)
         }
-        // Keys past their day are dropped now and then, outside the transaction that answers.
-        if Int.random(in: 0..<200) == 0 {
-            try? await pool.write { db in
-                try db.execute(
-                    sql: "DELETE FROM idempotency_keys WHERE created_at < ?",
-                    arguments: [since.timeIntervalSince1970]
-                )
-            }
-        }
+        await dropExpiredKeys(before: since)
         return saved
     }
 
-    /// The attempt and its summary row, in the caller's transaction. The same statements as `record(_:)` (kept
-    /// apart only so that SQLiteStore.swift changes little): a column added there must be added here, and in
-    /// `PostgresStore.insert`.
-    static func insert(_ attempt: AttemptRecord, _ db: Database) throws -> AttemptRecord {
+    /// The first answer kept under the claim's key, when it is younger than the claim's `since`; otherwise nil, and
+    /// an expired row under that key is deleted so that the key is used afresh. In the caller's transaction.
+    static func replay(_ claim: IdempotencyClaim, studentID: String, _ db: Database) throws -> String? {
+        if let first = try String.fetchOne(
+            db,
+            sql: "SELECT response FROM idempotency_keys WHERE student_id = ? AND key = ? AND created_at >= ?",
+            arguments: [studentID, claim.key, claim.since.timeIntervalSince1970]
+        ) {
+            return first
+        }
+        try db.execute(
+            sql: "DELETE FROM idempotency_keys WHERE student_id = ? AND key = ?",
+            arguments: [studentID, claim.key]
+        )
+        return nil
+    }
+
+    /// Keeps the claim's answer under its key for the attempt just inserted, in the caller's transaction.
+    static func keep(_ claim: IdempotencyClaim, for saved: AttemptRecord, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO idempotency_keys (student_id, key, created_at, attempt_id, response)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                saved.studentID, claim.key, saved.createdAt.timeIntervalSince1970, saved.id, claim.response,
+            ]
+        )
+    }
+
+    /// Keys past their day are dropped now and then, outside the transaction that answers.
+    func dropExpiredKeys(before since: Date) async {
+        guard Int.random(in: 0..<200) == 0 else { return }
+        try? await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM idempotency_keys WHERE created_at < ?",
+                arguments: [since.timeIntervalSince1970]
+            )
+        }
+    }
+
+    /// The attempt and its summary row, in the caller's transaction: the one place the SQLite store inserts an
+    /// attempt (a column added to `attempts` is added here, and in `PostgresStore.insert`). `late`: on an
+    /// assignment's question, whether it came after the due time; nil outside any assignment.
+    static func insert(_ attempt: AttemptRecord, late: Bool? = nil, _ db: Database) throws -> AttemptRecord {
+        try db.execute(
+            sql: """
+                INSERT INTO attempts
+                    (student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed, late)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
-                attempt.tasks, attempt.createdAt.timeIntervalSince1970,
+                attempt.tasks, attempt.createdAt.timeIntervalSince1970, attempt.version, attempt.seed, late,
             ]
         )
         var saved = attempt
         saved.id = db.lastInsertedRowID
+        // The summary row changes in the same transaction as the attempt, so the two always agree.
         try db.execute(
             sql: """
                 INSERT INTO progress (student_id, question_id, best, attempts, last_verdict) VALUES (?, ?, ?, 1, ?)

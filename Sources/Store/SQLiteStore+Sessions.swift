@@ -3,23 +3,6 @@ import GRDB
 
 /// Sign-in names, password hashes and sessions, in the teachers' tables (migration `v7-sign-in`).
 extension SQLiteStore: TeacherSessionStore {
-    static func registerSessionMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v7-sign-in") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE teachers ADD COLUMN login TEXT;
-                    ALTER TABLE teachers ADD COLUMN password_hash TEXT;
-                    CREATE UNIQUE INDEX teachers_by_login ON teachers(login) WHERE login IS NOT NULL;
-                    CREATE TABLE teacher_sessions (
-                        token_hash TEXT PRIMARY KEY,
-                        teacher_id TEXT NOT NULL REFERENCES teachers(id),
-                        expires_at DOUBLE NOT NULL);
-                    CREATE INDEX teacher_sessions_by_teacher ON teacher_sessions(teacher_id);
-                    """
-            )
-        }
-    }
-
     public func setSignIn(teacherID: String, login: String, passwordHash: String) async throws {
         try await pool.write { db in
             if try Row.fetchOne(

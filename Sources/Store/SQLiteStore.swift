@@ -103,31 +103,7 @@ public final class SQLiteStore: AttemptStore {
     }
 
     public func record(_ attempt: AttemptRecord) async throws -> AttemptRecord {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO attempts
-                        (student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    attempt.studentID, attempt.questionID, attempt.kind, attempt.answer, attempt.verdict, attempt.score,
-                    attempt.tasks, attempt.createdAt.timeIntervalSince1970, attempt.version, attempt.seed,
-                ]
-            )
-            var saved = attempt
-            saved.id = db.lastInsertedRowID
-            // The summary row changes in the same transaction as the attempt, so the two always agree.
-            try db.execute(
-                sql: """
-                    INSERT INTO progress (student_id, question_id, best, attempts, last_verdict) VALUES (?, ?, ?, 1, ?)
-                    ON CONFLICT (student_id, question_id) DO UPDATE SET
-                        best = MAX(best, excluded.best), attempts = attempts + 1, last_verdict = excluded.last_verdict
-                    """,
-                arguments: [attempt.studentID, attempt.questionID, attempt.score, attempt.verdict]
-            )
-            return saved
-        }
+        try await pool.write { db in try Self.insert(attempt, db) }
     }
 
     public func attempts(studentID: String, limit: Int) async throws -> [AttemptRecord] {

@@ -4,9 +4,9 @@ import Testing
 
 @testable import Store
 
-/// The classroom's tables in a real SQLite file: upgrading a database the previous version made, readmission codes,
-/// and attempt limits that hold under concurrent submissions.
-@Suite("Classroom store, real file")
+/// The classroom's tables in a real SQLite file and a real PostgreSQL server: upgrading a database the previous
+/// version made, readmission codes, and attempt limits that hold under concurrent submissions.
+@Suite("Classroom store, SQLite and PostgreSQL")
 struct ClassroomStoreTests {
     static func directory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("classroom-\(UUID().uuidString)").path
@@ -77,8 +77,9 @@ struct ClassroomStoreTests {
         _ = try SQLiteStore(directory: directory)
     }
 
-    @Test func aReadmissionCodeWorksOnceAndNotAfterItExpires() async throws {
-        let store = try SQLiteStore(directory: Self.directory())
+    @Test(arguments: StoreKind.allCases)
+    func aReadmissionCodeWorksOnceAndNotAfterItExpires(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
         let group = try await store.createClass(name: "c")
         let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "old")
         let now = Date()
@@ -96,8 +97,9 @@ struct ClassroomStoreTests {
         #expect(try await store.student(tokenHash: "new")?.id == ada.id)
     }
 
-    @Test func removingAStudentRevokesTheirTokenAndKeepsTheirAttempts() async throws {
-        let store = try SQLiteStore(directory: Self.directory())
+    @Test(arguments: StoreKind.allCases)
+    func removingAStudentRevokesTheirTokenAndKeepsTheirAttempts(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
         let group = try await store.createClass(name: "c")
         let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
         _ = try await store.record(Self.attempt(ada.id, "q"))
@@ -108,8 +110,9 @@ struct ClassroomStoreTests {
         #expect(try await store.studentAttempts(studentID: ada.id, questionID: "q", limit: 10).count == 1)
     }
 
-    @Test func anAttemptLimitHoldsUnderConcurrentSubmissions() async throws {
-        let store = try SQLiteStore(directory: Self.directory())
+    @Test(arguments: StoreKind.allCases)
+    func anAttemptLimitHoldsUnderConcurrentSubmissions(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
         let group = try await store.createClass(name: "c")
         let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
         let limit = AttemptLimit(maximum: 3, since: Date().addingTimeInterval(-60))
@@ -117,7 +120,8 @@ struct ClassroomStoreTests {
             for _ in 0..<12 {
                 group.addTask {
                     do {
-                        _ = try await store.record(Self.attempt(ada.id, "q", score: 0), late: true, limit: limit)
+                        let attempt = Self.attempt(ada.id, "q", score: 0)
+                        _ = try await store.record(attempt, late: true, limit: limit, claim: nil)
                         return true
                     } catch {
                         return false
@@ -134,8 +138,9 @@ struct ClassroomStoreTests {
         #expect(results.rows.first?.results["q"]?.attempts == 3, "the summary row counts the same attempts")
     }
 
-    @Test func aWaitingStudentsTokenFindsNoOneUntilApproved() async throws {
-        let store = try SQLiteStore(directory: Self.directory())
+    @Test(arguments: StoreKind.allCases)
+    func aWaitingStudentsTokenFindsNoOneUntilApproved(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
         let group = try await store.createClass(name: "c")
         try await store.setJoinPolicy(classCode: group.code, .approval)
         #expect(try await store.joinPolicy(classCode: group.code) == .approval)
@@ -153,8 +158,9 @@ struct ClassroomStoreTests {
         #expect(try await store.roster(classCode: group.code).map(\.student) == [ada, added])
     }
 
-    @Test func aDeletedTeacherIsFoundByNeitherTokenNorId() async throws {
-        let store = try SQLiteStore(directory: Self.directory())
+    @Test(arguments: StoreKind.allCases)
+    func aDeletedTeacherIsFoundByNeitherTokenNorId(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
         let teacher = try await store.createTeacher(name: "T", tokenHash: "t")
         let group = try await store.createClass(name: "mine", owner: teacher.id)
         #expect(try await store.role(teacherID: teacher.id, classCode: group.code) == .owner)
@@ -164,5 +170,92 @@ struct ClassroomStoreTests {
         #expect(try await store.teacher(id: teacher.id) == nil)
         #expect(try await store.deleteTeacher(id: teacher.id) == false)
         #expect(try await store.teachers().isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func sessionsEndWhenTheyExpireThePasswordChangesOrTheTeacherGoes(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
+        let teacher = try await store.createTeacher(name: "T", tokenHash: "t")
+        let other = try await store.createTeacher(name: "O", tokenHash: "o")
+        try await store.setSignIn(teacherID: teacher.id, login: "t", passwordHash: "h1")
+        await #expect(throws: TeacherSessionStoreError.loginTaken("t")) {
+            try await store.setSignIn(teacherID: other.id, login: "t", passwordHash: "h2")
+        }
+        #expect(try await store.signIn(login: "t")?.passwordHash == "h1")
+        let now = Date()
+        try await store.createSession(teacherID: teacher.id, tokenHash: "s1", expiresAt: now.addingTimeInterval(60))
+        #expect(try await store.teacher(sessionHash: "s1", now: now)?.id == teacher.id)
+        #expect(try await store.teacher(sessionHash: "s1", now: now.addingTimeInterval(61)) == nil)
+        try await store.setSignIn(teacherID: teacher.id, login: "t", passwordHash: "h3")
+        #expect(try await store.teacher(sessionHash: "s1", now: now) == nil)
+        try await store.createSession(teacherID: teacher.id, tokenHash: "s2", expiresAt: now.addingTimeInterval(60))
+        try await store.deleteSession(tokenHash: "s2")
+        #expect(try await store.teacher(sessionHash: "s2", now: now) == nil)
+        try await store.createSession(teacherID: teacher.id, tokenHash: "s3", expiresAt: now.addingTimeInterval(60))
+        #expect(try await store.deleteTeacher(id: teacher.id))
+        #expect(try await store.teacher(sessionHash: "s3", now: now) == nil)
+        #expect(try await store.signIn(login: "t") == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func assignmentsKeepTheirFieldsAndTellAnAttemptItsTerms(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
+        let teacher = try await store.createTeacher(name: "T", tokenHash: "t")
+        let co = try await store.createTeacher(name: "C", tokenHash: "c")
+        let group = try await store.createClass(name: "mine", owner: teacher.id)
+        try await store.addCoTeacher(teacherID: co.id, classCode: group.code)
+        try await store.addCoTeacher(teacherID: co.id, classCode: group.code)
+        #expect(try await store.role(teacherID: co.id, classCode: group.code) == .coTeacher)
+        #expect(try await store.classes(teacherID: co.id).map(\.code) == [group.code])
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+        let week = AssignmentRecord(
+            id: "a1",
+            classCode: group.code,
+            title: "Week 1",
+            questions: ["q2", "q1"],
+            opensAt: now.addingTimeInterval(-60),
+            dueAt: now.addingTimeInterval(3600),
+            opensAtText: "opens",
+            dueAtText: "due",
+            maxAttempts: 2,
+            counts: "best",
+            key: "after_due",
+            createdAt: now
+        )
+        #expect(try await store.createAssignment(week) == week)
+        #expect(try await store.assignments(classCode: group.code) == [week])
+        #expect(try await store.assignment(id: "a1", classCode: "OTHER3") == nil)
+        let context = try await store.attemptContext(questionID: "q1", student: (ada.id, group.code), now: now)
+        #expect(context.opened.map(\.assignment) == [week] && context.opened.map(\.attempts) == [0])
+        #expect(context.keyHiddenUntil.map { abs($0.timeIntervalSince(week.dueAt)) < 0.001 } == true)
+        let claim = IdempotencyClaim(key: "k", response: "first", since: now.addingTimeInterval(-86_400))
+        let limit = AttemptLimit(maximum: 2, since: week.opensAt)
+        guard
+            case .recorded = try await store.record(Self.attempt(ada.id, "q1"), late: false, limit: limit, claim: claim)
+        else { throw TestPostgres.Failure(description: "not recorded") }
+        #expect(
+            try await store.record(Self.attempt(ada.id, "q1"), late: false, limit: limit, claim: claim)
+                == .replayed("first")
+        )
+        #expect(try await store.passed(studentID: ada.id, questionIDs: ["q1", "q2"]) == ["q1"])
+        let stored = try await store.attempts(classCode: group.code, questionIDs: ["q1"])
+        #expect(stored.count == 1 && stored.first?.late == false)
+        #expect(try await store.uncountedStudents(classCode: group.code).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func hintsTakenKeepTheHighestAndStayInTheirClass(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
+        let hints = try #require(store as? any HintStore)
+        let mine = try await store.createClass(name: "mine")
+        let other = try await store.createClass(name: "other")
+        let ada = try await store.createStudent(name: "Ada", classCode: mine.code, tokenHash: "ada")
+        let bob = try await store.createStudent(name: "Bob", classCode: other.code, tokenHash: "bob")
+        for n in [1, 2, 1] { try await hints.recordHint(studentID: ada.id, questionID: "q", n: n, at: Date()) }
+        try await hints.recordHint(studentID: ada.id, questionID: "r", n: 1, at: Date())
+        try await hints.recordHint(studentID: bob.id, questionID: "q", n: 3, at: Date())
+        #expect(try await hints.hintsTaken(classCode: mine.code) == [ada.id: ["q": 2, "r": 1]])
+        #expect(try await hints.hintsTaken(classCode: other.code) == [bob.id: ["q": 3]])
     }
 }

@@ -12,6 +12,14 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
+    /// A store with the classroom: teachers, rosters, assignments, sessions, join policies.
+    func makeClassroom() async throws -> any AttemptStore & ClassroomStore & EnrolmentStore & TeacherSessionStore {
+        switch self {
+        case .sqlite: try SQLiteStore(directory: StoreTests.directory())
+        case .postgres: try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+
     func make() async throws -> any AttemptStore {
         switch self {
         case .sqlite: try SQLiteStore(directory: StoreTests.directory())
@@ -104,6 +112,24 @@ struct StoreContractTests {
         #expect(try await store.results(classCode: "NOPE22") == nil)
     }
 
+    /// A regrade reads the version and seed an attempt was graded with: both ways of recording keep them.
+    @Test(arguments: StoreKind.allCases)
+    func anAttemptKeepsTheVersionAndSeedItWasGradedWith(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let group = try await store.createClass(name: "c")
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "h1")
+        var plain = Self.attempt(ada)
+        (plain.version, plain.seed) = ("v-plain", 7)
+        var keyed = Self.attempt(ada)
+        (keyed.version, keyed.seed) = ("v-keyed", 1 << 40)
+        _ = try await store.record(plain)
+        let dayAgo = Date().addingTimeInterval(-86_400)
+        _ = try await store.record(keyed, idempotencyKey: "k", response: "r", since: dayAgo)
+        let kept = try await store.attempts(studentID: ada.id, limit: 10)
+        #expect(kept.map(\.version) == ["v-keyed", "v-plain"])
+        #expect(kept.map(\.seed) == [1 << 40, 7])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func anIdempotencyKeyRecordsOnceAndReplaysTheFirstAnswer(kind: StoreKind) async throws {
         let store = try await kind.make()
@@ -192,14 +218,15 @@ struct StoreContractTests {
             Issue.record("an unknown store")
             return
         }
-        // The shared migrations first, in order, on both stores. SQLite then applies the classroom's own
-        // (teachers, roster, assignments, sign-in, join policy), which PostgreSQL does not have yet.
+        // The shared migrations first, then the classroom's (teachers, roster, assignments, sign-in, join policy),
+        // in order, on both stores.
         let shared = StoreMigrations.all.map(\.identifier)
-        #expect(Array(applied.prefix(shared.count)) == shared)
         let classroom = [
-            "v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy", "v9-teacher-banks",
+            "v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy", "v9-hints-taken",
+            "v10-teacher-banks",
         ]
-        #expect(Array(applied.dropFirst(shared.count)) == (store is SQLiteStore ? classroom : []))
+        #expect(ClassroomMigrations.all.map(\.identifier) == classroom)
+        #expect(Array(applied.prefix(shared.count + classroom.count)) == shared + classroom)
         try await store.ping()
     }
 

@@ -28,10 +28,10 @@ struct TeacherBankStoreTests {
     @Test func aDatabaseFromThePreviousVersionGetsTheBankTablesWithItsDataIntact() async throws {
         let directory = ClassroomStoreTests.directory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // The schema as the server before banks left it (up to v8-join-policy), with a teacher, their class, a
+        // The schema as the server before banks left it (up to v9-hints-taken), with a teacher, their class, a
         // student and an attempt.
         let old = try DatabaseQueue(path: directory + "/quiz.sqlite")
-        try SQLiteStore.migrator.migrate(old, upTo: "v8-join-policy")
+        try SQLiteStore.migrator.migrate(old, upTo: "v9-hints-taken")
         try await old.write { db in
             try db.execute(sql: "INSERT INTO teachers (id, name, token_hash, created_at) VALUES ('t1', 'T', 'h', 1)")
             try db.execute(sql: "INSERT INTO classes (code, name, created_at) VALUES ('ABC234', 'Old class', 10)")
@@ -51,7 +51,7 @@ struct TeacherBankStoreTests {
 
         let store = try SQLiteStore(directory: directory)
         let applied = try await store.pool.read { db in try SQLiteStore.migrator.appliedIdentifiers(db) }
-        #expect(applied.contains("v9-teacher-banks"))
+        #expect(applied.contains("v10-teacher-banks"))
         #expect(try await store.banks().isEmpty)
         #expect(try await store.role(teacherID: "t1", classCode: "ABC234") == .owner)
         #expect(try await store.student(tokenHash: "hash-ada")?.id == "s1")

@@ -4,6 +4,7 @@ change and when the teacher is deleted. Every status asserted exactly."""
 import json
 import os
 import sqlite3
+import uuid
 
 import pytest
 
@@ -151,3 +152,28 @@ def test_sign_in_attempts_are_limited_per_address():
         assert own.stop() == 0
     finally:
         own.cleanup()
+
+
+@pytest.mark.parametrize('trusted,proto,secure', [
+    (True, 'https', True),
+    (True, 'https, http', True),        # the first hop's scheme is the client's
+    (True, 'http', False),
+    (False, 'https', False),            # anyone may write the header: believed only from a trusted proxy
+])
+def test_the_session_cookie_is_secure_when_a_trusted_proxy_says_https(trusted, proto, secure):
+    proxy = Server(['--trusted-proxy', '127.0.0.1'] if trusted else [])
+    try:
+        teacher = new_teacher(proxy, 'Secure S')
+        login = 'secure-%s@school.example' % uuid.uuid4().hex[:8]
+        set_password(proxy, teacher, login)
+        headers = {'X-Forwarded-Proto': proto, 'X-Forwarded-For': '203.0.113.9'}
+        for method, path, body, expect in (
+                ('POST', '/api/v1/sessions', {'login': login, 'password': PASSWORD}, 201),
+                ('DELETE', '/api/v1/sessions', None, 204)):
+            status, response_headers, _ = proxy.request(method, path, body, headers)
+            assert status == expect
+            _, attributes = session_cookie(response_headers)
+            assert ('Secure' in attributes) is secure
+    finally:
+        proxy.stop()
+        proxy.cleanup()

@@ -118,6 +118,67 @@ def test_rate_limits_are_global_across_instances(cluster):
     assert len(cluster.attempts_of(student)) == CODE_ATTEMPTS_PER_MINUTE
 
 
+def call(target, method, path, body=None, token=None, cookie=None):
+    headers = bearer(token) if token else {}
+    if cookie:
+        headers['Cookie'] = cookie
+    status, response_headers, raw = target.request(method, path, body, headers)
+    kind = response_headers.get('Content-Type', '')
+    return status, (json.loads(raw) if raw and 'json' in kind else raw), response_headers
+
+
+def test_the_classroom_is_one_on_every_instance(cluster):
+    """Teachers, their classes and co-teachers, sign-in sessions, rosters, readmission codes and assignments with
+    their attempt limits live in PostgreSQL: what one instance makes, the other enforces."""
+    a, b = cluster.instances
+    status, ada, _ = call(a, 'POST', '/api/v1/teachers', {'name': 'Ada C'}, TEACHER_TOKEN)
+    assert status == 201
+    status, bob, _ = call(b, 'POST', '/api/v1/teachers', {'name': 'Bob C'}, TEACHER_TOKEN)
+    assert status == 201
+    status, made, _ = call(b, 'POST', '/api/v1/classes', {'name': 'Shared'}, ada['token'])
+    assert status == 201
+    code = made['code']
+    assert call(a, 'GET', '/api/v1/classes/%s/results' % code, token=bob['token'])[0] == 403
+    assert call(a, 'POST', '/api/v1/classes/%s/teachers' % code, {'teacher': bob['id']}, ada['token'])[0] == 204
+    assert call(b, 'GET', '/api/v1/classes/%s/results' % code, token=bob['token'])[0] == 200
+    assert [c['code'] for c in call(b, 'GET', '/api/v1/classes', token=bob['token'])[1]['classes']] == [code]
+
+    # A session made on a opens the class on b; signing out on b ends it on a.
+    login = 'ada-%s@school.example' % uuid.uuid4().hex[:6]
+    assert call(a, 'PUT', '/api/v1/teachers/me/password', {'login': login, 'password': 'correct horse battery'},
+                ada['token'])[0] == 204
+    status, _, headers = call(a, 'POST', '/api/v1/sessions', {'login': login, 'password': 'correct horse battery'})
+    assert status == 201
+    cookie = headers['Set-Cookie'].split(';')[0]
+    assert call(b, 'GET', '/api/v1/classes/%s/results' % code, cookie=cookie)[0] == 200
+    assert call(b, 'DELETE', '/api/v1/sessions', cookie=cookie)[0] == 204
+    assert call(a, 'GET', '/api/v1/classes/%s/results' % code, cookie=cookie)[0] == 401
+
+    # An assignment made on a limits attempts on b, and a removed student's token stops on both.
+    question, body = ANSWERS['choice']
+    status, _, _ = call(a, 'POST', '/api/v1/classes/%s/assignments' % code,
+                        {'title': 'Week', 'questions': [question], 'opens_at': '2020-01-01T00:00:00Z',
+                         'due_at': '2099-01-01T00:00:00Z', 'max_attempts': 1}, ada['token'])
+    assert status == 201
+    student = cluster.new_student(code, via=b)
+    assert attempt(a, student)[0] == 200
+    assert attempt(b, student)[0] == 409
+    status, mine, _ = call(b, 'GET', '/api/v1/me/assignments', token=student['token'])
+    assert status == 200 and [x['title'] for x in mine['assignments']] == ['Week']
+    assert call(b, 'DELETE', '/api/v1/classes/%s/students/%s' % (code, student['id']), token=ada['token'])[0] == 204
+    for target in (a, b):
+        assert call(target, 'GET', '/api/v1/me/attempts', token=student['token'])[0] == 401
+    # A readmission code made on b works once, on a.
+    status, readmit, _ = call(b, 'POST', '/api/v1/classes/%s/students/%s/readmit' % (code, student['id']),
+                              token=ada['token'])
+    assert status == 201
+    status, back, _ = call(a, 'POST', '/api/v1/students/readmit', {'code': readmit['code']})
+    assert status == 200 and back['id'] == student['id']
+    status, problem, _ = call(b, 'POST', '/api/v1/students/readmit', {'code': readmit['code']})
+    assert status == 409 and 'used' in problem['detail']
+    assert call(b, 'GET', '/api/v1/me/attempts', token=back['token'])[0] == 200
+
+
 def burst(cluster, students, kinds, keyed):
     """Every student sends each kind of attempt at once, through the balancer; returns [(student, status, headers)]."""
     jobs = [(s, kind, ('burst-%s-%s' % (kind, s['id'])) if keyed(i) else None)

@@ -169,13 +169,13 @@ function countdown(status, seconds, detail) {
   });
 }
 
-/** The per-task list: name, status badge, message, elapsed time, and the timeline. */
-export function tasksView(r) {
+/** The per-task list: name, status badge, message, elapsed time, and the timeline; `headingId` unique per page. */
+export function tasksView(r, headingId = 'tasks-heading') {
   const tasks = Array.isArray(r.tasks) ? r.tasks : [];
   if (!tasks.length) return [];
   const passed = tasks.filter((t) => t.status === 'passed').length;
-  return h('section', { class: 'tasks', 'aria-labelledby': 'tasks-heading' },
-    h('h3', { id: 'tasks-heading' }, `Example tasks: ${passed} of ${tasks.length} passed`),
+  return h('section', { class: 'tasks', 'aria-labelledby': headingId },
+    h('h3', { id: headingId }, `Example tasks: ${passed} of ${tasks.length} passed`),
     h('ol', { class: 'task-list' }, tasks.map((t) => h('li', { class: `task status-${t.status}` },
       h('div', { class: 'task-head' },
         h('span', { class: 'task-name' }, t.name),

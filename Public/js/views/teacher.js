@@ -6,6 +6,7 @@ import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
 import { assignmentsCard } from './assignments.js';
 import { banksCard } from './banks.js';
+import { openAttempts } from './attempts.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
@@ -196,7 +197,7 @@ export function mapResults(data, code) {
   const students = (data.students || []).map((st) => {
     const cells = {};
     for (const [qid, c] of Object.entries(st.results || {})) {
-      if (c) cells[qid] = { best: num(c.best ?? c.best_score ?? c.score), attempts: c.attempts ?? 0, last: c.last_verdict ?? c.lastVerdict };
+      if (c) cells[qid] = { best: num(c.best ?? c.best_score ?? c.score), attempts: c.attempts ?? 0, last: c.last_verdict ?? c.lastVerdict, hints: c.hints ?? 0 };
     }
     const total = num(st.total) ?? Object.values(cells).reduce((a, c) => a + (c.best || 0), 0);
     return { id: st.id, name: st.name ?? `student ${st.id}`, total, cells };
@@ -241,12 +242,20 @@ function matrix(r, onlyTried) {
       qs.map((q) => {
         const c = st.cells[q.id];
         const b = band(c);
-        return h('td', { class: `cell s-${b}`, dataset: { q: q.id }, title: c ? `${q.id}: best ${fmtScore(c.best)}, ${c.attempts} attempt(s)${c.last ? `, last ${c.last}` : ''}` : `${q.id}: not tried` },
-          fmtScore(c?.best),
-          c ? h('span', { class: 'sr-only' }, `, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}${c.last ? `, last ${String(c.last).replace(/_/g, ' ')}` : ''}`) : h('span', { class: 'sr-only' }, 'not tried'));
+        const hinted = c?.hints ? `, ${c.hints} hint${c.hints === 1 ? '' : 's'} taken` : '';
+        const said = c ? `, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}${c.last ? `, last ${String(c.last).replace(/_/g, ' ')}` : ''}${hinted}` : '';
+        const mark = c?.hints ? h('sup', { class: 'hint-mark', 'aria-hidden': 'true' }, `${c.hints}h`) : null;
+        // A tried cell opens that student's attempts on that question: their code, tasks and timelines.
+        const content = c && c.attempts
+          ? h('button', { type: 'button', class: 'cell-open', 'aria-label': `${fmtScore(c.best)}${said}: open ${st.name}'s attempts on ${q.id}`,
+            onclick: (ev) => openAttempts({ code: r.code, student: st, question: q.id, title: q.title, token: teacher.token(), opener: ev.currentTarget }) },
+            fmtScore(c.best), mark)
+          : [fmtScore(c?.best), mark, h('span', { class: 'sr-only' }, c ? said : 'not tried')];
+        return h('td', { class: `cell s-${b}`, dataset: { q: q.id }, title: c ? `${q.id}: best ${fmtScore(c.best)}, ${c.attempts} attempt(s)${c.last ? `, last ${c.last}` : ''}${hinted}` : `${q.id}: not tried` },
+          content);
       })))));
   const key = h('p', { class: 'matrix-key' }, 'Key: ',
     [['full', '1 fully right'], ['mid', '0.5–0.99'], ['low', 'under 0.5'], ['zero', '0'], ['none', '— not tried']].map(([k, t]) =>
-      h('span', { class: `key cell s-${k}` }, t)));
+      h('span', { class: `key cell s-${k}` }, t)), ' ', h('span', { class: 'key' }, h('sup', { class: 'hint-mark' }, '2h'), ' 2 hints taken'));
   return [head, h('div', { class: 'table-wrap matrix-wrap', tabindex: '0', role: 'region', 'aria-label': 'Results table, scrolls sideways' }, table), key];
 }
