@@ -1,10 +1,12 @@
 // The JSON API: one fetch wrapper that turns problem+json into an ApiError with the server's `detail`.
 
 export class ApiError extends Error {
-  constructor(status, detail, { title, retryAfter } = {}) {
+  constructor(status, detail, { title, retryAfter, errors } = {}) {
     super(detail || title || `HTTP ${status}`);
     this.status = status;
     this.title = title;
+    /** One line per problem, when the server lists them (a bank that was not accepted: 422). */
+    this.errors = errors;
     this.retryAfter = retryAfter;
   }
 }
@@ -25,15 +27,16 @@ export async function api(path, { method = 'GET', body, token, as = 'json', sign
     throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
   }
   if (!res.ok) {
-    let detail = '', title = res.statusText;
+    let detail = '', title = res.statusText, errors;
     try {
       const p = await res.json();
       detail = p.detail || '';
       title = p.title || title;
+      if (Array.isArray(p.errors)) errors = p.errors.map(String);
     } catch { /* not JSON */ }
     const ra = res.headers.get('Retry-After');
     throw new ApiError(res.status, detail || defaultDetail(res.status, title), {
-      title, retryAfter: ra !== null && ra !== '' && !Number.isNaN(Number(ra)) ? Number(ra) : undefined,
+      title, errors, retryAfter: ra !== null && ra !== '' && !Number.isNaN(Number(ra)) ? Number(ra) : undefined,
     });
   }
   if (as === 'text') return res.text();

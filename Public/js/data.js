@@ -1,5 +1,7 @@
-// Cached reads of the question bank (it does not change while the server runs).
+// Cached reads of the question bank (it does not change while the server runs). A student who joined a class
+// reads the class's list (`?class=CODE` with their token): the built-in questions and their teachers' own ones.
 import { api } from './api.js';
+import { student } from './store.js';
 
 const cache = new Map();
 function cached(key, load) {
@@ -10,12 +12,33 @@ function cached(key, load) {
   }
   return cache.get(key);
 }
+// Joining or leaving a class changes which questions there are.
+student.onChange(() => cache.clear());
+
+/** The joined student ({token, class}) or null. */
+function member() {
+  const s = student.get();
+  return s && s.token && s.class ? s : null;
+}
+
+/** The question list for `query` (`topic=…`): the class's when joined, else (or when the class's is refused) the public one. */
+function list(query) {
+  const s = member();
+  const plain = () => api(`/api/v1/questions${query ? `?${query}` : ''}`).then((d) => d.questions || []);
+  if (!s) return plain();
+  const withClass = `${query ? `${query}&` : ''}class=${encodeURIComponent(s.class)}`;
+  return api(`/api/v1/questions?${withClass}`, { token: s.token }).then((d) => d.questions || []).catch(plain);
+}
+
+/** The token to read a question (or its hints) with: a teacher's question is shown only to its classes. */
+export const readToken = () => member()?.token;
+const scope = () => member()?.class || '';
 
 export const topics = () => cached('topics', () => api('/api/v1/topics').then((d) => d.topics || []));
-export const questionsOf = (topic) =>
-  cached(`t:${topic}`, () => api(`/api/v1/questions?topic=${encodeURIComponent(topic)}`).then((d) => d.questions || []));
-export const allQuestions = () => cached('all', () => api('/api/v1/questions').then((d) => d.questions || []));
-export const question = (id) => cached(`q:${id}`, () => api(`/api/v1/questions/${encodeURIComponent(id)}`));
+export const questionsOf = (topic) => cached(`t:${scope()}:${topic}`, () => list(`topic=${encodeURIComponent(topic)}`));
+export const allQuestions = () => cached(`all:${scope()}`, () => list(''));
+export const question = (id) =>
+  cached(`q:${scope()}:${id}`, () => api(`/api/v1/questions/${encodeURIComponent(id)}`, { token: readToken() }));
 
 export const KIND = {
   single_choice: 'One answer',

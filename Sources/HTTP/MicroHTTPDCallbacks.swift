@@ -47,14 +47,9 @@ let accessHandler: MHD_AccessHandlerCallback = {
                 HTTPError.serviceUnavailable("The server is shutting down.").response
             )
         }
-        if let length = context.headers["Content-Length"], let size = Int(length),
-            size > server.configuration.maxBodySize
-        {
-            return answerEarly(
-                server,
-                context,
-                HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).response
-            )
+        let limit = server.configuration.maxBodySize(for: context.path)
+        if let length = context.headers["Content-Length"], let size = Int(length), size > limit {
+            return answerEarly(server, context, HTTPError.payloadTooLarge(limit: limit).response)
         }
         return cmhd_yes()
     }
@@ -70,7 +65,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
     if uploadDataSize.pointee > 0 {
         let size = uploadDataSize.pointee
         uploadDataSize.pointee = 0
-        if context.oversized || context.body.count + size > server.configuration.maxBodySize {
+        if context.oversized || context.body.count + size > server.configuration.maxBodySize(for: context.path) {
             context.oversized = true
             context.body = Data()
             context.discardedBytes += size
@@ -98,7 +93,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
         return queue(
             server,
             context,
-            HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize).response
+            HTTPError.payloadTooLarge(limit: server.configuration.maxBodySize(for: context.path)).response
         )
     }
     if server.isDraining {

@@ -12,7 +12,8 @@ public struct Router: Responder, ImmediateResponder {
         let segments: [Segment]
         let responder: any Responder
         /// Set for handlers that never wait: the bridge may run these on its own thread.
-        var immediate: (@Sendable (Request) throws -> Response)?
+        /// It returns nil when the async handler must answer after all.
+        var immediate: (@Sendable (Request) throws -> Response?)?
     }
 
     private var routes: [Route] = []
@@ -44,6 +45,17 @@ public struct Router: Responder, ImmediateResponder {
     public mutating func getImmediate(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) {
         on("GET", pattern) { try handler($0) }
         routes[routes.count - 1].immediate = handler
+    }
+
+    /// A GET route with a fast path: `immediate` answers from memory when it can, and returns nil to leave the
+    /// request to `handler`, which may wait (a store read).
+    public mutating func get(
+        _ pattern: String,
+        immediate: @escaping @Sendable (Request) throws -> Response?,
+        _ handler: @escaping @Sendable (Request) async throws -> Response
+    ) {
+        on("GET", pattern, handler)
+        routes[routes.count - 1].immediate = immediate
     }
 
     public mutating func post(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> Response) {

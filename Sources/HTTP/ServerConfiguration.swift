@@ -9,6 +9,9 @@ public struct ServerConfiguration: Sendable {
     public var connectionLimit: Int
     public var perAddressConnectionLimit: Int
     public var maxBodySize: Int
+    /// Larger limits for some routes, by exact path or by a prefix ending in `/` (a teacher's bank of code questions
+    /// is bigger than any other body); every other path has `maxBodySize`.
+    public var bodyLimits: [String: Int]
     /// A suspended connection never times out by itself, so the Swift side answers 503 when a handler overruns this.
     public var handlerDeadline: Duration
     /// How long shutdown waits for requests in flight before failing them with 503.
@@ -23,7 +26,8 @@ public struct ServerConfiguration: Sendable {
         perAddressConnectionLimit: Int = 0,
         maxBodySize: Int = 64 * 1024,
         handlerDeadline: Duration = .seconds(30),
-        shutdownGrace: Duration = .seconds(10)
+        shutdownGrace: Duration = .seconds(10),
+        bodyLimits: [String: Int] = [:]
     ) {
         self.host = host
         self.port = port
@@ -32,7 +36,15 @@ public struct ServerConfiguration: Sendable {
         self.connectionLimit = connectionLimit
         self.perAddressConnectionLimit = perAddressConnectionLimit
         self.maxBodySize = maxBodySize
+        self.bodyLimits = bodyLimits
         self.handlerDeadline = handlerDeadline
         self.shutdownGrace = shutdownGrace
+    }
+
+    /// The most bytes a request's body to this path may have.
+    public func maxBodySize(for path: String) -> Int {
+        if let limit = bodyLimits[path] { return limit }
+        for (prefix, limit) in bodyLimits where prefix.hasSuffix("/") && path.hasPrefix(prefix) { return limit }
+        return maxBodySize
     }
 }

@@ -37,6 +37,10 @@ struct AssignmentService: Sendable {
         let (_, classRecord) = try await access.requireClass(request)
         let body = try request.decodeJSON(NewAssignment.self)
         let record = try validate(body, classCode: classRecord.code)
+        try await QuestionVisibility(access: access, catalog: catalog).requireAssignable(
+            record.questions,
+            classRecord.code
+        )
         let saved = try await access.wrapStore { try await access.classroomStore().createAssignment(record) }
         return .json(AssignmentEntry(saved), status: 201)
     }
@@ -201,7 +205,7 @@ struct AssignmentService: Sendable {
         let bank = catalog.current.bank
         var seen = Set<String>()
         for (index, id) in body.questions.enumerated() {
-            guard bank.question(id) != nil else {
+            guard bank.question(id) != nil || catalog.owned.question(id) != nil else {
                 throw QuizError.invalidField("questions[\(index)]", "there is no question \"\(id)\".")
             }
             guard seen.insert(id).inserted else {

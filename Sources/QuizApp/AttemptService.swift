@@ -23,9 +23,9 @@ struct AttemptService: Sendable {
 
     func attempt(_ request: Request) async throws -> Response {
         let questionID = request.parameters["id"] ?? ""
-        guard let question = catalog.current.bank.question(questionID) else {
-            throw QuizError.unknownQuestion(questionID)
-        }
+        // A teacher's question only for those who may see it now (`QuestionVisibility`); 404 for anyone else.
+        let question = try await QuestionVisibility(access: classroom.access, catalog: catalog)
+            .question(questionID, for: request)
         let body = try request.decodeJSON(AttemptBody.self)
         let student = try await classroom.student(for: request)
         let idempotencyKey = try IdempotencyKey.parse(request)

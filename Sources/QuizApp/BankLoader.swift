@@ -68,7 +68,7 @@ public struct BankLoader: Sendable {
         }
         let bank = QuestionBank(topics: topics, questions: questions)
         if problems.isEmpty, let grader {
-            problems += await graderProblems(bank, grader: grader, files: questionFiles.mapValues(\.file))
+            problems += await graderProblems(bank, grader: grader, files: questionFiles.mapValues(\.file)).problems
         }
         guard problems.isEmpty else { throw .invalid(problems) }
         return bank
@@ -84,25 +84,57 @@ public struct BankLoader: Sendable {
         try await load([path], grader: grader)
     }
 
-    private func graderProblems(_ bank: QuestionBank, grader: GradingPool, files: [String: String]) async -> [String] {
+    /// A bank sent over the API (a teacher's upload, `POST /api/v1/banks`): checked as `validate` checks a file,
+    /// against the topics the server serves, with its solutions graded. Unlike a file, each question whose own
+    /// checks pass is graded even when others have problems, so that one answer lists every problem.
+    /// - Returns: one line per problem (`FILE: question "id": ...`), and the version the grader reported for each
+    ///   code question whose model solution it graded (the hash of its grading data, as attempts record it).
+    public func check(
+        _ bank: QuestionBank,
+        file: String,
+        topicIDs: Set<String>,
+        grader: GradingPool?
+    ) async -> (problems: [String], versions: [String: String]) {
+        let validator = BankValidator(file: file)
+        let problems = validator.questionProblems(bank.questions, topicIDs: topicIDs)
+        guard let grader else { return (problems, [:]) }
+        var counts: [String: Int] = [:]
+        for question in bank.questions { counts[question.id, default: 0] += 1 }
+        let clean = bank.questions.filter {
+            counts[$0.id] == 1 && validator.questionProblems([$0], topicIDs: topicIDs).isEmpty
+        }
+        let graded = await graderProblems(
+            QuestionBank(topics: [], questions: clean),
+            grader: grader,
+            files: Dictionary(uniqueKeysWithValues: clean.map { ($0.id, file) })
+        )
+        return (problems + graded.problems, graded.versions)
+    }
+
+    private func graderProblems(
+        _ bank: QuestionBank,
+        grader: GradingPool,
+        files: [String: String]
+    ) async -> (problems: [String], versions: [String: String]) {
         let codeQuestions = bank.questions.filter { $0.kind == .code }
-        guard !codeQuestions.isEmpty else { return [] }
+        guard !codeQuestions.isEmpty else { return ([], [:]) }
         var builtIn: Set<String> = []
         if codeQuestions.contains(where: { $0.grading == nil }) {
             do {
                 builtIn = Set(try await grader.questionIDs())
             } catch {
-                return ["the grader cannot be asked for its questions (\(error))"]
+                return (["the grader cannot be asked for its questions (\(error))"], [:])
             }
         }
         let known = builtIn
         let checkWrong = checkWrongSolutions
-        @Sendable func check(_ question: Question) async -> [String] {
+        @Sendable func check(_ question: Question) async -> (problems: [String], version: String?) {
             let name = "\(files[question.id] ?? "?"): question \"\(question.id)\""
             guard question.grading != nil || known.contains(question.id) else {
-                return ["\(name): it has no example tasks (`tasks`), and the grader has none built in for it"]
+                return (["\(name): it has no example tasks (`tasks`), and the grader has none built in for it"], nil)
             }
             var problems: [String] = []
+            var version: String?
             if let solution = question.solution {
                 switch await Self.grade(solution, question, grader) {
                 case .failure(let reason):
@@ -114,10 +146,10 @@ public struct BankLoader: Sendable {
                         "\(name): the model solution does not pass (\(verdict.verdict.rawValue): "
                             + "\(failing.isEmpty ? verdict.message ?? "" : failing))"
                     )
-                case .success: break
+                case .success(let verdict): version = verdict.version
                 }
             }
-            guard checkWrong else { return problems }
+            guard checkWrong else { return (problems, version) }
             for (index, wrong) in (question.wrongSolutions ?? []).enumerated() {
                 let label = "\(name): wrong solution \(index + 1) (\(wrong.why ?? wrong.status))"
                 switch await Self.grade(wrong.code, question, grader) {
@@ -137,20 +169,28 @@ public struct BankLoader: Sendable {
                     }
                 }
             }
-            return problems
+            return (problems, version)
         }
 
         // No more at once than the pool grades at once: the check must never meet a full grading queue
         // (`--grading-queue 0` is a valid setting), which would make a good bank look broken.
         let width = grader.configuration.parallelism
-        return await withTaskGroup(of: [String].self) { group in
+        return await withTaskGroup(of: (String, [String], String?).self) { group in
             var problems: [String] = []
-            for (started, question) in codeQuestions.enumerated() {
-                if started >= width, let found = await group.next() { problems += found }
-                group.addTask { await check(question) }
+            var versions: [String: String] = [:]
+            func add(_ found: (String, [String], String?)) {
+                problems += found.1
+                versions[found.0] = found.2
             }
-            for await found in group { problems += found }
-            return problems.sorted()
+            for (started, question) in codeQuestions.enumerated() {
+                if started >= width, let found = await group.next() { add(found) }
+                group.addTask {
+                    let (problems, version) = await check(question)
+                    return (question.id, problems, version)
+                }
+            }
+            for await found in group { add(found) }
+            return (problems.sorted(), versions)
         }
     }
 

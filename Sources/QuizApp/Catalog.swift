@@ -87,6 +87,12 @@ struct Catalog: Sendable {
     func hint(_ request: Request) throws -> Response {
         let id = request.parameters["id"] ?? ""
         guard let question = bank.question(id) else { throw QuizError.unknownQuestion(id) }
+        return try Self.hint(question, request)
+    }
+
+    /// The hint `{n}` of the request's path, of this question.
+    static func hint(_ question: Question, _ request: Request) throws -> Response {
+        let id = question.id
         let hints = question.hints ?? []
         guard let n = Int(request.parameters["n"] ?? ""), n >= 1, n <= hints.count else {
             throw QuizError.unknownHint(question: id, count: hints.count)

@@ -10,7 +10,8 @@ struct HintService: Sendable {
     let classroom: ClassroomService
 
     func hint(_ request: Request) async throws -> Response {
-        let response = try catalog.current.hint(request)
+        // A teacher's question only to those who may see it (`QuestionVisibility`), else 404 before anything is noted.
+        let response = try await QuestionVisibility(access: classroom.access, catalog: catalog).hint(request)
         guard let student = try await classroom.student(for: request),
             let hints = classroom.store as? any HintStore,
             let id = request.parameters["id"], let n = request.parameters["n"].flatMap(Int.init)

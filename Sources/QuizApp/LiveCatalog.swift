@@ -5,6 +5,8 @@ import Synchronization
 /// once and uses it to the end, so an attempt in flight finishes against the bank it started with.
 final class LiveCatalog: Sendable {
     private let catalog: Mutex<Catalog>
+    /// The teachers' banks: kept apart, never in the catalog's lists (`QuestionVisibility` says who sees them).
+    let owned = OwnedQuestions()
 
     init(bank: QuestionBank) {
         catalog = Mutex(Catalog(bank: bank))

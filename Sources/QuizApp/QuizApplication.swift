@@ -138,8 +138,7 @@ public struct QuizApplication: Sendable {
         let openAPI = Catalog.body(Self.openAPIDocument)
         router.getImmediate("/openapi.json") { openAPI.response(for: $0) }
         router.getImmediate("/api/v1/topics") { catalog.current.topics($0) }
-        router.getImmediate("/api/v1/questions") { try catalog.current.questions($0) }
-        router.getImmediate("/api/v1/questions/{id}") { try catalog.current.question($0) }
+        QuestionVisibility(access: classroom.access, catalog: catalog).addQuestionRoutes(to: &router)
         let hints = HintService(catalog: catalog, classroom: classroom)
         router.get("/api/v1/questions/{id}/hints/{n}") { try await hints.hint($0) }
         router.post("/api/v1/questions/{id}/attempts") { try await attempts.attempt($0) }
@@ -160,6 +159,8 @@ public struct QuizApplication: Sendable {
             signIn: signIn,
             settings: settings
         ).add(to: &router)
+        let banks = TeacherBankService(access: classroom.access, catalog: catalog, grader: grader)
+        BankRoutes(banks: banks).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

@@ -48,7 +48,7 @@ public enum BankSource {
 
     /// The keys a teacher's `question.json` may hold: the question's own and its grading data
     /// (`docs/question.schema.json`).
-    static let questionKeys: Set<String> = Set(Question.gradingKeys).union([
+    public static let questionKeys: Set<String> = Set(Question.gradingKeys).union([
         "id", "topic", "kind", "title", "difficulty", "prompt", "explanation", "starter", "solution", "wrong_solutions",
         "more_solutions", "version", "hints",
     ])

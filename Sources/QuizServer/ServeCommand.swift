@@ -160,6 +160,13 @@ struct ServeCommand: AsyncParsableCommand {
             clientAddress: ClientAddress(trustedProxies: trustedProxy),
             sharedRateLimits: store as? any SharedRateLimits
         )
+        do {
+            try await app.loadTeacherBanks()
+        } catch {
+            await pool.shutdown()
+            FileHandle.standardError.write(Data("cannot read the teachers' banks from the store: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let server = HTTPServer(
             configuration: ServerConfiguration(
                 host: host,
@@ -168,7 +175,8 @@ struct ServeCommand: AsyncParsableCommand {
                 connectionTimeout: connectionTimeout,
                 connectionLimit: connectionLimit,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
-                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))
+                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)),
+                bodyLimits: QuizApplication.bodyLimits
             ),
             responder: app.responder(),
             immediate: asyncOnly ? nil : app.immediateResponder(),

@@ -180,6 +180,52 @@ public enum ClassroomMigrations {
                 """
             ]
         ),
+        // Teachers' own banks (`TeacherBankStore`): each teacher's id namespace, held for good; a row per bank; a row
+        // per question, its id unique across every bank. `owner` is a teacher's id, or '' for the administrator. No
+        // foreign key to teachers: a deleted teacher's banks stay, as their classes do.
+        StoreMigration(
+            identifier: "v10-teacher-banks",
+            sqlite: [
+                """
+                CREATE TABLE bank_namespaces (
+                    owner TEXT PRIMARY KEY,
+                    namespace TEXT NOT NULL UNIQUE) WITHOUT ROWID;
+                CREATE TABLE teacher_banks (
+                    id TEXT PRIMARY KEY,
+                    owner TEXT NOT NULL,
+                    created_at DOUBLE NOT NULL,
+                    updated_at DOUBLE NOT NULL);
+                CREATE INDEX teacher_banks_by_owner ON teacher_banks(owner, created_at);
+                CREATE TABLE bank_questions (
+                    question_id TEXT PRIMARY KEY,
+                    bank_id TEXT NOT NULL REFERENCES teacher_banks(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    version TEXT NOT NULL,
+                    body TEXT NOT NULL);
+                CREATE INDEX bank_questions_by_bank ON bank_questions(bank_id, position);
+                """
+            ],
+            postgres: [
+                "CREATE TABLE bank_namespaces (owner TEXT PRIMARY KEY, namespace TEXT NOT NULL UNIQUE)",
+                """
+                CREATE TABLE teacher_banks (
+                    id TEXT PRIMARY KEY,
+                    owner TEXT NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL)
+                """,
+                "CREATE INDEX teacher_banks_by_owner ON teacher_banks(owner, created_at)",
+                """
+                CREATE TABLE bank_questions (
+                    question_id TEXT PRIMARY KEY,
+                    bank_id TEXT NOT NULL REFERENCES teacher_banks(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    version TEXT NOT NULL,
+                    body TEXT NOT NULL)
+                """,
+                "CREATE INDEX bank_questions_by_bank ON bank_questions(bank_id, position)",
+            ]
+        ),
         // A class student's study record on the server (`StudyStore`): a card per question, the graded answers,
         // and the one-time hand-over of their browser's record.
         StoreMigration(

@@ -72,6 +72,15 @@ struct PlainStoreTests {
         #expect(teachers.headers["content-type"] == "application/problem+json")
         let roster = try await client.get("/api/v1/classes/\(code)/students", headers: ClassroomTests.teacher)
         #expect(roster.status == 501)
+        // Teachers' banks: not kept here, so not taken; the class's list is the built-in one.
+        let bank = try await client.postJSON("/api/v1/banks", #"{"questions":[]}"#, headers: ClassroomTests.teacher)
+        #expect(bank.status == 501)
+        #expect(try await client.get("/api/v1/banks", headers: ClassroomTests.teacher).status == 501)
+        let listed = try await client.get(
+            "/api/v1/questions?class=\(code)",
+            headers: ["Authorization": "Bearer \(ada.token)"]
+        )
+        #expect(listed.status == 200)
         #expect(try await client.get("/api/v1/classes", headers: ["Authorization": "Bearer other"]).status == 401)
         await server.stop()
     }

@@ -28,10 +28,11 @@ def free_port():
 class Server:
     """One server process. Its stdout and stderr go to a file (it logs a line per request; a pipe would fill up)."""
 
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), data_dir=None):
+        """`data_dir`: an existing data dir to serve again (a restart); by default a fresh one."""
         if not os.access(BINARY, os.X_OK):
             pytest.fail('no server binary at %s: run `swift build` first or set QUIZ_SERVER_BIN' % BINARY)
-        self.data_dir = tempfile.mkdtemp(prefix='quiz-api-test-')
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix='quiz-api-test-')
         self.log_path = os.path.join(self.data_dir, 'server.log')
         self.port = free_port()
         self.base = 'http://%s:%d' % (HOST, self.port)

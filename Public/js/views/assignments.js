@@ -60,7 +60,14 @@ export function assignmentsCard() {
   // The new assignment's form: questions picked from the bank, times in this browser's time zone.
   const title = h('input', { id: 'assign-title', autocomplete: 'off', maxlength: 120 });
   const questions = h('select', { id: 'assign-questions', multiple: true, size: 6 });
-  allQuestions().then((qs) => replace(questions, qs.map((q) => h('option', { value: q.id }, `${q.title} (${q.id})`)))).catch(() => {});
+  // The class's list when a class code is given (the built-in questions and its teachers' own), else the public one.
+  const fill = (qs) => replace(questions, qs.map((q) => h('option', { value: q.id }, `${q.title} (${q.id})`)));
+  const loadQuestions = () => {
+    const c = code.value.trim();
+    const own = c ? api(`/api/v1/questions?class=${encodeURIComponent(c)}`, { token: teacher.token() }).then((d) => d.questions) : Promise.reject();
+    return own.catch(() => allQuestions()).then(fill).catch(() => {});
+  };
+  loadQuestions();
   const opens = h('input', { id: 'assign-opens', type: 'datetime-local' });
   const due = h('input', { id: 'assign-due', type: 'datetime-local' });
   const max = h('input', { id: 'assign-max', type: 'number', min: 1, max: 1000, inputmode: 'numeric' });
@@ -93,7 +100,7 @@ export function assignmentsCard() {
   });
   const pick = h('form', { class: 'inline-form', novalidate: true },
     field('assign-code', 'Class code', code), h('button', { type: 'submit', class: 'primary' }, 'Show assignments'));
-  pick.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  pick.addEventListener('submit', (ev) => { ev.preventDefault(); load(); loadQuestions(); });
   return h('section', { class: 'card', 'aria-labelledby': 'assignments-h' },
     h('h2', { id: 'assignments-h' }, 'Assignments'), pick, list, results,
     h('details', { class: 'new-assignment-box' }, h('summary', {}, 'New assignment'), form, made));

@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
 import { assignmentsCard } from './assignments.js';
+import { banksCard } from './banks.js';
 import { openAttempts } from './attempts.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
@@ -24,6 +25,7 @@ export function teacherView() {
     createClassCard(),
     resultsCard(),
     rosterCard(),
+    banksCard(),
     assignmentsCard());
   return page;
 }
