@@ -68,6 +68,7 @@ extension SQLiteStore: ClassroomStore {
         }
         registerSessionMigrations(&migrator)
         registerEnrolmentMigrations(&migrator)
+        registerRegradeMigrations(&migrator)
     }
 
     // MARK: - Teachers
