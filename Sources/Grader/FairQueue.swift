@@ -216,6 +216,8 @@ public final class FairQueue: Sendable {
 
     /// Requests waiting, in all.
     public var waiting: Int { state.withLock { $0.waiting } }
+    /// Background requests waiting (not counted in `waiting`).
+    public var waitingInBackground: Int { state.withLock { $0.background.count } }
     /// Slots held now.
     public var busy: Int { state.withLock { $0.busy } }
 

@@ -49,7 +49,8 @@ extension SQLiteStore: RegradeStore {
             else { throw StoreError.unknownClass(classCode) }
             if let running = try Row.fetchOne(
                 db,
-                sql: "SELECT \(Self.regradeColumns) FROM regrades WHERE class_code = ? AND question_id = ? AND status = ?",
+                sql:
+                    "SELECT \(Self.regradeColumns) FROM regrades WHERE class_code = ? AND question_id = ? AND status = ?",
                 arguments: [classCode, questionID, RegradeJob.Status.running.rawValue]
             ) {
                 return (Self.regradeJob(running), false)
@@ -219,7 +220,8 @@ extension SQLiteStore: RegradeStore {
                 )
             case .failed(let reason):
                 try db.execute(
-                    sql: "UPDATE regrade_items SET state = 'failed', reason = ? WHERE regrade_id = ? AND attempt_id = ?",
+                    sql:
+                        "UPDATE regrade_items SET state = 'failed', reason = ? WHERE regrade_id = ? AND attempt_id = ?",
                     arguments: [reason, id, attemptID]
                 )
             }
