@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
 import { assignmentsCard } from './assignments.js';
+import { regradeCard } from './regrade.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
@@ -23,7 +24,8 @@ export function teacherView() {
     createClassCard(),
     resultsCard(),
     rosterCard(),
-    assignmentsCard());
+    assignmentsCard(),
+    regradeCard());
   return page;
 }
 
