@@ -15,9 +15,9 @@ import Synchronization
 /// - Code attempts are graded again in the real grading pool, with the seed each attempt was graded with, so a task
 ///   with random delays replays the same. They ask for graders as background work (`FairQueue`): a student's
 ///   submission always goes first, so a regrade never makes a class wait. An attempt already graded against the
-///   version the regrade grades against (learnt from its first grading) is left as it is, without grading: a
-///   regrade run again after finishing changes nothing. Choice and output attempts are checked again against the
-///   current key.
+///   version the regrade grades against (learnt from its first grading, or from an earlier regrade in this process
+///   of the same data) is left as it is, without grading: a regrade run again after finishing changes nothing.
+///   Choice and output attempts are checked again against the current key.
 /// - Each attempt's new grade, its summary row and the item's "done" mark are written in one transaction, so a
 ///   server killed mid-regrade resumes at start-up (`resume()`) with the attempts still pending, and none is regraded
 ///   twice.
@@ -30,6 +30,9 @@ final class RegradeService: Sendable {
     let logger: Logger
     /// The tasks running jobs, by job id (a job runs in at most one task).
     private let running = Mutex<[String: Task<Void, Never>]>([:])
+    /// The version the grader reported for a question's grading data, by question id (learnt by regrades in this
+    /// process): a regrade of data already seen needs no grading to know it.
+    private let versions = Mutex<[String: (grading: JSONValue?, version: String)]>([:])
 
     /// Attempts read from the store at a time.
     static let batch = 64
@@ -199,6 +202,12 @@ final class RegradeService: Sendable {
         let started = ContinuousClock.now
         var target = job.versionTo
         do {
+            if target == nil, let question = catalog.current.bank.question(job.questionID),
+                let known = versions.withLock({ $0[job.questionID] }), known.grading == question.grading
+            {
+                target = known.version
+                try await store.setRegradeVersion(id: job.id, version: known.version)
+            }
             while true {
                 let attempts = try await store.pendingRegradeAttempts(id: job.id, limit: Self.batch)
                 guard !attempts.isEmpty else { break }
@@ -218,6 +227,7 @@ final class RegradeService: Sendable {
                     let (outcome, version) = try await regrade(first, question: question, job: job, target: nil)
                     if let version {
                         target = version
+                        versions.withLock { $0[job.questionID] = (question.grading, version) }
                         try await store.setRegradeVersion(id: job.id, version: version)
                     }
                     _ = try await store.completeRegradeItem(id: job.id, attemptID: first.id ?? 0, outcome: outcome)
