@@ -76,6 +76,7 @@ def bench_regrade(rows, server_binary=None):
             assert time.monotonic() < end, "the bank was not reloaded"
             time.sleep(0.05)
 
+        load_before = os.getloadavg()[0]
         t = time.perf_counter()
         status, data = base.request(port, "POST", f"/api/v1/classes/{code}/regrades", {"question": QID},
                                     token="bench-token")
@@ -94,6 +95,7 @@ def bench_regrade(rows, server_binary=None):
             latencies.append((time.perf_counter() - s) * 1000)
             time.sleep(0.25)
         elapsed = time.perf_counter() - t
+        load_after = os.getloadavg()[0]
         assert report.get("status") == "finished", report
         changed = len(report["changes"])
     finally:
@@ -110,7 +112,8 @@ def bench_regrade(rows, server_binary=None):
     if latencies:
         rows.append(f"| a student's own submissions meanwhile ({len(latencies)}, one at a time, 0.25 s apart) | median "
                     f"{statistics.median(latencies):.1f} ms, max {max(latencies):.1f} ms | |")
-    print("\n".join(rows[-4:]))
+    rows.append(f"| machine load average (1 min) before / after | {load_before:.1f} / {load_after:.1f} | |")
+    print("\n".join(rows[-5:]))
 
 
 if __name__ == "__main__":

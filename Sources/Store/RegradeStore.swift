@@ -112,7 +112,7 @@ public protocol RegradeStore: Sendable {
     func completeRegradeItem(id: String, attemptID: Int64, outcome: RegradeOutcome) async throws -> Bool
     /// Sets the version the job grades against (learnt from its first grading).
     func setRegradeVersion(id: String, version: String) async throws
-    /// Marks the job finished (once no item is pending).
+    /// Marks the job finished (once no item is pending; items whose attempt no longer exists are closed as failed).
     func finishRegrade(id: String, now: Date) async throws
     /// Every job still running, oldest first: what start-up resumes.
     func unfinishedRegrades() async throws -> [RegradeJob]

@@ -237,6 +237,14 @@ extension SQLiteStore: RegradeStore {
 
     public func finishRegrade(id: String, now: Date) async throws {
         try await pool.write { db in
+            // Items still pending here have no attempt any more (deleted with their class): closed, not left open.
+            try db.execute(
+                sql: """
+                    UPDATE regrade_items SET state = 'failed', reason = 'the attempt no longer exists'
+                    WHERE regrade_id = ? AND state = 'pending' AND attempt_id NOT IN (SELECT id FROM attempts)
+                    """,
+                arguments: [id]
+            )
             try db.execute(
                 sql: "UPDATE regrades SET status = 'finished', finished_at = ? WHERE id = ? AND status = 'running'",
                 arguments: [now.timeIntervalSince1970, id]

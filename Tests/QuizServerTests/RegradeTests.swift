@@ -170,10 +170,20 @@ struct RegradeTests {
         #expect(try await store.regrade(id: "r1", classCode: "ABC234")?.versionTo == "new")
         #expect(try await store.regrade(id: "r1", classCode: "OTHER1") == nil)
         #expect(try await store.unfinishedRegrades().isEmpty)
-        // Finished: the next request starts a new one.
+        // Finished: the next request starts a new one. An attempt deleted meanwhile (its class deleted, say) is
+        // closed as failed when the job finishes, so that done reaches total.
         #expect(
             try await store.startRegrade(id: "r3", classCode: "ABC234", questionID: "q", kind: "code", now: Date())
                 .created
+        )
+        try await store.pool.write { db in try db.execute(sql: "DELETE FROM attempts WHERE id = 3") }
+        for attempt in try await store.pendingRegradeAttempts(id: "r3", limit: 10) {
+            #expect(try await store.completeRegradeItem(id: "r3", attemptID: attempt.id ?? 0, outcome: .unchanged))
+        }
+        try await store.finishRegrade(id: "r3", now: Date())
+        #expect(
+            try await store.regradeProgress(id: "r3")
+                == RegradeProgress(total: 3, regraded: 0, unchanged: 2, failed: 1)
         )
         // And the file opens again (the migration is not applied twice).
         _ = try SQLiteStore(directory: directory)
