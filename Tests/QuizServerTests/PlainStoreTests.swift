@@ -72,6 +72,12 @@ struct PlainStoreTests {
         #expect(teachers.headers["content-type"] == "application/problem+json")
         let roster = try await client.get("/api/v1/classes/\(code)/students", headers: ClassroomTests.teacher)
         #expect(roster.status == 501)
+        let regrade = try await client.postJSON(
+            "/api/v1/classes/\(code)/regrades",
+            #"{"question":"\#(question.id)"}"#,
+            headers: ClassroomTests.teacher
+        )
+        #expect(regrade.status == 501)
         #expect(try await client.get("/api/v1/classes", headers: ["Authorization": "Bearer other"]).status == 401)
         await server.stop()
     }
