@@ -11,6 +11,7 @@ import time
 import pytest
 from selenium.webdriver.common.by import By  # noqa: E402
 
+from test_study import axe_check  # noqa: E402  (axe-core, as the other views are checked)
 from test_ui import (  # noqa: E402,F401  (fixtures are found by name)
     driver, serving, go, wait, read, click, type_into, http, settled, shot, unlabelled_controls,
     LOW_CONTRAST_JS, READABLE, REPO, TEACHER_TOKEN,
@@ -113,6 +114,7 @@ def test_the_teacher_regrades_a_question_and_reads_whose_score_changed(bank_serv
     assert [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")] for r in rows] == [
         ["Bob Regrade", rows[0].find_elements(By.CSS_SELECTOR, "td")[0].text, "0.25", "1"]]
     assert driver.execute_script(LOW_CONTRAST_JS, f".teacher-page :is({READABLE})") == []
+    assert axe_check(driver, "light", "teacher: regrade report") == []
     shot(driver, "teacher-regrade.png")
     # The bar was a <progress> (role progressbar) named after the question, its maximum the attempts in all.
     bars = driver.execute_script("return window.regradeBars")
