@@ -7,6 +7,7 @@ struct RegradeRoutes {
     func add(to router: inout Router) {
         let regrades = self.regrades
         router.post("/api/v1/classes/{code}/regrades") { try await regrades.start($0) }
+        router.get("/api/v1/classes/{code}/regrades") { try await regrades.list($0) }
         router.get("/api/v1/classes/{code}/regrades/{id}") { try await regrades.show($0) }
     }
 }

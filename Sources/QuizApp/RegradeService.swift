@@ -125,6 +125,51 @@ final class RegradeService: Sendable {
         return response
     }
 
+    struct Summary: Encodable {
+        var id: String
+        var question: String
+        var status: String
+        var done: Int
+        var total: Int
+        var changed: Int
+        var createdAt: String
+        var finishedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, question, status, done, total, changed
+            case createdAt = "created_at"
+            case finishedAt = "finished_at"
+        }
+    }
+
+    /// `GET /api/v1/classes/{code}/regrades`: the class's regrades, newest first, with their progress (so that a
+    /// page opened again finds the one still running).
+    func list(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let store = try regradeStore()
+        let format = ISO8601DateFormatter()
+        let summaries = try await access.wrapStore {
+            var summaries: [Summary] = []
+            for job in try await store.regrades(classCode: classRecord.code) {
+                let progress = try await store.regradeProgress(id: job.id)
+                summaries.append(
+                    Summary(
+                        id: job.id,
+                        question: job.questionID,
+                        status: job.status.rawValue,
+                        done: progress.done,
+                        total: progress.total,
+                        changed: try await store.regradeChanges(id: job.id).count,
+                        createdAt: format.string(from: job.createdAt),
+                        finishedAt: job.finishedAt.map(format.string(from:))
+                    )
+                )
+            }
+            return summaries
+        }
+        return .json(["regrades": summaries])
+    }
+
     /// `GET /api/v1/classes/{code}/regrades/{id}`.
     func show(_ request: Request) async throws -> Response {
         let (_, classRecord) = try await access.requireClass(request)

@@ -102,6 +102,8 @@ public protocol RegradeStore: Sendable {
     ) async throws -> (job: RegradeJob, created: Bool)
     /// The job, when it belongs to the class.
     func regrade(id: String, classCode: String) async throws -> RegradeJob?
+    /// The class's jobs, newest first.
+    func regrades(classCode: String) async throws -> [RegradeJob]
     func regradeProgress(id: String) async throws -> RegradeProgress
     /// The attempts whose score the job changed, in attempt order.
     func regradeChanges(id: String) async throws -> [RegradeChange]

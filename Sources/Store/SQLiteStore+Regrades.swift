@@ -83,6 +83,16 @@ extension SQLiteStore: RegradeStore {
         }
     }
 
+    public func regrades(classCode: String) async throws -> [RegradeJob] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.regradeColumns) FROM regrades WHERE class_code = ? ORDER BY created_at DESC, id",
+                arguments: [classCode]
+            ).map(Self.regradeJob)
+        }
+    }
+
     public func regradeProgress(id: String) async throws -> RegradeProgress {
         try await pool.read { db in
             var counts: [String: Int] = [:]

@@ -158,6 +158,7 @@ CLASS_ROUTES = [
     ('GET', '/api/v1/classes/{code}/assignments', None, 200, False),
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results', None, 200, False),
     ('POST', '/api/v1/classes/{code}/regrades', {'question': 'code-fetch-all'}, 202, False),
+    ('GET', '/api/v1/classes/{code}/regrades', None, 200, False),
     ('GET', '/api/v1/classes/{code}/regrades/{regrade}', None, 200, False),
 ]
 

@@ -41,7 +41,8 @@ EXPECTED_OPERATIONS = {
     ('GET', '/api/v1/classes/{code}'), ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
     ('POST', '/api/v1/classes/{code}/students/{id}/approve'),
     # Regrades, round 2.
-    ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades/{id}'),
+    ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades'),
+    ('GET', '/api/v1/classes/{code}/regrades/{id}'),
 }
 TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
@@ -55,7 +56,8 @@ TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('PUT', '/api/v1/teachers/me/password'), ('GET', '/api/v1/classes/{code}'),
                       ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
                       ('POST', '/api/v1/classes/{code}/students/{id}/approve'),
-                      ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades/{id}')}
+                      ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades'),
+                      ('GET', '/api/v1/classes/{code}/regrades/{id}')}
 STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments')}
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'
                   '    return await asyncio.gather(*(fetch(i) for i in items))\n')

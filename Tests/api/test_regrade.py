@@ -174,6 +174,11 @@ def test_a_regrade_reports_whose_score_changed_and_writes_the_new_grades(bank_se
     assert (rows[bob['id']]['best'], rows[bob['id']]['last_verdict']) == (1.0, 'passed'), rows
     assert rows[ada['id']]['best'] == 1.0, rows
 
+    status, listed = s.call('GET', '/api/v1/classes/%s/regrades' % code, headers=admin())
+    assert status == 200
+    assert [(r['id'], r['question'], r['status'], r['done'], r['total'], r['changed']) for r in listed['regrades']] == [
+        (started['id'], QID, 'finished', 2, 2, 1)]
+
     # Again, now that every attempt has the current version: nothing graded, nothing changed.
     status, again = s.call('POST', '/api/v1/classes/%s/regrades' % code, {'question': QID}, admin())
     assert status == 202 and again['id'] != started['id'], again
@@ -211,6 +216,9 @@ def test_a_regrade_cut_short_resumes_at_the_next_start_and_grades_each_attempt_o
                 break
             assert time.monotonic() < end, first.log_tail()
             time.sleep(0.02)
+        # The class's list shows it running (a page opened again finds it there).
+        status, listed = first.call('GET', '/api/v1/classes/%s/regrades' % code, headers=admin())
+        assert status == 200 and [(r['id'], r['status']) for r in listed['regrades']] == [(started['id'], 'running')]
         # While it runs, asking again starts nothing: the answer is the running one's id.
         status, same = first.call('POST', '/api/v1/classes/%s/regrades' % code, {'question': QID}, admin())
         assert (status, same) == (202, {'id': started['id'], 'running': True})
@@ -264,6 +272,9 @@ def test_who_may_start_and_read_a_regrade(bank_server):
 
     problem(401, 'POST', start, {'question': QID})
     problem(401, 'GET', show)
+    problem(401, 'GET', start)
+    problem(403, 'GET', start, headers=other)
+    problem(404, 'GET', '/api/v1/classes/NOSUCH/regrades', headers=admin())
     problem(401, 'POST', start, {'question': QID}, {'Authorization': 'Bearer not-a-token'})
     problem(401, 'GET', show, headers={'Authorization': 'Bearer not-a-token'})
     problem(403, 'POST', start, {'question': QID}, other)

@@ -11,6 +11,7 @@ export function regradeCard() {
   const code = h('input', { id: 'regrade-code', autocomplete: 'off', spellcheck: 'false', value: teacher.lastCode(), class: 'code-input' });
   const area = h('div', { class: 'regrade-questions', 'aria-live': 'polite' });
   let names = new Map(); // student id → name, from the class's results
+  let rows = new Map(); // question id → its Regrade button and the place for its progress and report
   let loads = 0;
 
   const classPath = () => `/api/v1/classes/${encodeURIComponent(code.value.trim())}`;
@@ -33,9 +34,19 @@ export function regradeCard() {
     }
     replace(area, content);
     area.removeAttribute('aria-busy');
+    // A regrade still running (started before this page was opened) shows its progress again.
+    try {
+      const { regrades } = await api(`${classPath()}/regrades`, { token: teacher.token() });
+      if (mine !== loads) return;
+      for (const r of regrades.filter((x) => x.status === 'running')) {
+        const row = rows.get(r.question);
+        if (row && !row.button.disabled) start(r.question, row.button, row.out, r.id);
+      }
+    } catch { /* the questions are shown; the list of regrades is only a help */ }
   };
 
   const questionsTable = (questions) => {
+    rows = new Map();
     if (!questions.length) return h('p', {}, 'No one in this class has answered a question yet: there is nothing to regrade.');
     return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'regrade-table' },
       h('caption', { class: 'sr-only' }, 'Questions this class has answered, each with a Regrade button'),
@@ -44,14 +55,17 @@ export function regradeCard() {
         const out = h('div', { class: 'regrade-out', id: `regrade-out-${qid}` });
         const button = h('button', { type: 'button', class: 'secondary regrade', dataset: { q: qid } }, `Regrade ${qid}`);
         button.addEventListener('click', () => start(qid, button, out));
+        rows.set(qid, { button, out });
         return h('tr', { dataset: { q: qid } }, h('th', { scope: 'row' }, qid), h('td', {}, button, out));
       }))));
   };
 
-  const start = async (qid, button, out) => {
+  /** Starts a regrade of the question (or, given `running`, follows that one) until its report is drawn. */
+  const start = async (qid, button, out, running) => {
     button.disabled = true;
     try {
-      const { id } = await api(`${classPath()}/regrades`, { method: 'POST', body: { question: qid }, token: teacher.token() });
+      const id = running
+        ?? (await api(`${classPath()}/regrades`, { method: 'POST', body: { question: qid }, token: teacher.token() })).id;
       await follow(qid, id, out);
     } catch (e) {
       replace(out, fail(e));
