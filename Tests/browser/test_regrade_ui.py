@@ -126,3 +126,44 @@ def test_the_teacher_regrades_a_question_and_reads_whose_score_changed(bank_serv
     assert status == 200
     best = {row["name"]: row["results"][QID]["best"] for row in results["students"]}
     assert best == {"Ada Regrade": 1.0, "Bob Regrade": 1.0}
+
+
+def test_a_page_opened_again_follows_the_regrade_still_running(bank_server, driver):
+    """A regrade started before the page was opened (another tab, or the page reloaded) shows its progress again
+    and then its report, found through GET .../regrades."""
+    base, bank = bank_server
+    status, made = http(base, "POST", "/api/v1/classes", {"name": "Regrade again"}, token=TEACHER_TOKEN)
+    assert status == 201, made
+    code = made["code"]
+    # Each grading takes 0.8 s of work at import: twelve of them, two graders at most, take several seconds.
+    slow = "import time\n_t = time.process_time()\nwhile time.process_time() - _t < 0.8:\n    pass\n" + RETURNS_MAX
+    for i in range(12):
+        status, student = http(base, "POST", "/api/v1/students", {"name": f"Slow {i:02d}", "class": code})
+        assert status == 201, student
+        status, result = http(base, "POST", f"/api/v1/questions/{QID}/attempts", {"code": slow},
+                              token=student["token"])
+        assert status == 200 and result["score"] == 0.25, result
+    bank.write_text(json.dumps({"questions": [lenient(bootcamp_question())]}))
+    os.kill(server_pid(base), signal.SIGHUP)
+    end = time.monotonic() + 30
+    while http(base, "GET", f"/api/v1/questions/{QID}")[1]["title"] != "wait_random (lenient)":
+        assert time.monotonic() < end, "the bank was not reloaded"
+        time.sleep(0.05)
+    status, started = http(base, "POST", f"/api/v1/classes/{code}/regrades", {"question": QID}, token=TEACHER_TOKEN)
+    assert status == 202, started
+
+    go(driver, base, "/teacher")
+    if driver.find_elements(By.ID, "teacher-token"):
+        type_into(driver, "#teacher-token", TEACHER_TOKEN)
+        click(driver, "form button[type=submit]")
+    settled(driver)
+    driver.execute_script(RECORD_BARS)
+    type_into(driver, "#regrade-code", code)
+    click(driver, "#regrade-h ~ form button[type=submit]")
+    done = read(driver, lambda d: d.find_element(By.ID, f"regrade-done-{QID}"), seconds=120)
+    assert "12 attempts, 12 scores changed" in done.text, done.text
+    bars = driver.execute_script("return window.regradeBars")
+    assert bars and bars[-1]["max"] == 12, bars
+    # It followed the regrade already running: no second one was started.
+    status, listed = http(base, "GET", f"/api/v1/classes/{code}/regrades", token=TEACHER_TOKEN)
+    assert status == 200 and [r["id"] for r in listed["regrades"]] == [started["id"]], listed
