@@ -10,6 +10,7 @@
    be graded within 15 s with none refused, while GETs keep their p99 under 20 ms.
 5. Stores side by side (Benchmarks/stores.py): grading throughput, GET latency and the burst on one instance on
    SQLite, one on PostgreSQL, and two on PostgreSQL behind nginx, with CPU per request per part.
+6. Regrade (Benchmarks/regrade.py): a class's 300 code attempts graded again after the question changed (< 10 s).
 
 Everything runs on loopback; every loop is bounded in count and time.
 """
@@ -392,6 +393,12 @@ def bench_stores(rows):
     stores.bench_stores(rows)
 
 
+def bench_regrade(rows):
+    """A class's 300 code attempts regraded after the question changed: Benchmarks/regrade.py."""
+    import regrade
+    regrade.bench_regrade(rows)
+
+
 def previous_sections(path):
     """The sections of an earlier BENCHMARKS.md by title (their lines), and `_date`: the run that wrote them."""
     sections = {"_date": "an earlier run"}
@@ -435,6 +442,7 @@ def main():
             ("classroom", "Classroom results", lambda rows: bench_classroom(port, rows)),
             ("burst", "Classroom burst: 1,000 at once", lambda rows: bench_burst(port, server.pid, rows)),
             ("stores", "Stores side by side: SQLite, PostgreSQL, two instances behind nginx", bench_stores),
+            ("regrade", "Regrade", bench_regrade),
         ):
             if only and key not in only:
                 continue
@@ -458,7 +466,7 @@ def main():
         # Some sections measured now: the others are kept from the last BENCHMARKS.md, and say so.
         kept = previous_sections(os.path.join(ROOT, "BENCHMARKS.md"))
         order = ["HTTP", "Grading", "Classroom results", "Classroom burst: 1,000 at once",
-                 "Stores side by side: SQLite, PostgreSQL, two instances behind nginx"]
+                 "Stores side by side: SQLite, PostgreSQL, two instances behind nginx", "Regrade"]
         merged = []
         for title in order:
             if title in sections:

@@ -11,6 +11,10 @@ import Synchronization
 /// - With a `maxWait`, a request that would wait longer than that (estimated from the typical time a slot is held)
 ///   is refused at once as well, with the same `queueFull`: better a 429 with `Retry-After` now than a handler
 ///   deadline's 503 after half a minute.
+/// - A `background` request (a regrade's) gets a slot only when no other request can use it: it waits in a line of
+///   its own, in arrival order, behind every client's turn, and neither counts against `waitingLimit` nor adds to
+///   the wait a student is told to expect. Its holder keeps the slot for one grading, so a student who comes while
+///   a regrade runs waits at most that long.
 ///
 /// Waiting is a continuation, never a poll. A waiting request whose task is cancelled (its client hung up, or the
 /// handler's deadline passed) leaves the queue at once and throws `CancellationError`. All state is behind one
@@ -54,6 +58,8 @@ public final class FairQueue: Sendable {
         var turns = FIFO<(client: String, generation: UInt64)>()
         var turnGeneration: [String: UInt64] = [:]
         var waiting = 0
+        /// Background requests waiting, oldest first (served only when no client's turn can use a free slot).
+        var background = FIFO<(client: String, waiter: Waiter)>()
         var nextID: UInt64 = 0
         var closed = false
         /// Seconds a slot is held, typically: the median of the last `holdSamples` holds (robust to the odd slow
@@ -97,7 +103,8 @@ public final class FairQueue: Sendable {
     /// - Returns: the ticket to release once the work is done.
     /// - Throws: `GradingError.queueFull(retryAfter:)` at once when `waitingLimit` requests already wait,
     ///   `GradingError.shuttingDown` when closed, `CancellationError` when the waiting task is cancelled.
-    public func acquire(client: String) async throws -> Ticket {
+    /// - Parameter background: served only when no other request waits that could use the slot (see the type).
+    public func acquire(client: String, background: Bool = false) async throws -> Ticket {
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID
@@ -105,10 +112,11 @@ public final class FairQueue: Sendable {
         let granted = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<ContinuousClock.Instant, any Error>) in
-                enqueue(Waiter(id: id, continuation: continuation), client: client)
+                enqueue(Waiter(id: id, continuation: continuation), client: client, background: background)
             }
         } onCancel: {
             let removed = state.withLock { state -> Waiter? in
+                if background { return state.background.remove(where: { $0.waiter.id == id })?.waiter }
                 guard let waiter = state.queues[client]?.remove(where: { $0.id == id }) else { return nil }
                 state.waiting -= 1
                 if state.queues[client]?.isEmpty == true { state.queues[client] = nil }
@@ -125,7 +133,7 @@ public final class FairQueue: Sendable {
         case waiting
     }
 
-    private func enqueue(_ waiter: Waiter, client: String) {
+    private func enqueue(_ waiter: Waiter, client: String, background: Bool = false) {
         let admission = state.withLock { state -> Admission in
             if state.closed { return .refused(GradingError.shuttingDown) }
             // Checked under the lock: a cancellation that came before this point found nothing to remove.
@@ -136,6 +144,10 @@ public final class FairQueue: Sendable {
                 state.busy += 1
                 state.holding[client] = held + 1
                 return .granted(.now)
+            }
+            if background {
+                state.background.append((client, waiter))
+                return .waiting
             }
             guard state.waiting < waitingLimit else {
                 return .refused(GradingError.queueFull(retryAfter: Self.retryAfter(state, capacity: capacity)))
@@ -185,6 +197,7 @@ public final class FairQueue: Sendable {
             state.turns = FIFO()
             state.turnGeneration.removeAll()
             state.waiting = 0
+            while let entry = state.background.popFirst() { all.append(entry.waiter) }
             return all
         }
         for waiter in waiters { waiter.continuation.resume(throwing: GradingError.shuttingDown) }
@@ -203,6 +216,8 @@ public final class FairQueue: Sendable {
 
     /// Requests waiting, in all.
     public var waiting: Int { state.withLock { $0.waiting } }
+    /// Background requests waiting (not counted in `waiting`).
+    public var waitingInBackground: Int { state.withLock { $0.background.count } }
     /// Slots held now.
     public var busy: Int { state.withLock { $0.busy } }
 
@@ -234,6 +249,12 @@ public final class FairQueue: Sendable {
             state.holding[turn.client] = held + 1
             if held + 1 < perClient, state.queues[turn.client] != nil { takeTurn(&state, turn.client) }
             handed.append((waiter, .now))
+        }
+        // Slots no client's turn could use go to the background line.
+        while state.busy < capacity, let entry = state.background.popFirst() {
+            state.busy += 1
+            state.holding[entry.client, default: 0] += 1
+            handed.append((entry.waiter, .now))
         }
         return handed
     }

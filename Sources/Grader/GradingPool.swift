@@ -58,18 +58,20 @@ public actor GradingPool {
     ///   - seed: the example tasks' seed (to grade again the same way); nil: the grader draws one.
     ///   - client: who sent it (`student:ID`, `address:IP`); the queue serves clients in turn, one grader each.
     ///     nil: a client of its own (the start-up check, the command line).
+    ///   - background: a regrade's: it gets a grader only when no one else waits for one (`FairQueue`).
     /// - Throws: `queueFull` (429), `shuttingDown` (503), `sandboxFailed` when no sandbox can be started.
     public func grade(
         question: String,
         code: String,
         spec: JSONValue? = nil,
         seed: Int64? = nil,
-        client: String? = nil
+        client: String? = nil,
+        background: Bool = false
     ) async throws(GradingError)
         -> HarnessVerdict
     {
         let request = HarnessRequest.grade(question: question, code: code, spec: spec, seed: seed)
-        let outcome = try await perform(request, client: client) {
+        let outcome = try await perform(request, client: client, background: background) {
             try? JSONDecoder().decode(HarnessVerdict.self, from: $0)
         }
         switch outcome {
@@ -170,11 +172,12 @@ public actor GradingPool {
     private func perform<Value>(
         _ request: HarnessRequest,
         client: String?,
+        background: Bool = false,
         decode: (Data) -> Value?
     ) async throws(GradingError) -> Outcome<Value> {
         let ticket: FairQueue.Ticket
         do {
-            ticket = try await queue.acquire(client: client ?? "internal:\(UUID().uuidString)")
+            ticket = try await queue.acquire(client: client ?? "internal:\(UUID().uuidString)", background: background)
         } catch let error as GradingError {
             throw error
         } catch {

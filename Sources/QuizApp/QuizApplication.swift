@@ -26,6 +26,7 @@ public struct QuizApplication: Sendable {
     let assignments: AssignmentService
     let signIn: SignInService
     let settings: ClassSettingsService
+    let regrades: RegradeService
     let paths: Paths
     let logger: Logger
     let registry = MetricsRegistry()
@@ -64,6 +65,13 @@ public struct QuizApplication: Sendable {
         roster = RosterService(access: access)
         assignments = AssignmentService(access: access, catalog: catalog, classroom: classroom)
         settings = ClassSettingsService(access: access)
+        regrades = RegradeService(
+            access: access,
+            catalog: catalog,
+            grader: grader,
+            store: store as? any RegradeStore,
+            logger: logger
+        )
         signIn = SignInService(
             access: access,
             limiter: RateLimiter(limit: 10, window: 60, shared: sharedRateLimits, scope: "sign-in"),
@@ -99,6 +107,11 @@ public struct QuizApplication: Sendable {
     /// the bank they started with; the next request sees the new one.
     public func reload(bank: QuestionBank) {
         catalog.replace(with: bank)
+    }
+
+    /// Goes on with the regrades the last process left unfinished (`serve` calls it once it listens).
+    public func resumeBackgroundWork() async {
+        await regrades.resume()
     }
 
     /// The whole responder: middleware around the router.
@@ -161,6 +174,7 @@ public struct QuizApplication: Sendable {
         ).add(to: &router)
         let banks = TeacherBankService(access: classroom.access, catalog: catalog, grader: grader)
         BankRoutes(banks: banks).add(to: &router)
+        RegradeRoutes(regrades: regrades).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

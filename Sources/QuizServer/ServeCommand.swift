@@ -185,6 +185,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try server.start()
         FileHandle.standardOutput.write(Data("QuizServer listening on http://\(host):\(server.port)\n".utf8))
+        await app.resumeBackgroundWork()
 
         // SIGHUP: read the banks again; a bank with problems leaves the served ones in place.
         let paths = bankPaths

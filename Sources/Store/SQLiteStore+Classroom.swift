@@ -11,6 +11,7 @@ extension SQLiteStore: ClassroomStore {
                 for statement in migration.sqlite { try db.execute(sql: statement) }
             }
         }
+        registerRegradeMigrations(&migrator)
     }
 
     // MARK: - Teachers

@@ -81,6 +81,12 @@ struct PlainStoreTests {
             headers: ["Authorization": "Bearer \(ada.token)"]
         )
         #expect(listed.status == 200)
+        let regrade = try await client.postJSON(
+            "/api/v1/classes/\(code)/regrades",
+            #"{"question":"\#(question.id)"}"#,
+            headers: ClassroomTests.teacher
+        )
+        #expect(regrade.status == 501)
         #expect(try await client.get("/api/v1/classes", headers: ["Authorization": "Bearer other"]).status == 401)
         await server.stop()
     }

@@ -159,6 +159,9 @@ CLASS_ROUTES = [
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results', None, 200, False),
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results.csv', None, 200, False),
     ('PATCH', '/api/v1/classes/{code}/students/{student}', {'name': 'Walker'}, 200, False),
+    ('POST', '/api/v1/classes/{code}/regrades', {'question': 'code-fetch-all'}, 202, False),
+    ('GET', '/api/v1/classes/{code}/regrades', None, 200, False),
+    ('GET', '/api/v1/classes/{code}/regrades/{regrade}', None, 200, False),
 ]
 
 
@@ -170,23 +173,26 @@ def walk(server):
     student = join(server, code, 'Walker')
     assignment = ok(server, 'POST', '/api/v1/classes/%s/assignments' % code,
                     WALK_ASSIGNMENT, owner['token'], 201)['id']
+    regrade = ok(server, 'POST', '/api/v1/classes/%s/regrades' % code, {'question': 'code-fetch-all'},
+                 owner['token'], 202)['id']
     assert call(server, 'DELETE', '/api/v1/teachers/' + gone['id'], token=TEACHER_TOKEN)[0] == 204
     return {'owner': owner, 'co': co, 'other': other, 'gone': gone, 'code': code, 'student': student,
-            'assignment': assignment}
+            'assignment': assignment, 'regrade': regrade}
 
 
 def test_the_walk_covers_every_class_route_in_the_document(server):
     document = json.loads(server.request('GET', '/openapi.json')[2])
     documented = {(m.upper(), p) for p, item in document['paths'].items() for m in item
                   if m in ('get', 'post', 'delete', 'put', 'patch') and p.startswith('/api/v1/classes/{code}')}
-    walked = {(m, re.sub(r'\{(student|assignment)\}', '{id}', p)) for m, p, *_ in CLASS_ROUTES}
+    walked = {(m, re.sub(r'\{(student|assignment|regrade)\}', '{id}', p)) for m, p, *_ in CLASS_ROUTES}
     assert walked == documented
 
 
 @pytest.mark.parametrize('method,template,body,owner_status,owner_only', CLASS_ROUTES,
                          ids=['%s %s' % (r[0], r[1]) for r in CLASS_ROUTES])
 def test_every_class_route_is_closed_to_strangers(server, walk, method, template, body, owner_status, owner_only):
-    path = template.format(code=walk['code'], student=walk['student']['id'], assignment=walk['assignment'])
+    path = template.format(code=walk['code'], student=walk['student']['id'], assignment=walk['assignment'],
+                           regrade=walk['regrade'])
 
     def body_for(who):
         if body == '{assignment}':

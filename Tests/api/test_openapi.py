@@ -44,6 +44,9 @@ EXPECTED_OPERATIONS = {
     ('GET', '/api/v1/me/study'), ('POST', '/api/v1/me/study/reviews'), ('POST', '/api/v1/me/study/handover'),
     # Teachers' banks.
     ('POST', '/api/v1/banks'), ('GET', '/api/v1/banks'), ('PUT', '/api/v1/banks/{id}'), ('DELETE', '/api/v1/banks/{id}'),
+    # Regrades, round 2.
+    ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades'),
+    ('GET', '/api/v1/classes/{code}/regrades/{id}'),
 }
 TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
@@ -60,7 +63,9 @@ TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('PATCH', '/api/v1/classes/{code}/students/{id}'),
                       ('GET', '/api/v1/classes/{code}/assignments/{id}/results.csv'),
                       ('POST', '/api/v1/banks'), ('GET', '/api/v1/banks'), ('PUT', '/api/v1/banks/{id}'),
-                      ('DELETE', '/api/v1/banks/{id}')}
+                      ('DELETE', '/api/v1/banks/{id}'),
+                      ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades'),
+                      ('GET', '/api/v1/classes/{code}/regrades/{id}')}
 STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments'), ('GET', '/api/v1/me/study'),
                       ('POST', '/api/v1/me/study/reviews'), ('POST', '/api/v1/me/study/handover')}
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'

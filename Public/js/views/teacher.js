@@ -7,6 +7,7 @@ import { rosterCard } from './roster.js';
 import { assignmentsCard } from './assignments.js';
 import { banksCard } from './banks.js';
 import { openAttempts } from './attempts.js';
+import { regradeCard } from './regrade.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
@@ -26,7 +27,8 @@ export function teacherView() {
     resultsCard(),
     rosterCard(),
     banksCard(),
-    assignmentsCard());
+    assignmentsCard(),
+    regradeCard());
   return page;
 }
 
