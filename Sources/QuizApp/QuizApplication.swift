@@ -155,6 +155,7 @@ public struct QuizApplication: Sendable {
             signIn: signIn,
             settings: settings
         ).add(to: &router)
+        AnalysisRoutes(access: classroom.access, catalog: catalog).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }
