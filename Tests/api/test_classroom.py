@@ -157,7 +157,11 @@ CLASS_ROUTES = [
     ('POST', '/api/v1/classes/{code}/assignments', '{assignment}', 201, False),
     ('GET', '/api/v1/classes/{code}/assignments', None, 200, False),
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results', None, 200, False),
+    ('GET', '/api/v1/classes/{code}/analysis', None, 200, False),
+    ('GET', '/api/v1/classes/{code}/export', None, 200, False),
 ]
+# Deleting the class would end the walk: test_class_end.py walks it with classes of its own.
+WALKED_ELSEWHERE = {('DELETE', '/api/v1/classes/{code}')}
 
 
 @pytest.fixture(scope='module')
@@ -178,7 +182,7 @@ def test_the_walk_covers_every_class_route_in_the_document(server):
     documented = {(m.upper(), p) for p, item in document['paths'].items() for m in item
                   if m in ('get', 'post', 'delete', 'put', 'patch') and p.startswith('/api/v1/classes/{code}')}
     walked = {(m, re.sub(r'\{(student|assignment)\}', '{id}', p)) for m, p, *_ in CLASS_ROUTES}
-    assert walked == documented
+    assert walked | WALKED_ELSEWHERE == documented
 
 
 @pytest.mark.parametrize('method,template,body,owner_status,owner_only', CLASS_ROUTES,
