@@ -193,10 +193,12 @@ struct StoreContractTests {
             return
         }
         // The shared migrations first, in order, on both stores. SQLite then applies the classroom's own
-        // (teachers, roster, assignments, sign-in, join policy), which PostgreSQL does not have yet.
+        // (teachers, roster, assignments, sign-in, join policy, item analysis), which PostgreSQL does not have yet.
         let shared = StoreMigrations.all.map(\.identifier)
         #expect(Array(applied.prefix(shared.count)) == shared)
-        let classroom = ["v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy"]
+        let classroom = [
+            "v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy", "v9-item-analysis",
+        ]
         #expect(Array(applied.dropFirst(shared.count)) == (store is SQLiteStore ? classroom : []))
         try await store.ping()
     }
