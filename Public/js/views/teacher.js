@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
 import { assignmentsCard } from './assignments.js';
+import { analysisCard, endOfTermCard } from './analysis.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
@@ -23,7 +24,9 @@ export function teacherView() {
     createClassCard(),
     resultsCard(),
     rosterCard(),
-    assignmentsCard());
+    assignmentsCard(),
+    analysisCard(),
+    endOfTermCard());
   return page;
 }
 
