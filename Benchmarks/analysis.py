@@ -12,6 +12,7 @@ Each student has an ability; whether an attempt is right follows it, so the disc
 import json
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -59,6 +60,7 @@ def seed(db_path, code, students, assignments, questions, templates, rng):
                     if kind == "code":
                         passing = [t for t in templates[qid] if t[1]["verdict"] == "passed"]
                         failing = [t for t in templates[qid] if t[1]["verdict"] != "passed"] or passing
+                        passing = passing or failing
                         source, result = rng.choice(passing if right else failing)
                         rows.append((student_id, qid, kind, json.dumps({"code": source}), result["verdict"],
                                      result["score"], json.dumps(result.get("tasks") or []), at,
@@ -163,6 +165,7 @@ def bench_analysis(rows):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(data, ignore_errors=True)
     rows.append(f"A class of {STUDENTS} students, {ASSIGNMENTS} assignments of 5 questions (1 code, 2 single choice, "
                 f"1 multiple choice, 1 predict the output), {count:,} attempts written straight into the SQLite file "
                 f"with the analysis triggers running ({seeded:.1f} s, {count / seeded:,.0f} attempts/s); "
