@@ -165,7 +165,10 @@ def bench_analysis(rows):
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
+        if os.environ.get("BENCH_ANALYSIS_KEEP") != "1":
+            shutil.rmtree(data, ignore_errors=True)
+        else:
+            print("kept", data)
     rows.append(f"A class of {STUDENTS} students, {ASSIGNMENTS} assignments of 5 questions (1 code, 2 single choice, "
                 f"1 multiple choice, 1 predict the output), {count:,} attempts written straight into the SQLite file "
                 f"with the analysis triggers running ({seeded:.1f} s, {count / seeded:,.0f} attempts/s); "

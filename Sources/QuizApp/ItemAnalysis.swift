@@ -69,19 +69,9 @@ struct ItemAnalysis: Encodable {
     var assignment: AssignmentInfo?
     var questions: [Item]
 
-    /// Sums over the students who attempted one question, for its measures.
-    private struct Sums {
-        var students = 0
-        var attempts = 0
-        var firstPassed = 0
-        var x = 0.0, y = 0.0, xx = 0.0, yy = 0.0, xy = 0.0
-        var options: [String: Int] = [:]
-        var sawChoices = false
-    }
-
     /// - Parameters:
     ///   - questions: the questions to report, in order; any other question in `data` is reported after them, by id.
-    ///   - data: the store's rows, all of one student's rows together.
+    ///   - data: the store's sums per question.
     ///   - bank: for each question's title, kind and choices (a question no longer in the bank is still reported).
     init(
         classRecord: ClassRecord,
@@ -92,54 +82,19 @@ struct ItemAnalysis: Encodable {
     ) {
         `class` = ClassInfo(code: classRecord.code, name: classRecord.name)
         self.assignment = assignment.map { AssignmentInfo(id: $0.id, title: $0.title) }
-        var order = listed
-        var index: [String: Int] = [:]
-        for (position, id) in order.enumerated() where index[id] == nil { index[id] = position }
-        var extra = Set<String>()
-        for row in data.items where index[row.questionID] == nil { extra.insert(row.questionID) }
-        for tally in data.taskTallies where index[tally.questionID] == nil { extra.insert(tally.questionID) }
-        for id in extra.sorted() {
-            index[id] = order.count
-            order.append(id)
-        }
-        var sums = [Sums](repeating: Sums(), count: order.count)
-        // One student at a time: their total first, then each of their questions against the rest.
-        var start = 0
-        let items = data.items
-        while start < items.count {
-            var end = start
-            var total = 0.0
-            while end < items.count && items[end].studentID == items[start].studentID {
-                total += items[end].best
-                end += 1
-            }
-            for row in items[start..<end] {
-                guard let at = index[row.questionID] else { continue }
-                let x = row.best
-                let y = total - x
-                sums[at].students += 1
-                sums[at].attempts += row.attempts
-                if row.firstPassed { sums[at].firstPassed += 1 }
-                sums[at].x += x
-                sums[at].y += y
-                sums[at].xx += x * x
-                sums[at].yy += y * y
-                sums[at].xy += x * y
-                if let choices = row.firstChoices {
-                    sums[at].sawChoices = true
-                    for choice in Set(choices) { sums[at].options[choice, default: 0] += 1 }
-                }
-            }
-            start = end
-        }
-        var statuses: [[String: [String: Int]]] = Array(repeating: [:], count: order.count)
+        var order: [String] = []
+        var seen = Set<String>()
+        for id in listed where seen.insert(id).inserted { order.append(id) }
+        let extra = Set(data.questions.keys).union(data.taskTallies.map(\.questionID)).subtracting(seen)
+        order += extra.sorted()
+        var statuses: [String: [String: [String: Int]]] = [:]
         for tally in data.taskTallies {
-            guard let at = index[tally.questionID] else { continue }
-            statuses[at][tally.task, default: [:]][tally.status, default: 0] += tally.count
+            statuses[tally.questionID, default: [:]][tally.task, default: [:]][tally.status, default: 0] += tally.count
         }
-        self.questions = order.enumerated().map { at, id in
-            let question = bank.question(id)
-            let sum = sums[at]
+        let byID = Dictionary(bank.questions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.questions = order.map { id in
+            let question = byID[id]
+            let sum = data.questions[id] ?? ItemSums()
             var item = Item(
                 id: id,
                 title: question?.title,
@@ -158,15 +113,14 @@ struct ItemAnalysis: Encodable {
                 for choice in question?.choices ?? [] where options[choice.id] == nil { options[choice.id] = 0 }
                 item.options = options
             }
-            if question.map({ $0.kind == .code }) ?? !statuses[at].isEmpty {
-                item.taskStatuses = statuses[at]
-            }
+            let tasks = statuses[id] ?? [:]
+            if question.map({ $0.kind == .code }) ?? !tasks.isEmpty { item.taskStatuses = tasks }
             return item
         }
     }
 
     /// Pearson's r from the sums; nil when fewer than two students or either variable is constant.
-    private static func correlation(_ sum: Sums) -> Double? {
+    private static func correlation(_ sum: ItemSums) -> Double? {
         guard sum.students >= 2 else { return nil }
         let n = Double(sum.students)
         let varianceX = n * sum.xx - sum.x * sum.x

@@ -72,14 +72,67 @@ public struct TaskTally: Sendable, Equatable {
     }
 }
 
+/// What the analysis of one question is computed from: sums over the counted students who attempted it.
+public struct ItemSums: Sendable, Equatable {
+    public var students = 0
+    public var attempts = 0
+    /// Students whose first attempt passed.
+    public var firstPassed = 0
+    /// Sums of x (a student's best score on the question), y (their rest score: the sum of their best scores on
+    /// the other questions), x², y² and xy.
+    public var x = 0.0, y = 0.0, xx = 0.0, yy = 0.0, xy = 0.0
+    /// Choice id → students whose first attempt picked it.
+    public var options: [String: Int] = [:]
+    /// Some first attempt was a choice question's.
+    public var sawChoices = false
+
+    public init() {}
+}
+
 public struct ItemAnalysisData: Sendable, Equatable {
-    /// Grouped by student (all of one student's rows together).
-    public var items: [ItemRow]
+    /// Question id → its sums.
+    public var questions: [String: ItemSums]
     public var taskTallies: [TaskTally]
 
-    public init(items: [ItemRow], taskTallies: [TaskTally]) {
-        self.items = items
+    public init(questions: [String: ItemSums], taskTallies: [TaskTally]) {
+        self.questions = questions
         self.taskTallies = taskTallies
+    }
+
+    /// From one row per student and question (all of one student's rows together).
+    public init(items: [ItemRow], taskTallies: [TaskTally]) {
+        var accumulator = ItemAccumulator()
+        var students: [String: Int64] = [:]
+        for row in items {
+            let key = students[row.studentID] ?? Int64(students.count)
+            students[row.studentID] = key
+            var question = row.questionID
+            question.withUTF8 { questionBytes in
+                let joined = row.firstChoices.map { Array($0.joined(separator: "\u{1F}").utf8) }
+                if let joined {
+                    joined.withUnsafeBytes {
+                        accumulator.add(
+                            student: key,
+                            question: UnsafeRawBufferPointer(questionBytes),
+                            attempts: row.attempts,
+                            best: row.best,
+                            firstPassed: row.firstPassed,
+                            choices: $0
+                        )
+                    }
+                } else {
+                    accumulator.add(
+                        student: key,
+                        question: UnsafeRawBufferPointer(questionBytes),
+                        attempts: row.attempts,
+                        best: row.best,
+                        firstPassed: row.firstPassed,
+                        choices: nil
+                    )
+                }
+            }
+        }
+        self.init(questions: accumulator.finish(), taskTallies: taskTallies)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Item analysis in SQLite (migration `v9-item-analysis`). Reading every attempt of a class of 300 (60,000 of
 /// them, code attempts with 1–2 KB of task JSON each) takes far longer than the 50 ms an analysis may take, so
@@ -61,6 +62,7 @@ extension SQLiteStore: AnalysisStore {
                         count INTEGER NOT NULL,
                         PRIMARY KEY (class_code, question_id, task, status)) WITHOUT ROWID;
                     CREATE INDEX students_by_class ON students(class_code, id, removed_at, token_hash);
+                    CREATE INDEX attempts_for_analysis ON attempts(student_id, question_id, created_at, score, verdict, kind);
 
                     INSERT INTO item_stats (student_id, question_id, attempts, best, first_id, first_passed, first_choices)
                         SELECT g.student_id, g.question_id, g.n, g.best, g.first_id, f.verdict = 'passed',
@@ -167,10 +169,10 @@ extension SQLiteStore: AnalysisStore {
     /// Every attempt of the class, from the summaries: one row per counted student and question, and the class's
     /// task tallies less those of the students not counted (removed ones; usually none).
     private static func classAnalysis(_ db: Database, classCode: String) throws -> ItemAnalysisData {
-        let items = try itemRows(
+        let questions = try sums(
             db,
             sql: """
-                SELECT i.student_id, i.question_id, i.attempts, i.best, i.first_passed, i.first_choices
+                SELECT s.rowid, i.question_id, i.attempts, i.best, i.first_passed, i.first_choices
                 FROM students s JOIN item_stats i ON i.student_id = s.id
                 WHERE s.class_code = ? AND \(counted)
                 ORDER BY s.id
@@ -198,14 +200,15 @@ extension SQLiteStore: AnalysisStore {
             tallies[TallyKey(question: row[0], task: row[1], status: row[2]), default: 0] -= row[3] as Int
         }
         return ItemAnalysisData(
-            items: items,
+            questions: questions,
             taskTallies: tallies.filter { $0.value > 0 }.map {
                 TaskTally(questionID: $0.key.question, task: $0.key.task, status: $0.key.status, count: $0.value)
             }
         )
     }
 
-    /// The attempts on the scope's questions made from `since` on, grouped here.
+    /// The attempts on the scope's questions made from `since` on, grouped here (through the covering index
+    /// `attempts_for_analysis`: the attempts' rows, with their code and tasks, are not read).
     private static func scopedAnalysis(
         _ db: Database,
         classCode: String,
@@ -213,24 +216,26 @@ extension SQLiteStore: AnalysisStore {
     ) throws
         -> ItemAnalysisData
     {
-        guard !scope.questionIDs.isEmpty else { return ItemAnalysisData(items: [], taskTallies: []) }
+        guard !scope.questionIDs.isEmpty else { return ItemAnalysisData(questions: [:], taskTallies: []) }
         let marks = Array(repeating: "?", count: scope.questionIDs.count).joined(separator: ",")
         var arguments: StatementArguments = [classCode, scope.since.timeIntervalSince1970]
         for id in scope.questionIDs { arguments += [id] }
         let filter = """
             s.class_code = ? AND \(counted) AND a.created_at >= ? AND a.question_id IN (\(marks))
             """
-        let items = try itemRows(
+        let questions = try sums(
             db,
             sql: """
                 WITH g AS (
-                    SELECT a.student_id, a.question_id, COUNT(*) AS n, MAX(a.score) AS best, MIN(a.id) AS first_id
+                    SELECT s.rowid AS student, a.question_id AS question, COUNT(*) AS n, MAX(a.score) AS best,
+                        MIN(a.id * 2 + (a.verdict = 'passed')) AS first,
+                        MAX(a.kind IN ('single_choice', 'multiple_choice')) AS choice
                     FROM students s JOIN attempts a ON a.student_id = s.id
                     WHERE \(filter)
                     GROUP BY a.student_id, a.question_id)
-                SELECT g.student_id, g.question_id, g.n, g.best, f.verdict = 'passed', \(firstChoices("f"))
-                FROM g JOIN attempts f ON f.id = g.first_id
-                ORDER BY g.student_id
+                SELECT g.student, g.question, g.n, g.best, g.first % 2,
+                    CASE WHEN g.choice THEN (SELECT \(firstChoices("f")) FROM attempts f WHERE f.id = g.first / 2) END
+                FROM g
                 """,
             arguments: arguments
         )
@@ -244,28 +249,34 @@ extension SQLiteStore: AnalysisStore {
                 """,
             arguments: arguments
         ).map { TaskTally(questionID: $0[0], task: $0[1], status: $0[2], count: $0[3]) }
-        return ItemAnalysisData(items: items, taskTallies: tallies)
+        return ItemAnalysisData(questions: questions, taskTallies: tallies)
     }
 
-    /// Rows of (student, question, attempts, best, first passed, first choices), by position: a class has tens of
-    /// thousands of them.
-    private static func itemRows(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ItemRow] {
-        var items: [ItemRow] = []
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try cursor.next() {
-            let choices: String? = row[5]
-            items.append(
-                ItemRow(
-                    studentID: row[0],
-                    questionID: row[1],
-                    attempts: row[2],
-                    best: row[3],
-                    firstPassed: row[4],
-                    firstChoices: choices.map { $0.isEmpty ? [] : $0.split(separator: "\u{1F}").map(String.init) }
-                )
+    /// Rows of (student's rowid, question, attempts, best, first passed, first choices), all of a student's
+    /// together, summed as they are stepped through, read from the statement's columns without a Row or a String
+    /// each: the whole class has tens of thousands of them.
+    private static func sums(_ db: Database, sql: String, arguments: StatementArguments) throws -> [String: ItemSums] {
+        let statement = try db.makeStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let handle = statement.sqliteStatement
+        var accumulator = ItemAccumulator()
+        while try cursor.next() != nil {
+            guard let question = sqlite3_column_text(handle, 1) else { continue }
+            let questionBytes = UnsafeRawBufferPointer(start: question, count: Int(sqlite3_column_bytes(handle, 1)))
+            var choices: UnsafeRawBufferPointer?
+            if sqlite3_column_type(handle, 5) != SQLITE_NULL, let text = sqlite3_column_text(handle, 5) {
+                choices = UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 5)))
+            }
+            accumulator.add(
+                student: sqlite3_column_int64(handle, 0),
+                question: questionBytes,
+                attempts: Int(sqlite3_column_int64(handle, 2)),
+                best: sqlite3_column_double(handle, 3),
+                firstPassed: sqlite3_column_int64(handle, 4) != 0,
+                choices: choices
             )
         }
-        return items
+        return accumulator.finish()
     }
 
     private struct TallyKey: Hashable {

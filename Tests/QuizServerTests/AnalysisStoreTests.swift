@@ -38,11 +38,11 @@ struct AnalysisStoreTests {
         )
     }
 
-    /// The analysis from the summaries, in a form that compares regardless of row order.
+    /// The analysis's sums and tallies, in a form that compares regardless of order.
     static func normal(_ data: ItemAnalysisData) -> [String] {
-        data.items.map {
-            "\($0.studentID) \($0.questionID) n=\($0.attempts) best=\($0.best) first=\($0.firstPassed) "
-                + "choices=\($0.firstChoices?.joined(separator: ",") ?? "-")"
+        data.questions.map { id, s in
+            "\(id) n=\(s.students) a=\(s.attempts) f=\(s.firstPassed) x=\(s.x) y=\(s.y) xx=\(s.xx) yy=\(s.yy) "
+                + "xy=\(s.xy) o=\(s.options.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))"
         }.sorted()
             + data.taskTallies.map { "\($0.questionID) \($0.task) \($0.status) \($0.count)" }.sorted()
     }
@@ -101,10 +101,8 @@ struct AnalysisStoreTests {
         // s3 is removed: left out, their tasks too.
         #expect(
             Self.normal(data) == [
-                "s1 q-choice n=2 best=1.0 first=false choices=b",
-                "s1 q-code n=1 best=0.5 first=false choices=-",
-                "s2 q-choice n=1 best=1.0 first=true choices=a",
-                "s2 q-code n=1 best=0.0 first=false choices=-",
+                "q-choice n=2 a=3 f=1 x=2.0 y=0.5 xx=2.0 yy=0.25 xy=0.5 o=a:1,b:1",
+                "q-code n=2 a=2 f=0 x=0.5 y=2.0 xx=0.25 yy=2.0 xy=0.5 o=",
                 "q-code one passed 1",
                 "q-code two not_concurrent 1",
             ]
@@ -138,7 +136,7 @@ struct AnalysisStoreTests {
         )
         try await Self.expectSummariesAgree(store, code, questions: questions)
         let before = try await store.itemAnalysis(classCode: code, scope: nil)
-        #expect(before.items.first { $0.questionID == "q-multi" }?.firstChoices == ["a", "c"])
+        #expect(before.questions["q-multi"]?.options == ["a": 1, "c": 1])
         #expect(
             before.taskTallies.contains(
                 TaskTally(questionID: "q-code", task: "two", status: "not_concurrent", count: 2)
@@ -154,8 +152,8 @@ struct AnalysisStoreTests {
         }
         try await Self.expectSummariesAgree(store, code, questions: questions)
         let regraded = try await store.itemAnalysis(classCode: code, scope: nil)
-        let row = try #require(regraded.items.first { $0.questionID == "q-code" })
-        #expect(row.best == 1 && row.firstPassed && row.attempts == 2)
+        let row = try #require(regraded.questions["q-code"])
+        #expect(row.x == 1 && row.firstPassed == 1 && row.attempts == 2)
         #expect(regraded.taskTallies.contains(TaskTally(questionID: "q-code", task: "two", status: "passed", count: 1)))
 
         // Deleting the first attempt makes the next one first.
@@ -164,8 +162,8 @@ struct AnalysisStoreTests {
         }
         try await Self.expectSummariesAgree(store, code, questions: questions)
         let after = try await store.itemAnalysis(classCode: code, scope: nil)
-        let left = try #require(after.items.first { $0.questionID == "q-code" })
-        #expect(left.best == 0.5 && !left.firstPassed && left.attempts == 1)
+        let left = try #require(after.questions["q-code"])
+        #expect(left.x == 0.5 && left.firstPassed == 0 && left.attempts == 1)
     }
 
     @Test func deletingAClassLeavesNothingOfItAndTheOthersWhole() async throws {
