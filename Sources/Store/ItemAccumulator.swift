@@ -68,7 +68,7 @@ struct ItemAccumulator {
     /// Each choice once per answer (a choice listed twice is picked once).
     private mutating func count(_ joined: UnsafeRawBufferPointer, at: Int) {
         sums[at].sawChoices = true
-        var seen: [Int] = []
+        var seen: UInt64 = 0  // the choices counted for this answer (a question has far fewer than 64)
         var start = 0
         for end in 0...joined.count where end == joined.count || joined[end] == 0x1F {
             defer { start = end + 1 }
@@ -82,8 +82,10 @@ struct ItemAccumulator {
                 choiceNames[at].append(Array(piece))
                 choiceCounts[at].append(0)
             }
-            guard !seen.contains(choice) else { continue }
-            seen.append(choice)
+            if choice < 64 {
+                guard seen & (1 << UInt64(choice)) == 0 else { continue }
+                seen |= 1 << UInt64(choice)
+            }
             choiceCounts[at][choice] += 1
         }
     }

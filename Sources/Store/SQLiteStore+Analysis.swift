@@ -235,7 +235,7 @@ extension SQLiteStore: AnalysisStore {
                     GROUP BY a.student_id, a.question_id)
                 SELECT g.student, g.question, g.n, g.best, g.first % 2,
                     CASE WHEN g.choice THEN (SELECT \(firstChoices("f")) FROM attempts f WHERE f.id = g.first / 2) END
-                FROM g
+                FROM g ORDER BY g.student
                 """,
             arguments: arguments
         )
