@@ -13,7 +13,8 @@ import Store
 ///   score (the sum of their best scores on the other questions of the analysis; a question not attempted counts
 ///   0). From −1 to 1: near 1, students strong on the rest do well on this question and weak ones badly; near 0 or
 ///   below, the question does not separate them (or misleads the strong). With dichotomous scores it is the
-///   point-biserial correlation. null with fewer than two students, or when either score does not vary.
+///   point-biserial correlation. Moodle shows it times 100; here it is the correlation itself. null with fewer than
+///   two students, or when either score does not vary.
 /// - `options` (choice questions): each choice id (every choice of the question, 0 when no one picked it) and how
 ///   many students picked it on their first attempt (for multiple choice, each picked choice counts), the attempt
 ///   that shows what a student thought before any feedback.
