@@ -23,7 +23,7 @@ struct AnalysisService: Sendable {
         let code = classRecord.code
         let assignments = try await access.wrapStore { try await classroom.assignments(classCode: code) }
         var assignment: AssignmentRecord?
-        if let id = request.query["assignment"] {
+        if let id = request.query["assignment"], !id.isEmpty {
             guard let found = assignments.first(where: { $0.id == id }) else {
                 throw QuizError.notFound("The class \(code) has no assignment \"\(id)\".")
             }

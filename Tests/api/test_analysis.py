@@ -230,3 +230,6 @@ def test_who_may_read_the_analysis(server, course):
 def test_an_empty_class_has_no_questions(server):
     code = ok(server, 'POST', '/api/v1/classes', {'name': 'Empty'}, TEACHER_TOKEN, 201)['code']
     assert ok(server, 'GET', '/api/v1/classes/%s/analysis' % code, token=TEACHER_TOKEN)['questions'] == []
+    # An empty assignment parameter is none: the whole class.
+    whole = ok(server, 'GET', '/api/v1/classes/%s/analysis?assignment=' % code, token=TEACHER_TOKEN)
+    assert whole['questions'] == [] and 'assignment' not in whole
