@@ -94,6 +94,13 @@ def test_the_teacher_reads_the_analysis_exports_and_deletes_the_class(server, dr
     assert driver.execute_script(LOW_CONTRAST_JS, f".teacher-page :is({READABLE})") == []
     assert axe_check(driver, "light", "/teacher analysis") == []
     shot(driver, "teacher-analysis.png")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        assert driver.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+        assert driver.execute_script(LOW_CONTRAST_JS, f".teacher-page :is({READABLE})") == []
+        assert axe_check(driver, "dark", "/teacher analysis") == []
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
     # Export: JSON and CSV, each a download link whose content is the class.
     type_into(driver, "#term-code", code)
@@ -110,6 +117,8 @@ def test_the_teacher_reads_the_analysis_exports_and_deletes_the_class(server, dr
     # Delete: a confirmation first; a wrong code deletes nothing; Cancel leaves the class.
     click(driver, "#delete-class")
     read(driver, lambda d: d.find_element(By.ID, "delete-warning"))
+    assert unlabelled_controls(driver) == []
+    assert axe_check(driver, "light", "/teacher delete confirmation") == []
     type_into(driver, "#delete-confirm-code", "WRONG1")
     click(driver, "#delete-confirm")
     wait(driver).until(lambda d: f"Type {code} to confirm" in d.find_element(By.CSS_SELECTOR, ".term-out").text)
