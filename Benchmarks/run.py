@@ -8,6 +8,7 @@
 3. Classroom results: the teacher's results for a class of 300.
 4. Classroom burst: 1,000 students of one class (one address, a token each) submit at the same instant; all must
    be graded within 15 s with none refused, while GETs keep their p99 under 20 ms.
+   Item analysis (Benchmarks/analysis.py): a class of 300, 20 assignments, 60,000 attempts; p95 ≤ 50 ms.
 5. Stores side by side (Benchmarks/stores.py): grading throughput, GET latency and the burst on one instance on
    SQLite, one on PostgreSQL, and two on PostgreSQL behind nginx, with CPU per request per part.
 6. Regrade (Benchmarks/regrade.py): a class's 300 code attempts graded again after the question changed (< 10 s).
@@ -387,6 +388,12 @@ def bench_burst(port, pid, rows, students=1000):
     print("\n".join(rows[-8:]))
 
 
+def bench_analysis(rows):
+    """A class of 300 with 20 assignments and 60,000 attempts: Benchmarks/analysis.py."""
+    import analysis
+    analysis.bench_analysis(rows)
+
+
 def bench_stores(rows):
     """One instance on SQLite, one on PostgreSQL, two on PostgreSQL behind nginx: Benchmarks/stores.py."""
     import stores
@@ -441,6 +448,7 @@ def main():
             ("grading", "Grading", lambda rows: bench_grading(port, rows)),
             ("classroom", "Classroom results", lambda rows: bench_classroom(port, rows)),
             ("burst", "Classroom burst: 1,000 at once", lambda rows: bench_burst(port, server.pid, rows)),
+            ("analysis", "Item analysis", bench_analysis),
             ("stores", "Stores side by side: SQLite, PostgreSQL, two instances behind nginx", bench_stores),
             ("regrade", "Regrade", bench_regrade),
         ):
@@ -465,7 +473,7 @@ def main():
     if only and os.environ.get("BENCH_WRITE") == "1":
         # Some sections measured now: the others are kept from the last BENCHMARKS.md, and say so.
         kept = previous_sections(os.path.join(ROOT, "BENCHMARKS.md"))
-        order = ["HTTP", "Grading", "Classroom results", "Classroom burst: 1,000 at once",
+        order = ["HTTP", "Grading", "Classroom results", "Classroom burst: 1,000 at once", "Item analysis",
                  "Stores side by side: SQLite, PostgreSQL, two instances behind nginx", "Regrade"]
         merged = []
         for title in order:

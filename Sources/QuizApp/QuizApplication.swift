@@ -175,6 +175,7 @@ public struct QuizApplication: Sendable {
         let banks = TeacherBankService(access: classroom.access, catalog: catalog, grader: grader)
         BankRoutes(banks: banks).add(to: &router)
         RegradeRoutes(regrades: regrades).add(to: &router)
+        AnalysisRoutes(access: classroom.access, catalog: catalog).add(to: &router)
         router.setFallback(StaticFiles(paths: paths))
         return router
     }

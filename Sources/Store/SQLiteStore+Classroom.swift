@@ -12,6 +12,7 @@ extension SQLiteStore: ClassroomStore {
             }
         }
         registerRegradeMigrations(&migrator)
+        registerAnalysisMigrations(&migrator)
     }
 
     // MARK: - Teachers
@@ -434,7 +435,7 @@ extension SQLiteStore: ClassroomStore {
 
     // MARK: - Rows
 
-    private static let attemptColumns =
+    static let attemptColumns =
         "id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed, late"
 
     private static func attemptCount(_ db: Database, studentID: String, questionID: String, since: Date) throws -> Int {
@@ -445,7 +446,7 @@ extension SQLiteStore: ClassroomStore {
         ) ?? 0
     }
 
-    private static func storedAttempt(_ row: Row) -> StoredAttempt {
+    static func storedAttempt(_ row: Row) -> StoredAttempt {
         StoredAttempt(
             record: AttemptRecord(
                 id: row["id"],
@@ -468,7 +469,7 @@ extension SQLiteStore: ClassroomStore {
         TeacherRecord(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
-    private static func rosterEntry(_ row: Row) -> RosterEntry {
+    static func rosterEntry(_ row: Row) -> RosterEntry {
         RosterEntry(
             student: StudentRecord(id: row["id"], name: row["name"], classCode: row["class_code"]),
             removed: (row["removed_at"] as Double?) != nil,
@@ -476,7 +477,7 @@ extension SQLiteStore: ClassroomStore {
         )
     }
 
-    private static func assignments(
+    static func assignments(
         _ db: Database,
         where condition: String,
         arguments: StatementArguments

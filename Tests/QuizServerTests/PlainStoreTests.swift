@@ -87,6 +87,14 @@ struct PlainStoreTests {
             headers: ClassroomTests.teacher
         )
         #expect(regrade.status == 501)
+        // Item analysis and the end of a term are the classroom's too: 501, and the class is still there.
+        for path in ["/api/v1/classes/\(code)/analysis", "/api/v1/classes/\(code)/export"] {
+            #expect(try await client.get(path, headers: ClassroomTests.teacher).status == 501, "\(path)")
+        }
+        #expect(
+            try await client.request("DELETE", "/api/v1/classes/\(code)", headers: ClassroomTests.teacher).status == 501
+        )
+        #expect(try await client.get("/api/v1/classes/\(code)/results", headers: ClassroomTests.teacher).status == 200)
         #expect(try await client.get("/api/v1/classes", headers: ["Authorization": "Bearer other"]).status == 401)
         await server.stop()
     }

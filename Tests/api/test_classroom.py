@@ -162,7 +162,11 @@ CLASS_ROUTES = [
     ('POST', '/api/v1/classes/{code}/regrades', {'question': 'code-fetch-all'}, 202, False),
     ('GET', '/api/v1/classes/{code}/regrades', None, 200, False),
     ('GET', '/api/v1/classes/{code}/regrades/{regrade}', None, 200, False),
+    ('GET', '/api/v1/classes/{code}/analysis', None, 200, False),
+    ('GET', '/api/v1/classes/{code}/export', None, 200, False),
 ]
+# Deleting the class would end the walk: test_class_end.py walks it with classes of its own.
+WALKED_ELSEWHERE = {('DELETE', '/api/v1/classes/{code}')}
 
 
 @pytest.fixture(scope='module')
@@ -185,7 +189,7 @@ def test_the_walk_covers_every_class_route_in_the_document(server):
     documented = {(m.upper(), p) for p, item in document['paths'].items() for m in item
                   if m in ('get', 'post', 'delete', 'put', 'patch') and p.startswith('/api/v1/classes/{code}')}
     walked = {(m, re.sub(r'\{(student|assignment|regrade)\}', '{id}', p)) for m, p, *_ in CLASS_ROUTES}
-    assert walked == documented
+    assert walked | WALKED_ELSEWHERE == documented
 
 
 @pytest.mark.parametrize('method,template,body,owner_status,owner_only', CLASS_ROUTES,

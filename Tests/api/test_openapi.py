@@ -47,6 +47,9 @@ EXPECTED_OPERATIONS = {
     # Regrades, round 2.
     ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades'),
     ('GET', '/api/v1/classes/{code}/regrades/{id}'),
+    # Item analysis and the end of a term.
+    ('GET', '/api/v1/classes/{code}/analysis'), ('GET', '/api/v1/classes/{code}/export'),
+    ('DELETE', '/api/v1/classes/{code}'),
 }
 TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('GET', '/api/v1/classes/{code}/results'), ('GET', '/api/v1/classes/{code}/results.csv'),
@@ -65,7 +68,11 @@ TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
                       ('POST', '/api/v1/banks'), ('GET', '/api/v1/banks'), ('PUT', '/api/v1/banks/{id}'),
                       ('DELETE', '/api/v1/banks/{id}'),
                       ('POST', '/api/v1/classes/{code}/regrades'), ('GET', '/api/v1/classes/{code}/regrades'),
-                      ('GET', '/api/v1/classes/{code}/regrades/{id}')}
+                      ('GET', '/api/v1/classes/{code}/regrades/{id}'),
+                      ('GET', '/api/v1/classes/{code}/analysis'), ('GET', '/api/v1/classes/{code}/export'),
+                      ('DELETE', '/api/v1/classes/{code}')}
+# Deleting a class would end the fixture's class for every operation after it: it gets classes of its own.
+DELETE_CLASS = ('DELETE', '/api/v1/classes/{code}')
 STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments'), ('GET', '/api/v1/me/study'),
                       ('POST', '/api/v1/me/study/reviews'), ('POST', '/api/v1/me/study/handover')}
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'
@@ -191,6 +198,19 @@ def test_class_names_with_control_characters_are_refused_or_kept_whole(server, n
     assert report['class']['name'] == name.strip()
 
 
+def throwaway_classes(server, count):
+    """Classes made to be deleted (each with a student who answered), so that DELETE meets real ones."""
+    codes = []
+    for i in range(count):
+        status, _, body = server.request('POST', '/api/v1/classes', {'name': 'Throwaway %d' % i}, bearer(TEACHER_TOKEN))
+        assert status == 201, body
+        code = json.loads(body)['code']
+        status, _, body = server.request('POST', '/api/v1/students', {'name': 'Tmp', 'class': code})
+        assert status == 201, body
+        codes.append(code)
+    return codes
+
+
 def test_live_server_conforms_to_its_document(server, classroom):
     schema = schemathesis.openapi.from_url(server.base + '/openapi.json')
     real_ids = [q['id'] for q in classroom['questions']]
@@ -219,6 +239,8 @@ def test_live_server_conforms_to_its_document(server, classroom):
             elif 'id' in {p.name for p in operation.path_parameters}:
                 pool = (choice_ids * 3 + code_ids) if is_attempt else real_ids
                 override = st.one_of(st.none(), st.sampled_from(pool))
+            elif key == DELETE_CLASS:
+                override = st.one_of(st.none(), st.sampled_from(throwaway_classes(server, 3)))
             elif 'code' in {p.name for p in operation.path_parameters}:
                 override = st.one_of(st.none(), st.just(classroom['code']), st.just(classroom['code'].lower()))
             else:

@@ -8,6 +8,7 @@ import { assignmentsCard } from './assignments.js';
 import { banksCard } from './banks.js';
 import { openAttempts } from './attempts.js';
 import { regradeCard } from './regrade.js';
+import { analysisCard, endOfTermCard } from './analysis.js';
 import { signInForm, signedInLine, passwordBox } from './signin.js';
 
 export function teacherView() {
@@ -28,7 +29,9 @@ export function teacherView() {
     rosterCard(),
     banksCard(),
     assignmentsCard(),
-    regradeCard());
+    analysisCard(),
+    regradeCard(),
+    endOfTermCard());
   return page;
 }
 
