@@ -380,7 +380,7 @@ extension PostgresStore: ClassroomStore {
                 return .recorded(saved)
             }
         }
-        if let claim { await dropExpiredKeys(before: claim.since) }
+        if let claim { await dropExpiredKeys(before: claim.since, keeping: claim.key, of: attempt.studentID) }
         return outcome
     }
 

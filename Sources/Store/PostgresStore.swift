@@ -278,7 +278,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
                 return .recorded(saved)
             }
         }
-        await dropExpiredKeys(before: since)
+        await dropExpiredKeys(before: since, keeping: idempotencyKey, of: attempt.studentID)
         return outcome
     }
 
@@ -320,11 +320,17 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
         )
     }
 
-    /// Keys past their day are dropped now and then, outside the transaction that answers.
-    func dropExpiredKeys(before since: Date) async {
+    /// Keys past their day are dropped now and then, outside the transaction that answers; never the key just
+    /// answered under (a caller's `since` may be later than that key's time).
+    func dropExpiredKeys(before since: Date, keeping key: String, of studentID: String) async {
         guard Int.random(in: 0..<200) == 0 else { return }
         _ = try? await run { client in
-            try await client.query("DELETE FROM idempotency_keys WHERE created_at < \(since.timeIntervalSince1970)")
+            try await client.query(
+                """
+                DELETE FROM idempotency_keys WHERE created_at < \(since.timeIntervalSince1970)
+                AND NOT (student_id = \(studentID) AND key = \(key))
+                """
+            )
         }
     }
 

@@ -392,7 +392,7 @@ extension SQLiteStore: ClassroomStore {
             if let claim { try Self.keep(claim, for: saved, db) }
             return .recorded(saved)
         }
-        if let claim { await dropExpiredKeys(before: claim.since) }
+        if let claim { await dropExpiredKeys(before: claim.since, keeping: claim.key, of: attempt.studentID) }
         return outcome
     }
 

@@ -32,7 +32,7 @@ extension SQLiteStore {
             try Self.keep(claim, for: saved, db)
             return .recorded(saved)
         }
-        await dropExpiredKeys(before: since)
+        await dropExpiredKeys(before: since, keeping: idempotencyKey, of: attempt.studentID)
         return saved
     }
 
@@ -66,13 +66,14 @@ extension SQLiteStore {
         )
     }
 
-    /// Keys past their day are dropped now and then, outside the transaction that answers.
-    func dropExpiredKeys(before since: Date) async {
+    /// Keys past their day are dropped now and then, outside the transaction that answers; never the key just
+    /// answered under (a caller's `since` may be later than that key's time).
+    func dropExpiredKeys(before since: Date, keeping key: String, of studentID: String) async {
         guard Int.random(in: 0..<200) == 0 else { return }
         try? await pool.write { db in
             try db.execute(
-                sql: "DELETE FROM idempotency_keys WHERE created_at < ?",
-                arguments: [since.timeIntervalSince1970]
+                sql: "DELETE FROM idempotency_keys WHERE created_at < ? AND NOT (student_id = ? AND key = ?)",
+                arguments: [since.timeIntervalSince1970, studentID, key]
             )
         }
     }

@@ -126,7 +126,8 @@ struct AnalysisStoreTests {
         _ = try await store.record(
             Self.attempt(bob.id, "q-multi", kind: "multiple_choice", answer: #"{"choices":["a","c"]}"#, score: 0.5),
             late: true,
-            limit: nil
+            limit: nil,
+            claim: nil
         )
         let first = try await store.record(
             Self.attempt(ada.id, "q-code", kind: "code", answer: #"{"code":"x"}"#, score: 0.5, tasks: Self.tasksHalf)
