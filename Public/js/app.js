@@ -9,6 +9,7 @@ import { teacherView } from './views/teacher.js';
 import { reviewView, renderDueCount } from './views/review.js';
 import { ready as markdownReady } from './md.js';
 import { onChange as onStudyChange } from './study.js';
+import { startStudySync } from './studysync.js';
 
 const routes = [
   [/^\/?$/, () => topicsView(), 'topics'],
@@ -87,6 +88,7 @@ student.onChange(renderRecording);
 renderRecording(student.get());
 onStudyChange(() => renderDueCount());
 renderDueCount();
+startStudySync();
 window.addEventListener('hashchange', route);
 // the bank's Markdown needs markdown-it: the first page is drawn once it is there (or known missing)
 markdownReady().then(route);

@@ -87,7 +87,27 @@ export function recordAttempt(q, result, { hints = 0, now = Date.now() } = {}) {
   });
   if (v.attempts.length > MAX_ATTEMPTS) v.attempts.splice(0, v.attempts.length - MAX_ATTEMPTS);
   save(v);
+  const review = { question: q.id, card, answer: v.attempts[v.attempts.length - 1] };
+  recorded.forEach((f) => f(review));
   return { rating, card };
+}
+
+const recorded = new Set();
+/** f({question, card, answer}) after each graded answer is recorded here (studysync.js sends it to the server). */
+export const onRecorded = (f) => recorded.add(f);
+
+/**
+ * The server's record of a student in a class (GET /api/v1/me/study) becomes this browser's: the server is where
+ * the schedule lives then, and this browser shows what it holds (a review made on another device included).
+ */
+export function replaceFromServer(server, who) {
+  const v = load();
+  v.cards = server && typeof server.cards === 'object' && server.cards ? server.cards : {};
+  v.attempts = Array.isArray(server?.attempts) ? server.attempts : [];
+  if (server?.handed_over_at && !v.handed_over) {
+    v.handed_over = { student: who?.id ?? null, class: who?.class ?? null, at: server.handed_over_at };
+  }
+  save(v);
 }
 
 /** The cards due at `now`, most overdue first: [{id, card}]. */
@@ -139,14 +159,21 @@ export function exportForServer(v = load()) {
 }
 
 /**
- * Moves this browser's study record to the server, once: when a student joins a class, the caller passes a
- * `send(record)` that POSTs it with the student's token (the endpoint is the server's to define) and resolves when the
+ * Moves this browser's study record to the server, once per student: when a student joins a class, studysync.js
+ * passes a `send(record)` that POSTs it to /api/v1/me/study/handover with the student's token and resolves when the
  * server has stored it. On success the record is marked `handed_over` and never sent again; on failure nothing changes
  * and the next call tries again. Returns true when it was sent now, false when it had been already (or was empty).
  */
 export async function handOverToServer(who, send) {
   const v = load();
-  if (v.handed_over || (!v.attempts.length && !Object.keys(v.cards).length)) return false;
+  // Once per student: a browser that joins another class (a new student) hands its record over again.
+  if (v.handed_over && (v.handed_over.student ?? null) === (who?.id ?? null)) return false;
+  if (!v.attempts.length && !Object.keys(v.cards).length) {
+    // Nothing to move: marked all the same, so that a record the server gives back later is not sent back to it.
+    v.handed_over = { student: who?.id ?? null, class: who?.class ?? null, at: new Date().toISOString() };
+    save(v);
+    return false;
+  }
   await send(exportForServer(v));
   const after = load();
   after.handed_over = { student: who?.id ?? null, class: who?.class ?? null, at: new Date().toISOString() };
