@@ -31,7 +31,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     public let configuration: ServerConfiguration
     let responder: any Responder
-    let immediate: (any ImmediateResponder)?
+    /// The responder's router, when it has one: each request is routed once, as its head is read.
+    let routing: (any RequestRouting)?
     let observer: (any RequestObserver)?
     let logger: Logger
     let state = Mutex(State())
@@ -40,17 +41,19 @@ public final class HTTPServer: @unchecked Sendable {
     /// would end it early (`/a%00junk` read as `/a`); the raw URI is seen only here, before decoding.
     let encodedNUL = Mutex<Set<UInt>>([])
 
-    /// - Parameter immediate: answers what it can on libmicrohttpd's thread (see `ImmediateResponder`).
+    /// - Parameters:
+    ///   - responder: answers every request, in a Task; when it is a `RequestRouting` (a `Router`, or middleware
+    ///     around one), requests are routed once as their head is read.
+    ///   - observer: told of every answer, errors, deadline and shutdown answers included.
     public init(
         configuration: ServerConfiguration,
         responder: any Responder,
-        immediate: (any ImmediateResponder)? = nil,
         observer: (any RequestObserver)? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
         self.responder = responder
-        self.immediate = immediate
+        self.routing = responder as? any RequestRouting
         self.observer = observer
         self.logger = logger
     }
@@ -130,7 +133,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    /// Answers 503 for handlers that overran the deadline, since libmicrohttpd never times out a suspended connection;
+    /// Answers 504 for handlers that overran the deadline, since libmicrohttpd never times out a suspended connection;
     /// and watches the socket of every handler still running at a tick for its client hanging up (which cancels the
     /// handler): a handler that answers within a tick, as nearly all do, never costs a watch.
     private func reapOverdueRequests() async {
@@ -211,13 +214,22 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    func log(_ context: RequestContext, status: Int) {
+    func log(_ context: RequestContext, status: HTTPStatus) {
         let elapsed = ContinuousClock.now - context.started
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        observer?.didAnswer(method: context.method, path: context.path, status: status, seconds: ms / 1000)
+        observer?.didAnswer(
+            method: context.method,
+            path: context.path,
+            route: context.route,
+            status: status,
+            seconds: ms / 1000
+        )
         logger.info(
             "\(context.method) \(context.path) \(status) \(String(format: "%.1f", ms))ms",
-            metadata: ["http.method": "\(context.method)", "http.path": "\(context.path)", "http.status": "\(status)"]
+            metadata: [
+                "http.method": "\(context.method)", "http.path": "\(context.path)",
+                "http.route": "\(context.route ?? "-")", "http.status": "\(status)",
+            ]
         )
     }
 }

@@ -70,8 +70,35 @@ final class RequestContext: @unchecked Sendable {
         self.query = query
     }
 
+    /// The request's pattern, decided once when its head was read (see `route(with:)`).
+    private(set) var route: String?
+    private var destination: Router.Destination?
+    private var parameters: [String: String] = [:]
+
+    /// Routes the request once, on libmicrohttpd's thread as its head is read: the decision travels with the
+    /// request to the handler, and its pattern to the log and the metrics.
+    func route(with routing: (any RequestRouting)?) {
+        guard let routing else { return }
+        var head = Request(method: method, path: path, query: query, headers: headers)
+        routing.route(&head)
+        route = head.route
+        destination = head.destination
+        parameters = head.parameters
+    }
+
     var request: Request {
-        Request(method: method, path: path, query: query, headers: headers, body: body, remoteAddress: remoteAddress)
+        var request = Request(
+            method: method,
+            path: path,
+            query: query,
+            headers: headers,
+            body: body,
+            remoteAddress: remoteAddress
+        )
+        request.route = route
+        request.destination = destination
+        request.parameters = parameters
+        return request
     }
 
     /// Stores the response and resumes the connection, once: the first of handler and deadline wins.

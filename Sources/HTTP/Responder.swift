@@ -21,14 +21,21 @@ public protocol Middleware: Sendable {
     func respond(to request: Request, next: any Responder) async throws -> Response
 }
 
-/// A responder followed by its middleware, outermost first.
-public struct MiddlewareChain: Responder {
+/// A responder followed by its middleware, outermost first. Routes like its responder when that is a router, so
+/// the server can route a request once, before any middleware runs.
+public struct MiddlewareChain: Responder, RequestRouting {
     let middleware: [any Middleware]
     let responder: any Responder
+    private let routing: (any RequestRouting)?
 
     public init(_ middleware: [any Middleware], responder: any Responder) {
         self.middleware = middleware
         self.responder = responder
+        self.routing = responder as? any RequestRouting
+    }
+
+    public func route(_ request: inout Request) {
+        routing?.route(&request)
     }
 
     public func respond(to request: Request) async throws -> Response {

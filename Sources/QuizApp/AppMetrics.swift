@@ -6,14 +6,12 @@ import QuizCore
 /// The server's metrics: requests by route and status, grading latency, outcomes, and the grading queue.
 public struct AppMetrics: RequestObserver {
     public let registry: MetricsRegistry
-    let router: Router
 
     static let requestBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
     static let gradingBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20]
 
-    init(registry: MetricsRegistry, router: Router, grader: GradingPool) {
+    init(registry: MetricsRegistry, grader: GradingPool) {
         self.registry = registry
-        self.router = router
         registry.describe(
             "http_requests_total",
             type: "counter",
@@ -47,11 +45,13 @@ public struct AppMetrics: RequestObserver {
         }
     }
 
-    public func didAnswer(method: String, path: String, status: Int, seconds: Double) {
-        let route =
-            router.pattern(method: method, path: path)
-            ?? (path.hasPrefix("/api/") ? "unmatched" : "static")
-        registry.increment("http_requests_total", labels: ["route": route, "method": method, "status": String(status)])
+    /// - Parameter route: the pattern the request was routed to once, by the server; nil when no route matched.
+    public func didAnswer(method: String, path: String, route: String?, status: HTTPStatus, seconds: Double) {
+        let route = route ?? (path.hasPrefix("/api/") ? "unmatched" : "static")
+        registry.increment(
+            "http_requests_total",
+            labels: ["route": route, "method": method, "status": status.description]
+        )
         registry.observe(
             "http_request_duration_seconds",
             seconds,

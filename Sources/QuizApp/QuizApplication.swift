@@ -30,6 +30,8 @@ public struct QuizApplication: Sendable {
     let logger: Logger
     let registry = MetricsRegistry()
     let grader: GradingPool
+    /// The routes, built once (with the static files' caches) when the application is made.
+    private(set) var routes = Router()
 
     /// - Parameters:
     ///   - codeAttemptsPerMinute: code attempts per student (by student id) in any 60 s; past it, 429 with
@@ -93,6 +95,7 @@ public struct QuizApplication: Sendable {
         self.grader = grader
         self.paths = paths
         self.logger = logger
+        routes = router()
     }
 
     /// Serves these banks from now on (`serve` reloads `--questions` on SIGHUP). Attempts in flight finish against
@@ -101,19 +104,14 @@ public struct QuizApplication: Sendable {
         catalog.replace(with: bank)
     }
 
-    /// The whole responder: middleware around the router.
+    /// The whole responder: middleware around the routes. It routes each request once (see `RequestRouting`).
     public func responder() -> any Responder {
-        MiddlewareChain([ErrorMiddleware(logger: logger)], responder: router())
-    }
-
-    /// The routes that answer from memory, for the bridge to run without suspending.
-    public func immediateResponder() -> any ImmediateResponder {
-        router()
+        MiddlewareChain([ErrorMiddleware(logger: logger)], responder: routes)
     }
 
     /// Counts every request by route and status; also serves `GET /metrics`.
     public func metrics() -> any RequestObserver {
-        AppMetrics(registry: registry, router: router(), grader: grader)
+        AppMetrics(registry: registry, grader: grader)
     }
 
     /// The OpenAPI 3.1 document, shipped as a resource so the binary finds it wherever it runs.

@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            Seconds a handler may take before the client gets 503. A code submission expected to wait for a \
+            Seconds a handler may take before the client gets 504. A code submission expected to wait for a \
             grader longer than this less 5 s gets 429 with Retry-After at once instead.
             """
     )
@@ -88,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    @Flag(help: "Run every handler as a Task, even those that answer from memory (for measuring the bridge).")
+    /// Kept so that scripts passing it still start: every handler runs as a Task now, the only path there is.
+    @Flag(help: .hidden)
     var asyncOnly = false
 
     @OptionGroup var grader: GraderOptions
@@ -171,7 +172,6 @@ struct ServeCommand: AsyncParsableCommand {
                 shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))
             ),
             responder: app.responder(),
-            immediate: asyncOnly ? nil : app.immediateResponder(),
             observer: app.metrics(),
             logger: logger
         )

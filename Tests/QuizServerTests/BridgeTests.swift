@@ -75,14 +75,15 @@ struct BridgeTests {
         await server.stop()
     }
 
-    @Test func aHandlerOverrunningTheDeadlineGets503() async throws {
+    @Test func aHandlerOverrunningTheDeadlineGets504() async throws {
         let server = try Self.start { $0.handlerDeadline = .milliseconds(300) }
         let reply = try await server.client.get("/stubborn")
-        #expect(reply.status == 503)
+        #expect(reply.status == 504)
         #expect(reply.headers["retry-after"] == "1")
         #expect(reply.headers["content-type"] == "application/problem+json")
         let problem = try reply.json()
-        #expect(problem["status"] as? Int == 503)
+        #expect(problem["status"] as? Int == 504)
+        #expect(problem["title"] as? String == "Gateway Timeout")
         await server.stop()
     }
 

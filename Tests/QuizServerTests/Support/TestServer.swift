@@ -30,7 +30,6 @@ struct TestServer {
 
     static func start(
         _ responder: any Responder,
-        immediate: (any ImmediateResponder)? = nil,
         observer: (any RequestObserver)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) throws -> TestServer {
@@ -39,7 +38,6 @@ struct TestServer {
         let server = HTTPServer(
             configuration: configuration,
             responder: responder,
-            immediate: immediate,
             observer: observer,
             logger: Logger(label: "test")
         )
@@ -80,7 +78,7 @@ struct TestServer {
             anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
             clientAddress: ClientAddress(trustedProxies: trustedProxies)
         )
-        var server = try start(app.responder(), immediate: app.immediateResponder(), observer: app.metrics())
+        var server = try start(app.responder(), observer: app.metrics())
         server.grader = pool
         return server
     }
