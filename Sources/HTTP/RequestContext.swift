@@ -6,8 +6,8 @@ import Synchronization
 /// handler (headers) to the completion callback, kept alive by an unmanaged retain stored in `con_cls`.
 ///
 /// `@unchecked Sendable`: the fields set while receiving are written only on the connection's libmicrohttpd thread
-/// before the handler Task starts (the Task start is the happens-before edge); what the Task and the deadline reaper
-/// share afterwards is in the `phase` mutex.
+/// before the handler Task starts (the Task start is the happens-before edge); what the Task, its deadline and
+/// shutdown share afterwards is in the `phase` mutex.
 final class RequestContext: @unchecked Sendable {
     enum Phase {
         case receiving
@@ -36,7 +36,6 @@ final class RequestContext: @unchecked Sendable {
     /// Whether the response the handler left was queued (on the libmicrohttpd thread, after the resume).
     var resumedAndAnswered = false
     let phase = Mutex<Phase>(.receiving)
-    var deadline: ContinuousClock.Instant = .now
 
     /// The watch on the client's socket while the handler runs (see `watchForHangUp`).
     /// `@unchecked Sendable`: a dispatch source is safe to cancel from any thread.
