@@ -1,13 +1,17 @@
+import Foundation
+
 /// How the HTTP server listens and what it tolerates.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: UInt16
-    /// libmicrohttpd's own threads, which only do I/O and parsing: handlers run on Swift's pool.
+    /// libmicrohttpd's own threads, which only do I/O and parsing: handlers run on Swift's pool. Default: the
+    /// number of cores.
     public var threads: Int
     /// Seconds an idle or dribbling connection may live.
     public var connectionTimeout: Int
     public var connectionLimit: Int
     public var perAddressConnectionLimit: Int
+    /// The largest request body accepted, in bytes; a larger one gets 413.
     public var maxBodySize: Int
     /// A suspended connection never times out by itself, so the Swift side answers 503 when a handler overruns this.
     public var handlerDeadline: Duration
@@ -17,7 +21,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: UInt16 = 8080,
-        threads: Int = 2,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         connectionTimeout: Int = 30,
         connectionLimit: Int = 4096,
         perAddressConnectionLimit: Int = 0,

@@ -48,8 +48,8 @@ public struct QuizApplication: Sendable {
         teacher: TeacherToken,
         paths: Paths,
         logger: Logger,
-        codeAttemptsPerMinute: Int = 20,
-        anonymousCodeAttemptsPerMinute: Int = 120,
+        codeAttemptsPerMinute: Int = AttemptLimits().codeAttemptsPerMinute,
+        anonymousCodeAttemptsPerMinute: Int = AttemptLimits().anonymousCodeAttemptsPerMinute,
         clientAddress: ClientAddress = ClientAddress(),
         sharedRateLimits: (any SharedRateLimits)? = nil
     ) {

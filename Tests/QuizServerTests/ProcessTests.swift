@@ -150,4 +150,56 @@ struct ProcessTests {
         try good.process.run()
         #expect(try await good.exitStatus(timeout: .seconds(120)) == 0, "\(good.text)")
     }
+
+    @Test func aPortInUseStopsTheServerPromptlyWithNoGraderLeft() async throws {
+        // Hold the port: bound and listening, as another server would.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(bound == 0)
+        #expect(listen(holder, 1) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(holder, $0, &length) }
+        }
+        let port = UInt16(bigEndian: address.sin_port)
+        // A launcher that notes each sandbox's pid (bwrap's, after the exec) and starts the real one.
+        let pids = ServerProcess.temporaryDirectory() + "-pids"
+        let launcher = ServerProcess.temporaryDirectory() + "-launch"
+        try """
+        #!/bin/sh
+        echo $$ >> \(pids)
+        exec \(Repository.path("grader/launch")) "$@"
+        """.write(toFile: launcher, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: launcher)
+
+        let started = ContinuousClock.now
+        let server = ServerProcess(
+            arguments: [
+                "serve", "--port", String(port), "--data-dir", ServerProcess.temporaryDirectory(),
+                "--grader-launch", launcher,
+            ],
+            port: port
+        )
+        try server.process.run()
+        #expect(try await server.exitStatus() == 1)
+        #expect(ContinuousClock.now - started < .seconds(20), "exits promptly")
+        #expect(server.text.contains("cannot listen on 127.0.0.1:\(port)"), "\(server.text)")
+        let sandboxes = ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n")
+            .compactMap { Int32($0) }
+        #expect(!sandboxes.isEmpty, "the grader was started before the bind failed")
+        // Gone, or a zombie waiting for init: none still running.
+        func running(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !stat.contains(") Z ")
+        }
+        try await BridgeTests.waitUntil { sandboxes.allSatisfy { !running($0) } }
+    }
 }
