@@ -1,7 +1,7 @@
 import Logging
 
 /// Turns whatever a handler throws into a response, through the one mapping (`mapping(_:request:logger:)`).
-public struct ErrorMiddleware: Middleware {
+public struct ErrorMiddleware: ImmediateMiddleware {
     let logger: Logger
 
     public init(logger: Logger) {
@@ -11,6 +11,14 @@ public struct ErrorMiddleware: Middleware {
     public func respond(to request: Request, next: any Responder) async throws -> Response {
         do {
             return try await next.respond(to: request)
+        } catch {
+            return Self.response(for: error, request: request, logger: logger)
+        }
+    }
+
+    public func respondImmediately(to request: Request, next: any ImmediateResponder) throws -> Response? {
+        do {
+            return try next.respondImmediately(to: request)
         } catch {
             return Self.response(for: error, request: request, logger: logger)
         }

@@ -49,6 +49,8 @@ public final class HTTPServer: @unchecked Sendable {
     let responder: any Responder
     /// The responder's router, when it has one: each request is routed once, as its head is read.
     let routing: (any RequestRouting)?
+    /// The responder's on-the-spot answers, when it has them and the configuration allows.
+    let immediate: (any ImmediateResponder)?
     let observer: (any RequestObserver)?
     let logger: Logger
     let state = Mutex(State())
@@ -61,7 +63,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// - Parameters:
     ///   - responder: answers every request, in a Task; when it is a `RequestRouting` (a `Router`, or middleware
-    ///     around one), requests are routed once as their head is read.
+    ///     around one), requests are routed once as their head is read; when it is an `ImmediateResponder`, what
+    ///     it can answer from memory is answered on libmicrohttpd's thread.
     ///   - observer: told of every answer, errors, deadline and shutdown answers included.
     public init(
         configuration: ServerConfiguration,
@@ -72,6 +75,7 @@ public final class HTTPServer: @unchecked Sendable {
         self.configuration = configuration
         self.responder = responder
         self.routing = responder as? any RequestRouting
+        self.immediate = configuration.immediateAnswers ? responder as? any ImmediateResponder : nil
         self.observer = observer
         self.logger = logger
     }
@@ -188,6 +192,16 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     // MARK: - Called on libmicrohttpd's threads
+
+    /// The answer on the spot, when the responder has one; an error thrown is mapped like any other.
+    func respondImmediately(_ request: Request) -> Response? {
+        guard let immediate else { return nil }
+        do {
+            return try immediate.respondImmediately(to: request)
+        } catch {
+            return ErrorMiddleware.response(for: error, request: request, logger: logger)
+        }
+    }
 
     var isDraining: Bool { state.withLock { $0.draining } }
 

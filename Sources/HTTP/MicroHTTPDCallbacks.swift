@@ -105,6 +105,9 @@ let accessHandler: MHD_AccessHandlerCallback = {
     if server.isDraining {
         return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").response)
     }
+    if let response = server.respondImmediately(context.request) {
+        return queue(server, context, response)
+    }
     server.dispatch(context)
     return cmhd_yes()
 }

@@ -4,7 +4,7 @@
 ///
 /// A request is routed once (`route(_:)`, which the server calls as soon as the request head is read): the
 /// decision, the path parameters and the route's pattern travel with the request, and `respond(to:)` only follows it.
-public struct Router: Responder, RequestRouting {
+public struct Router: Responder, RequestRouting, ImmediateResponder {
     struct Route: Sendable {
         enum Segment: Sendable, Equatable {
             case literal(String)
@@ -14,6 +14,8 @@ public struct Router: Responder, RequestRouting {
         let pattern: String
         let segments: [Segment]
         let responder: any Responder
+        /// Set for handlers that never wait: the server may run these on libmicrohttpd's thread.
+        var immediate: (@Sendable (Request) throws -> Response)?
     }
 
     /// Where a request goes.
@@ -49,10 +51,11 @@ public struct Router: Responder, RequestRouting {
         on("GET", pattern, handler)
     }
 
-    /// A GET handler that answers from memory and never waits. It runs like any other route (the same middleware,
-    /// the same error mapping); the name is kept for the handlers that were written for a separate fast path.
+    /// A GET handler that answers from memory and never waits: the server may run it on libmicrohttpd's thread
+    /// (see `ImmediateResponder`), through the same middleware and error mapping as any route.
     public mutating func getImmediate(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) {
         on("GET", pattern) { try handler($0) }
+        routes[routes.count - 1].immediate = handler
     }
 
     public mutating func post(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> Response) {
@@ -106,6 +109,16 @@ public struct Router: Responder, RequestRouting {
         case .notFound, nil:
             throw HTTPError.notFound("There is nothing at \(request.path).")
         }
+    }
+
+    /// Runs the request's handler on the spot when its route is an immediate one; nil otherwise.
+    public func respondImmediately(to request: Request) throws -> Response? {
+        var request = request
+        route(&request)
+        guard case .route(let index) = request.destination, let immediate = routes[index].immediate else {
+            return nil
+        }
+        return try immediate(request)
     }
 
     /// The pattern of the route a request goes to (`/api/v1/questions/{id}`), or nil when none matches.

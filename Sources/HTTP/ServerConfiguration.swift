@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var handlerDeadline: Duration
     /// How long shutdown waits for requests in flight before failing them with 503.
     public var shutdownGrace: Duration
+    /// Whether routes that answer from memory run on libmicrohttpd's thread (see `ImmediateResponder`); false runs
+    /// every handler as a Task (for measuring the bridge).
+    public var immediateAnswers: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -27,7 +30,8 @@ public struct ServerConfiguration: Sendable {
         perAddressConnectionLimit: Int = 0,
         maxBodySize: Int = 64 * 1024,
         handlerDeadline: Duration = .seconds(30),
-        shutdownGrace: Duration = .seconds(10)
+        shutdownGrace: Duration = .seconds(10),
+        immediateAnswers: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -38,5 +42,6 @@ public struct ServerConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.handlerDeadline = handlerDeadline
         self.shutdownGrace = shutdownGrace
+        self.immediateAnswers = immediateAnswers
     }
 }

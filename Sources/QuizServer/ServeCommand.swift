@@ -97,8 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    /// Kept so that scripts passing it still start: every handler runs as a Task now, the only path there is.
-    @Flag(help: .hidden)
+    @Flag(help: "Run every handler as a Task, even those that answer from memory (for measuring the bridge).")
     var asyncOnly = false
 
     @OptionGroup var grader: GraderOptions
@@ -181,7 +180,8 @@ struct ServeCommand: AsyncParsableCommand {
                 connectionLimit: connectionLimit,
                 maxBodySize: maxBodySize,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
-                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))
+                shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)),
+                immediateAnswers: !asyncOnly
             ),
             responder: app.responder(),
             observer: app.metrics(),

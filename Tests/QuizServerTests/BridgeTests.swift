@@ -8,6 +8,10 @@ struct BridgeTests {
     static func echoRouter() -> Router {
         var router = Router()
         router.get("/healthz") { _ in .json(["status": "ok"]) }
+        router.getImmediate("/broken-now") { _ in
+            brokenCalls.increment()
+            throw BrokenHandler()
+        }
         router.get("/slow") { request in
             let seconds = Double(request.query["s"] ?? "2") ?? 2
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
@@ -29,6 +33,9 @@ struct BridgeTests {
         }
         return router
     }
+
+    struct BrokenHandler: Error {}
+    static let brokenCalls = Counter()
 
     static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TestServer {
         try TestServer.start(
@@ -84,6 +91,16 @@ struct BridgeTests {
         let problem = try reply.json()
         #expect(problem["status"] as? Int == 504)
         #expect(problem["title"] as? String == "Gateway Timeout")
+        await server.stop()
+    }
+
+    @Test func anImmediateHandlerThatThrowsIsAnsweredOnceWithAProblem() async throws {
+        let server = try Self.start()
+        let before = Self.brokenCalls.value
+        let reply = try await server.client.get("/broken-now")
+        #expect(reply.status == 500)
+        #expect(reply.headers["content-type"] == "application/problem+json")
+        #expect(Self.brokenCalls.value == before + 1, "run once, not again on the async path")
         await server.stop()
     }
 

@@ -100,6 +100,39 @@ struct RouterTests {
         #expect(calls.value == 2, "each handler ran exactly once")
     }
 
+    @Test func immediateRoutesAnswerOnTheSpotThroughTheSameMiddlewareAndAsyncOnesDoNot() throws {
+        struct Unexpected: Error {}
+        let calls = Counter()
+        var router = Router()
+        router.getImmediate("/now/{id}") { request in
+            calls.increment()
+            switch request.parameters["id"] {
+            case "missing": throw HTTPError.notFound("no such thing")
+            case "broken": throw Unexpected()
+            default: return .text("now \(request.parameters["id"] ?? "?")")
+            }
+        }
+        router.get("/later") { _ in .text("later") }
+        let chain = MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: router)
+        let now = try #require(try chain.respondImmediately(to: Request(method: "GET", path: "/now/1")))
+        #expect(String(decoding: now.body, as: UTF8.self) == "now 1")
+        #expect(try chain.respondImmediately(to: Request(method: "GET", path: "/now/missing"))?.status == .notFound)
+        let broken = try chain.respondImmediately(to: Request(method: "GET", path: "/now/broken"))
+        #expect(broken?.status == .internalServerError)
+        #expect(broken?.headers["Content-Type"] == "application/problem+json")
+        #expect(calls.value == 3, "each ran once, errors included")
+        #expect(try chain.respondImmediately(to: Request(method: "GET", path: "/later")) == nil)
+        #expect(try chain.respondImmediately(to: Request(method: "POST", path: "/now/1")) == nil)
+        // Middleware that cannot answer on the spot sends every request the async way: none is skipped.
+        struct Plain: Middleware {
+            func respond(to request: Request, next: any Responder) async throws -> Response {
+                try await next.respond(to: request)
+            }
+        }
+        let asyncOnly = MiddlewareChain([Plain()], responder: router)
+        #expect(try asyncOnly.respondImmediately(to: Request(method: "GET", path: "/now/1")) == nil)
+    }
+
     @Test func decodingErrorsNameTheField() throws {
         struct Body: Decodable {
             var name: String
