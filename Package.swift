@@ -51,6 +51,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 // swift-metrics' module is also called Metrics: aliased so that ours keeps its name.
                 .product(name: "PostgresNIO", package: "postgres-nio", moduleAliases: ["Metrics": "SwiftMetrics"]),
             ]
@@ -80,6 +81,7 @@ let package = Package(
             name: "QuizServerTests",
             dependencies: [
                 "QuizApp", "HTTP", "QuizCore", "Grader", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -32,6 +32,7 @@ SERVER = os.path.join(ROOT, ".build/release/QuizServer")
 HB_PACKAGE = os.path.join(ROOT, "Benchmarks/HummingbirdBaseline")
 HB_SCRATCH = os.path.join(ROOT, ".build-hummingbird")
 DURATION = os.environ.get("BENCH_DURATION", "10s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 GRADER_ARGS = ["--grader-launch", os.environ["BENCH_GRADER_LAUNCH"]] if "BENCH_GRADER_LAUNCH" in os.environ else []
 # Extra `serve` flags for the main server, to compare settings (e.g. BENCH_SERVER_ARGS="--graders 3").
 GRADER_ARGS += os.environ.get("BENCH_SERVER_ARGS", "").split()
@@ -120,7 +121,7 @@ def bench_http(port, rows):
             wait_for(hb_port)
             servers.append(("Hummingbird 2.28", hb_port))
         results = []
-        for round_ in (1, 2):
+        for round_ in range(1, ROUNDS + 1):
             for name, p in servers:
                 r = wrk(p, "/api/v1/questions")
                 results.append((name, round_, r))
@@ -130,7 +131,7 @@ def bench_http(port, rows):
             process.terminate()
             process.wait()
         os.unlink(path)
-    rows.append(f"Body: `GET /api/v1/questions`, {len(body):,} bytes of JSON. wrk -t2 -c64 -d{DURATION}, two rounds alternating.\n")
+    rows.append(f"Body: `GET /api/v1/questions`, {len(body):,} bytes of JSON. wrk -t2 -c64 -d{DURATION}, {ROUNDS} rounds alternating.\n")
     rows.append("| server | round | requests/s | p50 ms | p75 ms | p90 ms | p99 ms | non-2xx |")
     rows.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, round_, r in results:

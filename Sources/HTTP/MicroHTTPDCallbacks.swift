@@ -1,4 +1,4 @@
-import CMicroHTTPD
+internal import CMicroHTTPD
 import Foundation
 
 // The C callbacks of the bridge. They live in a library file, not in `main.swift`, because top-level code there is
