@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims: the only place variadic C calls are made.
@@ -44,8 +46,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Metrics in the Prometheus text format.
-        .target(name: "Metrics"),
+        // The server's metrics, reported through swift-metrics (CoreMetrics) to swift-prometheus's registry, which
+        // prints the Prometheus text format.
+        .target(
+            name: "Metrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The store: classes, students, attempts in SQLite or PostgreSQL, behind a protocol.
         .target(
             name: "Store",

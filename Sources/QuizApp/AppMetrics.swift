@@ -12,6 +12,17 @@ public struct AppMetrics: RequestObserver {
 
     init(registry: MetricsRegistry, grader: GradingPool) {
         self.registry = registry
+        registry.gauge("grading_queue_length", help: "Code submissions waiting for a grader.") {
+            Double(grader.queueLength)
+        }
+        registry.gauge("grading_active", help: "Code submissions being graded now.") {
+            Double(grader.activeCount)
+        }
+    }
+
+    /// Gives the series their help text. Called once, when the registry is made: swift-prometheus requires a
+    /// series' help to be the same at every use, so it must be known before the first.
+    static func describe(_ registry: MetricsRegistry) {
         registry.describe(
             "http_requests_total",
             type: "counter",
@@ -37,12 +48,6 @@ public struct AppMetrics: RequestObserver {
             type: "counter",
             help: "Example task outcomes in the sandbox, by status."
         )
-        registry.gauge("grading_queue_length", help: "Code submissions waiting for a grader.") {
-            Double(grader.queueLength)
-        }
-        registry.gauge("grading_active", help: "Code submissions being graded now.") {
-            Double(grader.activeCount)
-        }
     }
 
     /// - Parameter route: the pattern the request was routed to once, by the server; nil when no route matched.

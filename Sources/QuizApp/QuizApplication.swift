@@ -28,7 +28,11 @@ public struct QuizApplication: Sendable {
     let settings: ClassSettingsService
     let paths: Paths
     let logger: Logger
-    let registry = MetricsRegistry()
+    let registry: MetricsRegistry = {
+        let registry = MetricsRegistry()
+        AppMetrics.describe(registry)
+        return registry
+    }()
     let grader: GradingPool
     /// The routes, built once (with the static files' caches) when the application is made.
     private(set) var routes = Router()
@@ -107,6 +111,12 @@ public struct QuizApplication: Sendable {
     /// The whole responder: middleware around the routes. It routes each request once (see `RequestRouting`).
     public func responder() -> any Responder {
         MiddlewareChain([ErrorMiddleware(logger: logger)], responder: routes)
+    }
+
+    /// Makes this application's registry the process's swift-metrics backend, so that libraries reporting
+    /// through swift-metrics show on `/metrics` too. Once per process (`serve` calls it).
+    public func bootstrapMetricsSystem() {
+        registry.bootstrapMetricsSystem()
     }
 
     /// Counts every request by route and status; also serves `GET /metrics`.

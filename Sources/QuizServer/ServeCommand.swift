@@ -171,6 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
             clientAddress: ClientAddress(trustedProxies: trustedProxy),
             sharedRateLimits: store as? any SharedRateLimits
         )
+        app.bootstrapMetricsSystem()
         let server = HTTPServer(
             configuration: ServerConfiguration(
                 host: host,

@@ -153,6 +153,27 @@ struct MetricsTests {
         #expect(text.contains(#"http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
         #expect(text.contains("# TYPE grading_queue_length gauge"))
         #expect(text.contains("http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1"))
+        #expect(text.contains("# HELP http_requests_total Requests answered, by route pattern, method and status."))
+        // Valid text format: every sample line is `name{labels} value`, of a family whose TYPE came before it.
+        let label = #"[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?"#
+        let sample = try NSRegularExpression(
+            pattern: #"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{("# + label + #")*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$"#
+        )
+        var typed: Set<String> = []
+        for line in text.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("# TYPE ") { typed.insert(String(line.split(separator: " ")[2])) }
+            if line.hasPrefix("#") { continue }
+            let range = NSRange(line.startIndex..., in: line)
+            let match = sample.firstMatch(in: line, range: range)
+            #expect(match != nil, "not a sample line: \(line)")
+            guard let match, let nameRange = Range(match.range(at: 1), in: line) else { continue }
+            let name = String(line[nameRange])
+            let family = ["_bucket", "_sum", "_count"].reduce(name) { name, suffix in
+                name.hasSuffix(suffix) && typed.contains(String(name.dropLast(suffix.count)))
+                    ? String(name.dropLast(suffix.count)) : name
+            }
+            #expect(typed.contains(family), "no TYPE before \(line)")
+        }
         await server.stop()
     }
 }
