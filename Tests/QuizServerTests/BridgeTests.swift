@@ -51,13 +51,13 @@ struct BridgeTests {
     }
 
     @Test func answersOverRealHTTP() async throws {
-        let server = try Self.start()
-        let reply = try await server.client.get("/echo?q=a%20b&z=1", headers: ["X-Thing": "yes"])
-        #expect(reply.status == 200)
-        let json = try reply.json()
-        #expect(json["q"] as? String == "a b")
-        #expect(json["x"] as? String == "yes")
-        await server.stop()
+        try await Self.start().run { server in
+            let reply = try await server.client.get("/echo?q=a%20b&z=1", headers: ["X-Thing": "yes"])
+            #expect(reply.status == 200)
+            let json = try reply.json()
+            #expect(json["q"] as? String == "a b")
+            #expect(json["x"] as? String == "yes")
+        }
     }
 
     @Test func twoHundredSlowHandlersHoldNoServerThread() async throws {
@@ -83,25 +83,25 @@ struct BridgeTests {
     }
 
     @Test func aHandlerOverrunningTheDeadlineGets504() async throws {
-        let server = try Self.start { $0.handlerDeadline = .milliseconds(300) }
-        let reply = try await server.client.get("/stubborn")
-        #expect(reply.status == 504)
-        #expect(reply.headers["retry-after"] == "1")
-        #expect(reply.headers["content-type"] == "application/problem+json")
-        let problem = try reply.json()
-        #expect(problem["status"] as? Int == 504)
-        #expect(problem["title"] as? String == "Gateway Timeout")
-        await server.stop()
+        try await Self.start { $0.handlerDeadline = .milliseconds(300) }.run { server in
+            let reply = try await server.client.get("/stubborn")
+            #expect(reply.status == 504)
+            #expect(reply.headers["retry-after"] == "1")
+            #expect(reply.headers["content-type"] == "application/problem+json")
+            let problem = try reply.json()
+            #expect(problem["status"] as? Int == 504)
+            #expect(problem["title"] as? String == "Gateway Timeout")
+        }
     }
 
     @Test func anImmediateHandlerThatThrowsIsAnsweredOnceWithAProblem() async throws {
-        let server = try Self.start()
-        let before = Self.brokenCalls.value
-        let reply = try await server.client.get("/broken-now")
-        #expect(reply.status == 500)
-        #expect(reply.headers["content-type"] == "application/problem+json")
-        #expect(Self.brokenCalls.value == before + 1, "run once, not again on the async path")
-        await server.stop()
+        try await Self.start().run { server in
+            let before = Self.brokenCalls.value
+            let reply = try await server.client.get("/broken-now")
+            #expect(reply.status == 500)
+            #expect(reply.headers["content-type"] == "application/problem+json")
+            #expect(Self.brokenCalls.value == before + 1, "run once, not again on the async path")
+        }
     }
 
     @Test func aDeclaredOversizedBodyIs413BeforeItIsRead() async throws {

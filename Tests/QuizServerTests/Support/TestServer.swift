@@ -83,6 +83,19 @@ struct TestServer {
         return server
     }
 
+    /// Runs `body` with this server and stops it however `body` ends, so a failing test leaks no server.
+    func run<T>(_ body: (TestServer) async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body(self)
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+        return result
+    }
+
     /// Stops the server, then the grading pool, so no sandbox outlives its test.
     func stop() async {
         await server.shutdown()
