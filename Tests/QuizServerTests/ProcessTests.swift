@@ -33,6 +33,43 @@ struct ProcessTests {
         #expect(server.text.contains("shutting down"))
     }
 
+    @Test func aSecondSignalQuitsWithoutWaitingForTheGradingsInFlight() async throws {
+        let server = try ServerProcess.serve(
+            dataDirectory: ServerProcess.temporaryDirectory(),
+            extra: ["--graders", "1", "--shutdown-grace", "60"]
+        )
+        try await server.waitUntilServing()
+        let client = server.client
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["code": Self.blockingFetchAll]),
+            as: UTF8.self
+        )
+        // One grader, four blocking submissions: seconds of work in flight and queued.
+        let requests = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { _ = try? await client.postJSON("/api/v1/questions/code-fetch-all/attempts", body) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        defer { requests.cancel() }
+        // Wait for a grading to be under way (the server's own gauge), bounded.
+        var grading = false
+        for _ in 0..<200 where !grading {
+            grading = (try? await client.get("/metrics"))?.text.contains("grading_active 1") == true
+            if !grading { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(grading, "a grading was under way")
+        server.signal(SIGTERM)
+        try await BridgeTests.waitUntil { server.text.contains("shutting down") }
+        let second = ContinuousClock.now
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 1, "\(server.text)")
+        #expect(ContinuousClock.now - second < .seconds(5), "quits at once, not after the 60 s grace")
+        #expect(server.text.contains("a second signal"))
+    }
+
     @Test func sigintStopsAnIdleServerWithZero() async throws {
         let server = try ServerProcess.serve(dataDirectory: ServerProcess.temporaryDirectory())
         try await server.waitUntilServing()
