@@ -86,10 +86,19 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // Test support: an in-process client of the application's routes (`app.test { client in … }`).
+        .target(
+            name: "QuizAppTesting",
+            dependencies: [
+                "QuizApp", "HTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "QuizServerTests",
             dependencies: [
-                "QuizApp", "HTTP", "QuizCore", "Grader", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                "QuizApp", "HTTP", "QuizCore", "Grader", "Store", "QuizAppTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

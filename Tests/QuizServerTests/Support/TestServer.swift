@@ -56,6 +56,29 @@ struct TestServer {
         anonymousCodeAttemptsPerMinute: Int = 120,
         trustedProxies: [String] = []
     ) throws -> TestServer {
+        let (app, pool) = try makeApp(
+            publicDirectory: publicDirectory,
+            grader: grader,
+            dataDirectory: dataDirectory,
+            codeAttemptsPerMinute: codeAttemptsPerMinute,
+            anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
+            trustedProxies: trustedProxies
+        )
+        var server = try start(app.responder(), observer: app.metrics())
+        server.grader = pool
+        return server
+    }
+
+    /// The application alone, for in-process tests (`app.test { client in … }`), with its grading pool (which
+    /// starts no sandbox until it grades).
+    static func makeApp(
+        publicDirectory: String = Repository.path("Public"),
+        grader: GradingPool? = nil,
+        dataDirectory: String? = nil,
+        codeAttemptsPerMinute: Int = 20,
+        anonymousCodeAttemptsPerMinute: Int = 120,
+        trustedProxies: [String] = []
+    ) throws -> (QuizApplication, GradingPool) {
         let data =
             dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("quiz-\(UUID().uuidString)").path
@@ -78,9 +101,7 @@ struct TestServer {
             anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
             clientAddress: ClientAddress(trustedProxies: trustedProxies)
         )
-        var server = try start(app.responder(), observer: app.metrics())
-        server.grader = pool
-        return server
+        return (app, pool)
     }
 
     /// Runs `body` with this server and stops it however `body` ends, so a failing test leaks no server.
