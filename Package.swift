@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "QuizServerTests",
             dependencies: [
-                "QuizApp", "HTTP", "QuizCore", "Grader", "Store", "QuizAppTesting",
+                "QuizApp", "HTTP", "QuizCore", "Grader", "Store", "QuizAppTesting", "Metrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -40,8 +40,10 @@ public final class MetricsRegistry: Sendable {
     }
 
     /// Gives a series its help text (printed as `# HELP`); `type` is the Prometheus type it is reported as.
+    /// Describe a series before its first use: swift-prometheus insists that a name keeps the help it was first
+    /// made with, so a description that comes after is ignored (rather than stopping the process).
     public func describe(_ name: String, type: String, help: String) {
-        descriptions.update(name) { $0.help = help }
+        descriptions.describe(name, help: help)
     }
 
     /// Adds `value` (1 by default) to the counter `name` with these labels.
@@ -79,15 +81,32 @@ public final class MetricsRegistry: Sendable {
         labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// The help texts and buckets by series name.
+    /// The help texts and buckets by series name, and which series have been made (their help is then fixed).
     final class Descriptions: Sendable {
-        private let byName = Mutex<[String: Description]>([:])
+        private struct State {
+            var byName: [String: Description] = [:]
+            var made: Set<String> = []
+        }
+        private let state = Mutex(State())
 
         func update(_ name: String, _ change: (inout Description) -> Void) {
-            byName.withLock { change(&$0[name, default: Description(help: "")]) }
+            state.withLock { change(&$0.byName[name, default: Description(help: "")]) }
         }
 
-        subscript(name: String) -> Description? { byName.withLock { $0[name] } }
+        func describe(_ name: String, help: String) {
+            state.withLock { state in
+                guard !state.made.contains(name) else { return }
+                state.byName[name, default: Description(help: "")].help = help
+            }
+        }
+
+        /// The description a series is made with; from now on its help stays as it is.
+        func make(_ name: String) -> Description? {
+            state.withLock { state in
+                state.made.insert(name)
+                return state.byName[name]
+            }
+        }
     }
 }
 
@@ -99,7 +118,7 @@ struct DescribedFactory: MetricsFactory {
     let descriptions: MetricsRegistry.Descriptions
 
     private func descriptor(_ label: String) -> (MetricNameDescriptor, MetricsRegistry.Description)? {
-        guard let description = descriptions[label] else { return nil }
+        guard let description = descriptions.make(label) else { return nil }
         return (MetricNameDescriptor(metricName: label, unitName: "", helpText: description.help), description)
     }
 

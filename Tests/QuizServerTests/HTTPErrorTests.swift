@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Logging
+import Metrics
 import Synchronization
 import Testing
 
@@ -89,6 +90,23 @@ struct HTTPErrorTests {
         } catch let error as StoreFailure {
             #expect(error.httpError.status == .serviceUnavailable)
         }
+    }
+}
+
+@Suite("Metrics registry, in process")
+struct MetricsRegistryTests {
+    @Test func aDescriptionAfterTheFirstUseIsIgnoredNotFatal() async {
+        let registry = MetricsRegistry()
+        registry.describe("early_total", type: "counter", help: "Described first.")
+        registry.increment("early_total", labels: ["kind": "a"])
+        registry.increment("late_total")
+        registry.describe("late_total", type: "counter", help: "Described too late.")
+        registry.increment("late_total")
+        let text = await registry.render()
+        #expect(text.contains("# HELP early_total Described first."))
+        #expect(text.contains(#"early_total{kind="a"} 1"#))
+        #expect(text.contains("late_total 2"))
+        #expect(!text.contains("Described too late."))
     }
 }
 
