@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims: the only place variadic C calls are made.
@@ -43,13 +46,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Metrics in the Prometheus text format.
-        .target(name: "Metrics"),
+        // The server's metrics, reported through swift-metrics (CoreMetrics) to swift-prometheus's registry, which
+        // prints the Prometheus text format.
+        .target(
+            name: "Metrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The store: classes, students, attempts in SQLite or PostgreSQL, behind a protocol.
         .target(
             name: "Store",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 // swift-metrics' module is also called Metrics: aliased so that ours keeps its name.
                 .product(name: "PostgresNIO", package: "postgres-nio", moduleAliases: ["Metrics": "SwiftMetrics"]),
             ]
@@ -68,15 +79,27 @@ let package = Package(
         .executableTarget(
             name: "QuizServer",
             dependencies: [
-                "QuizApp", "QuizCore", "Grader", "HTTP",
+                "QuizApp", "QuizCore", "Grader", "HTTP", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test support: an in-process client of the application's routes (`app.test { client in … }`).
+        .target(
+            name: "QuizAppTesting",
+            dependencies: [
+                "QuizApp", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "QuizServerTests",
             dependencies: [
-                "QuizApp", "HTTP", "QuizCore", "Grader", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                "QuizApp", "HTTP", "QuizCore", "Grader", "Store", "QuizAppTesting", "Metrics",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -34,6 +34,7 @@ SERVER = os.path.join(ROOT, ".build/release/QuizServer")
 HB_PACKAGE = os.path.join(ROOT, "Benchmarks/HummingbirdBaseline")
 HB_SCRATCH = os.path.join(ROOT, ".build-hummingbird")
 DURATION = os.environ.get("BENCH_DURATION", "10s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 GRADER_ARGS = ["--grader-launch", os.environ["BENCH_GRADER_LAUNCH"]] if "BENCH_GRADER_LAUNCH" in os.environ else []
 # Extra `serve` flags for the main server, to compare settings (e.g. BENCH_SERVER_ARGS="--graders 3").
 GRADER_ARGS += os.environ.get("BENCH_SERVER_ARGS", "").split()
@@ -88,45 +89,63 @@ def post(port, path, body):
 
 
 def bench_http(port, rows):
-    subprocess.run(["swift", "build", "-c", "release", "--package-path", HB_PACKAGE, "--scratch-path", HB_SCRATCH],
-                   check=True, stdout=subprocess.DEVNULL)
+    """wrk on GET /api/v1/questions: this server, side by side with Hummingbird 2 serving the same bytes and, when
+    BENCH_BASELINE names another QuizServer binary (say, main's release build before a change), with that one.
+    BENCH_HUMMINGBIRD=0 leaves Hummingbird out (its first build takes minutes)."""
+    with_hummingbird = os.environ.get("BENCH_HUMMINGBIRD", "1") != "0"
+    baseline = os.environ.get("BENCH_BASELINE")
+    if with_hummingbird:
+        subprocess.run(["swift", "build", "-c", "release", "--package-path", HB_PACKAGE, "--scratch-path", HB_SCRATCH],
+                       check=True, stdout=subprocess.DEVNULL)
     c = http.client.HTTPConnection("127.0.0.1", port)
     c.request("GET", "/api/v1/questions")
     body = c.getresponse().read()
     with tempfile.NamedTemporaryFile(delete=False, suffix=".json") as f:
         f.write(body)
         path = f.name
-    hb_port = free_port()
-    hb = subprocess.Popen([os.path.join(HB_SCRATCH, "release/HummingbirdBaseline"), str(hb_port), path],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # The same server with every handler run as a Task (suspend, Task, resume): what the async bridge costs.
-    async_port = free_port()
-    async_data = tempfile.mkdtemp(prefix="bench-async-")
-    async_server = subprocess.Popen(
-        [SERVER, "serve", "--port", str(async_port), "--data-dir", async_data, "--log-level", "warning", "--async-only"]
-        + GRADER_ARGS, cwd=ROOT, stdout=subprocess.DEVNULL, env=dict(os.environ, QUIZ_TEACHER_TOKEN="bench-token"))
+    servers = [("QuizServer (libmicrohttpd)", port)]
+    processes = []
     try:
-        wait_for(hb_port)
-        wait_for(async_port)
+        if baseline:
+            base_port = free_port()
+            base_data = tempfile.mkdtemp(prefix="bench-baseline-")
+            processes.append(subprocess.Popen(
+                [baseline, "serve", "--port", str(base_port), "--data-dir", base_data, "--log-level", "warning"]
+                + GRADER_ARGS, cwd=ROOT, stdout=subprocess.DEVNULL,
+                env=dict(os.environ, QUIZ_TEACHER_TOKEN="bench-token")))
+            wait_for(base_port)
+            servers.append(("QuizServer, before (BENCH_BASELINE)", base_port))
+        if with_hummingbird:
+            hb_port = free_port()
+            processes.append(subprocess.Popen(
+                [os.path.join(HB_SCRATCH, "release/HummingbirdBaseline"), str(hb_port), path],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            wait_for(hb_port)
+            servers.append(("Hummingbird 2.28", hb_port))
         results = []
-        for round_ in (1, 2):
-            for name, p in (("QuizServer (libmicrohttpd)", port), ("QuizServer, --async-only", async_port),
-                            ("Hummingbird 2.28", hb_port)):
+        for round_ in range(1, ROUNDS + 1):
+            for name, p in servers:
                 r = wrk(p, "/api/v1/questions")
                 results.append((name, round_, r))
                 print(f"{name} round {round_}: {r['rps']:.0f} req/s, p50 {r['lat']['50']:.2f} ms, p99 {r['lat']['99']:.2f} ms")
     finally:
-        hb.terminate()
-        hb.wait()
-        async_server.terminate()
-        async_server.wait()
+        for process in processes:
+            process.terminate()
+            process.wait()
         os.unlink(path)
-    rows.append(f"Body: `GET /api/v1/questions`, {len(body):,} bytes of JSON. wrk -t2 -c64 -d{DURATION}, two rounds alternating.\n")
+    rows.append(f"Body: `GET /api/v1/questions`, {len(body):,} bytes of JSON. wrk -t2 -c64 -d{DURATION}, {ROUNDS} rounds alternating.\n")
     rows.append("| server | round | requests/s | p50 ms | p75 ms | p90 ms | p99 ms | non-2xx |")
     rows.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, round_, r in results:
         l = r["lat"]
         rows.append(f"| {name} | {round_} | {r['rps']:,.0f} | {l['50']:.2f} | {l['75']:.2f} | {l['90']:.2f} | {l['99']:.2f} | {r['non2xx']} |")
+    if baseline:
+        def mean(name):
+            return statistics.mean(r["rps"] for n, _, r in results if n == name)
+        now, before = mean(servers[0][0]), mean("QuizServer, before (BENCH_BASELINE)")
+        rows.append("")
+        rows.append(f"This build against the baseline: {now:,.0f} against {before:,.0f} requests/s on average, "
+                    f"{(now / before - 1) * 100:+.1f} %.")
 
 
 def bench_grading(port, rows):

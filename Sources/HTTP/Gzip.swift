@@ -1,4 +1,4 @@
-import CZlib
+internal import CZlib
 import Foundation
 
 /// gzip through zlib. Used for static files, whose compressed bytes are cached, so speed matters less than ratio.

@@ -1,4 +1,4 @@
-import CMicroHTTPD
+internal import CMicroHTTPD
 import Foundation
 import Logging
 import Synchronization
@@ -27,30 +27,55 @@ public final class HTTPServer: @unchecked Sendable {
         /// stopping the daemon would cut off a response it has just queued.
         var unfinished = 0
         var port: UInt16 = 0
+        /// Shutdown waiting for `running` or `unfinished` to reach zero, by waiter id.
+        var waiters: [Int: (Quiet, CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter = 0
+
+        func holds(_ quiet: Quiet) -> Bool {
+            switch quiet {
+            case .noHandlerRunning: running.isEmpty
+            case .everyResponseSent: unfinished == 0
+            }
+        }
+    }
+
+    /// What shutdown waits for.
+    enum Quiet {
+        case noHandlerRunning
+        case everyResponseSent
     }
 
     public let configuration: ServerConfiguration
     let responder: any Responder
+    /// The responder's router, when it has one: each request is routed once, as its head is read.
+    let routing: (any RequestRouting)?
+    /// The responder's on-the-spot answers, when it has them and the configuration allows.
     let immediate: (any ImmediateResponder)?
     let observer: (any RequestObserver)?
     let logger: Logger
     let state = Mutex(State())
-    private let reaper = Mutex<Task<Void, Never>?>(nil)
+    /// How long a handler runs before its client's socket is watched for a hang-up: a handler that answers
+    /// within it, as nearly all do, never costs a watch.
+    static let hangUpWatchDelay: Duration = .milliseconds(200)
     /// Connections whose raw request line holds `%00`. libmicrohttpd decodes the path in place, and a decoded NUL
     /// would end it early (`/a%00junk` read as `/a`); the raw URI is seen only here, before decoding.
     let encodedNUL = Mutex<Set<UInt>>([])
 
-    /// - Parameter immediate: answers what it can on libmicrohttpd's thread (see `ImmediateResponder`).
+    /// - Parameters:
+    ///   - responder: answers every request, in a Task; when it is a `RequestRouting` (a `Router`, or middleware
+    ///     around one), requests are routed once as their head is read; when it is an `ImmediateResponder`, what
+    ///     it can answer from memory is answered on libmicrohttpd's thread.
+    ///   - observer: told of every answer, errors, deadline and shutdown answers included.
     public init(
         configuration: ServerConfiguration,
         responder: any Responder,
-        immediate: (any ImmediateResponder)? = nil,
         observer: (any RequestObserver)? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
         self.responder = responder
-        self.immediate = immediate
+        self.routing = responder as? any RequestRouting
+        self.immediate = configuration.immediateAnswers ? responder as? any ImmediateResponder : nil
         self.observer = observer
         self.logger = logger
     }
@@ -85,11 +110,11 @@ public final class HTTPServer: @unchecked Sendable {
             $0.daemon = Daemon(pointer: daemon)
             $0.port = bound
         }
-        reaper.withLock { $0 = Task { [weak self] in await self?.reapOverdueRequests() } }
         logger.info("listening", metadata: ["http.host": "\(configuration.host)", "http.port": "\(bound)"])
     }
 
     /// Stops accepting, lets requests in flight finish (up to the grace period, then answers them 503), and stops.
+    /// When the calling task is cancelled (a second signal), the grace period ends at once.
     /// Never calls `MHD_stop_daemon` while a connection is suspended: libmicrohttpd would abort the process.
     public func shutdown() async {
         let handle = state.withLock { state -> Daemon? in
@@ -100,21 +125,17 @@ public final class HTTPServer: @unchecked Sendable {
         let listener = MHD_quiesce_daemon(daemon)
         if listener >= 0 { close(listener) }
         let clock = ContinuousClock()
-        let graceEnd = clock.now + configuration.shutdownGrace
-        while runningRequests > 0, clock.now < graceEnd {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        await wait(until: .noHandlerRunning, orUntil: clock.now + configuration.shutdownGrace)
         let overdue = state.withLock { Array($0.running.values) }
         for context in overdue {
             if context.complete(with: HTTPError.serviceUnavailable("The server is shutting down.").response) {
                 context.task?.cancel()
             }
         }
-        let sendEnd = clock.now + .seconds(5)
-        while state.withLock({ $0.unfinished }) > 0, clock.now < sendEnd {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        reaper.withLock { $0?.cancel() }
+        // Bounded even when cancelled: stopping the daemon would cut off responses just queued.
+        await Task.detached { [self] in
+            await wait(until: .everyResponseSent, orUntil: clock.now + .seconds(5))
+        }.value
         let stillSuspended = state.withLock { state -> Int in
             if state.suspended == 0 { state.daemon = nil }
             return state.suspended
@@ -130,29 +151,57 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    /// Answers 503 for handlers that overran the deadline, since libmicrohttpd never times out a suspended connection;
-    /// and watches the socket of every handler still running at a tick for its client hanging up (which cancels the
-    /// handler): a handler that answers within a tick, as nearly all do, never costs a watch.
-    private func reapOverdueRequests() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(200))
-            let now = ContinuousClock.now
-            let running = state.withLock { Array($0.running.values) }
-            for context in running {
-                context.watchForHangUp { [weak context] in context?.task?.cancel() }
-            }
-            let overdue = running.filter { $0.deadline <= now }
-            for context in overdue {
-                let problem = HTTPError.gatewayTimeout("The server took too long to answer; try again.")
-                if context.complete(with: problem.response) {
-                    context.task?.cancel()
-                    logger.warning("handler overran its deadline", metadata: ["http.path": "\(context.path)"])
-                }
-            }
+    /// Returns when `quiet` holds or at `deadline`, whichever is first: a task-group timeout, no polling.
+    func wait(until quiet: Quiet, orUntil deadline: ContinuousClock.Instant) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait(until: quiet) }
+            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            await group.next()
+            group.cancelAll()
         }
     }
 
+    /// Returns when `quiet` holds, or when the task is cancelled.
+    private func wait(until quiet: Quiet) async {
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.holds(quiet) || Task.isCancelled { return true }
+                    state.waiters[id] = (quiet, continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.1.resume()
+        }
+    }
+
+    /// Changes the counters, then wakes whoever waits for a state that now holds.
+    private func update(_ change: (inout State) -> Void) {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            change(&state)
+            let ids = state.waiters.filter { state.holds($0.value.0) }.map(\.key)
+            return ids.compactMap { state.waiters.removeValue(forKey: $0)?.1 }
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
     // MARK: - Called on libmicrohttpd's threads
+
+    /// The answer on the spot, when the responder has one; an error thrown is mapped like any other.
+    func respondImmediately(_ request: Request) -> Response? {
+        guard let immediate else { return nil }
+        do {
+            return try immediate.respondImmediately(to: request)
+        } catch {
+            return ErrorMiddleware.response(for: error, request: request, logger: logger)
+        }
+    }
 
     var isDraining: Bool { state.withLock { $0.draining } }
 
@@ -160,28 +209,50 @@ public final class HTTPServer: @unchecked Sendable {
     /// try to resume a connection not yet suspended.
     func dispatch(_ context: RequestContext) {
         MHD_suspend_connection(context.connection)
-        context.deadline = ContinuousClock.now + configuration.handlerDeadline
+        let deadline = ContinuousClock.now + configuration.handlerDeadline
         let request = context.request
         let responder = self.responder
         let logger = self.logger
         context.dispatched = true
-        state.withLock {
+        update {
             $0.suspended += 1
             $0.unfinished += 1
             $0.running[ObjectIdentifier(context)] = context
         }
         context.phase.withLock { $0 = .running(nil) }
-        // Read here, on libmicrohttpd's thread, while the connection is surely alive: the reaper watches it later.
+        // Read here, on libmicrohttpd's thread, while the connection is surely alive: the watch reads it later.
         context.socket = cmhd_connection_fd(context.connection)
         let task = Task { [weak self] in
-            let response: Response
-            do {
-                response = try await responder.respond(to: request)
-            } catch {
-                response = ErrorMiddleware.response(for: error, request: request, logger: logger)
+            // The handler races the deadline: whichever finishes first completes the request, the other is
+            // cancelled. libmicrohttpd never times out a suspended connection, so the deadline must be kept here.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let response: Response
+                    do {
+                        response = try await responder.respond(to: request)
+                    } catch {
+                        response = ErrorMiddleware.response(for: error, request: request, logger: logger)
+                    }
+                    context.complete(with: response)
+                }
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: Self.hangUpWatchDelay)
+                        // Still running: watch the client's socket, and cancel the handler if it hangs up.
+                        context.watchForHangUp { [weak context] in context?.task?.cancel() }
+                        try await Task.sleep(until: deadline, clock: .continuous)
+                    } catch {
+                        return
+                    }
+                    let timeout = HTTPError.gatewayTimeout("The server took too long to answer; try again.")
+                    if context.complete(with: timeout.response) {
+                        logger.warning("handler overran its deadline", metadata: ["http.path": "\(context.path)"])
+                    }
+                }
+                await group.next()
+                group.cancelAll()
             }
-            context.complete(with: response)
-            self?.state.withLock { _ = $0.running.removeValue(forKey: ObjectIdentifier(context)) }
+            self?.update { _ = $0.running.removeValue(forKey: ObjectIdentifier(context)) }
         }
         context.phase.withLock { phase in
             if case .running = phase { phase = .running(task) }
@@ -193,7 +264,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Called when a resumed connection's response has been queued.
     func didAnswerSuspended(_ context: RequestContext) {
         context.resumedAndAnswered = true
-        state.withLock {
+        update {
             $0.suspended -= 1
             $0.running.removeValue(forKey: ObjectIdentifier(context))
         }
@@ -205,19 +276,28 @@ public final class HTTPServer: @unchecked Sendable {
     func didFinish(_ context: RequestContext) {
         guard context.dispatched else { return }
         let unanswered = !context.resumedAndAnswered
-        state.withLock {
+        update {
             $0.unfinished -= 1
             if unanswered { $0.suspended -= 1 }
         }
     }
 
-    func log(_ context: RequestContext, status: Int) {
+    func log(_ context: RequestContext, status: HTTPStatus) {
         let elapsed = ContinuousClock.now - context.started
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        observer?.didAnswer(method: context.method, path: context.path, status: status, seconds: ms / 1000)
+        observer?.didAnswer(
+            method: context.method,
+            path: context.path,
+            route: context.route,
+            status: status,
+            seconds: ms / 1000
+        )
         logger.info(
             "\(context.method) \(context.path) \(status) \(String(format: "%.1f", ms))ms",
-            metadata: ["http.method": "\(context.method)", "http.path": "\(context.path)", "http.status": "\(status)"]
+            metadata: [
+                "http.method": "\(context.method)", "http.path": "\(context.path)",
+                "http.route": "\(context.route ?? "-")", "http.status": "\(status)",
+            ]
         )
     }
 }

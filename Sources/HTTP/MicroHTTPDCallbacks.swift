@@ -1,4 +1,4 @@
-import CMicroHTTPD
+internal import CMicroHTTPD
 import Foundation
 
 // The C callbacks of the bridge. They live in a library file, not in `main.swift`, because top-level code there is
@@ -31,6 +31,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
             query: readQuery(connection)
         )
         context.remoteAddress = readClientAddress(connection)
+        context.route(with: server.routing)
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
         let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
         if server.encodedNUL.withLock({ $0.remove(key) }) != nil {
@@ -99,7 +100,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
     if server.isDraining {
         return queue(server, context, HTTPError.serviceUnavailable("The server is shutting down.").response)
     }
-    if let immediate = server.immediate, let response = immediate.respondImmediately(to: context.request) {
+    if let response = server.respondImmediately(context.request) {
         return queue(server, context, response)
     }
     server.dispatch(context)
@@ -157,7 +158,7 @@ private func queue(_ server: HTTPServer, _ context: RequestContext, _ response: 
         _ = MHD_add_response_header(mhdResponse, field.name, field.value)
     }
     server.log(context, status: response.status)
-    return MHD_queue_response(context.connection, UInt32(response.status), mhdResponse)
+    return MHD_queue_response(context.connection, UInt32(response.status.code), mhdResponse)
 }
 
 private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {

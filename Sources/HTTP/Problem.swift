@@ -1,6 +1,6 @@
 import Foundation
 
-/// An RFC 9457 problem document: every error this server sends has this shape.
+/// An RFC 9457 problem document: every error this server sends has this shape. Made from an `HTTPError`.
 public struct Problem: Codable, Sendable, Equatable {
     public var type: String
     public var title: String
@@ -14,7 +14,13 @@ public struct Problem: Codable, Sendable, Equatable {
         self.detail = detail
     }
 
-    public func response(headers extra: HTTPHeaders = HTTPHeaders()) -> Response {
+    /// This document as an `HTTPError`, for code that states a problem rather than throwing one.
+    public var httpError: HTTPError {
+        HTTPError(HTTPStatus(code: status), detail: detail, title: title)
+    }
+
+    /// The document as `application/problem+json` (keys sorted, so the same problem gives the same bytes).
+    func encoded(status: HTTPStatus, headers extra: HTTPHeaders) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var headers = HTTPHeaders([("Content-Type", "application/problem+json")])
@@ -23,9 +29,9 @@ public struct Problem: Codable, Sendable, Equatable {
     }
 }
 
-/// An error that knows which problem it is. Domain modules conform their own error enums to this, so the mapping
-/// to HTTP happens in one place (`ErrorMiddleware`) and handlers just `throw`.
-public protocol ProblemConvertible: Error {
+/// An error stated as a problem document and its headers: kept so that error types written that way still map
+/// through `HTTPError`; new ones may conform to `HTTPResponseError` directly.
+public protocol ProblemConvertible: HTTPResponseError {
     var problem: Problem { get }
     var problemHeaders: HTTPHeaders { get }
 }
@@ -33,6 +39,9 @@ public protocol ProblemConvertible: Error {
 extension ProblemConvertible {
     public var problemHeaders: HTTPHeaders { HTTPHeaders() }
 
-    /// The whole answer: the problem document with its headers (`Allow`, `Retry-After`, …).
-    public var response: Response { problem.response(headers: problemHeaders) }
+    public var httpError: HTTPError {
+        var error = problem.httpError
+        error.headers = problemHeaders
+        return error
+    }
 }

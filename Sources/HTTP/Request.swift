@@ -10,6 +10,11 @@ public struct Request: Sendable {
     public var body: Data
     /// Values of `{name}` segments, filled in by the router.
     public var parameters: [String: String] = [:]
+    /// The pattern of the route this request matched (`/api/v1/questions/{id}`), set when it is routed; nil when
+    /// no route matched (static files, 404, 405). Metrics and logs read it instead of routing again.
+    public var route: String?
+    /// Where routing sent this request, decided once (`Router.route(_:)`); nil until then.
+    var destination: Router.Destination?
     /// The socket peer's address as text (`203.0.113.7`), set by the bridge; nil when unknown (in-process tests).
     public var remoteAddress: String?
 

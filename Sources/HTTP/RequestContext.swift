@@ -1,4 +1,4 @@
-import CMicroHTTPD
+internal import CMicroHTTPD
 import Foundation
 import Synchronization
 
@@ -6,8 +6,8 @@ import Synchronization
 /// handler (headers) to the completion callback, kept alive by an unmanaged retain stored in `con_cls`.
 ///
 /// `@unchecked Sendable`: the fields set while receiving are written only on the connection's libmicrohttpd thread
-/// before the handler Task starts (the Task start is the happens-before edge); what the Task and the deadline reaper
-/// share afterwards is in the `phase` mutex.
+/// before the handler Task starts (the Task start is the happens-before edge); what the Task, its deadline and
+/// shutdown share afterwards is in the `phase` mutex.
 final class RequestContext: @unchecked Sendable {
     enum Phase {
         case receiving
@@ -36,7 +36,6 @@ final class RequestContext: @unchecked Sendable {
     /// Whether the response the handler left was queued (on the libmicrohttpd thread, after the resume).
     var resumedAndAnswered = false
     let phase = Mutex<Phase>(.receiving)
-    var deadline: ContinuousClock.Instant = .now
 
     /// The watch on the client's socket while the handler runs (see `watchForHangUp`).
     /// `@unchecked Sendable`: a dispatch source is safe to cancel from any thread.
@@ -70,8 +69,35 @@ final class RequestContext: @unchecked Sendable {
         self.query = query
     }
 
+    /// The request's pattern, decided once when its head was read (see `route(with:)`).
+    private(set) var route: String?
+    private var destination: Router.Destination?
+    private var parameters: [String: String] = [:]
+
+    /// Routes the request once, on libmicrohttpd's thread as its head is read: the decision travels with the
+    /// request to the handler, and its pattern to the log and the metrics.
+    func route(with routing: (any RequestRouting)?) {
+        guard let routing else { return }
+        var head = Request(method: method, path: path, query: query, headers: headers)
+        routing.route(&head)
+        route = head.route
+        destination = head.destination
+        parameters = head.parameters
+    }
+
     var request: Request {
-        Request(method: method, path: path, query: query, headers: headers, body: body, remoteAddress: remoteAddress)
+        var request = Request(
+            method: method,
+            path: path,
+            query: query,
+            headers: headers,
+            body: body,
+            remoteAddress: remoteAddress
+        )
+        request.route = route
+        request.destination = destination
+        request.parameters = parameters
+        return request
     }
 
     /// Stores the response and resumes the connection, once: the first of handler and deadline wins.

@@ -2,20 +2,20 @@ import Foundation
 
 /// A complete response. Bodies are small here (JSON, files under `Public/`), so they are held in memory whole.
 public struct Response: Sendable {
-    public var status: Int
+    public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: Data
     /// The same bytes as `body`, kept where libmicrohttpd can send them without a copy (see `StaticBody`).
     public var shared: SharedBytes?
 
-    public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data()) {
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// Encodes a value as the JSON body. Keys are sorted so that the same value always gives the same bytes (and ETag).
-    public static func json<T: Encodable>(_ value: T, status: Int = 200) -> Response {
+    public static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
@@ -28,7 +28,7 @@ public struct Response: Sendable {
 
     public static func text(
         _ text: String,
-        status: Int = 200,
+        status: HTTPStatus = .ok,
         contentType: String = "text/plain; charset=utf-8"
     ) -> Response {
         Response(status: status, headers: HTTPHeaders([("Content-Type", contentType)]), body: Data(text.utf8))

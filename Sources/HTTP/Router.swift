@@ -1,7 +1,10 @@
 /// Routes requests by method and path pattern. Patterns are literal segments and `{name}` parameters
 /// (`/api/v1/questions/{id}`); a path that matches with another method answers 405 with `Allow`, one that matches
 /// nothing goes to the fallback (static files), else 404.
-public struct Router: Responder, ImmediateResponder {
+///
+/// A request is routed once (`route(_:)`, which the server calls as soon as the request head is read): the
+/// decision, the path parameters and the route's pattern travel with the request, and `respond(to:)` only follows it.
+public struct Router: Responder, RequestRouting, ImmediateResponder {
     struct Route: Sendable {
         enum Segment: Sendable, Equatable {
             case literal(String)
@@ -14,6 +17,14 @@ public struct Router: Responder, ImmediateResponder {
         /// Set for handlers that never wait: the bridge may run these on its own thread.
         /// It returns nil when the async handler must answer after all.
         var immediate: (@Sendable (Request) throws -> Response?)?
+    }
+
+    /// Where a request goes.
+    enum Destination: Sendable {
+        case route(Int)
+        case methodNotAllowed([String])
+        case fallback
+        case notFound
     }
 
     private var routes: [Route] = []
@@ -41,7 +52,8 @@ public struct Router: Responder, ImmediateResponder {
         on("GET", pattern, handler)
     }
 
-    /// A GET handler that answers from memory and never waits: it may be run on libmicrohttpd's thread directly.
+    /// A GET handler that answers from memory and never waits: the server may run it on libmicrohttpd's thread
+    /// (see `ImmediateResponder`), through the same middleware and error mapping as any route.
     public mutating func getImmediate(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) {
         on("GET", pattern) { try handler($0) }
         routes[routes.count - 1].immediate = handler
@@ -67,63 +79,69 @@ public struct Router: Responder, ImmediateResponder {
         fallback = responder
     }
 
-    public func respond(to request: Request) async throws -> Response {
+    /// Decides where the request goes, once: sets its destination, its path parameters and its `route` pattern.
+    /// A request already routed is left as it is.
+    public func route(_ request: inout Request) {
+        guard request.destination == nil else { return }
         let parts = Self.split(request.path)
         let method = request.method == "HEAD" ? "GET" : request.method
         var allowed: [String] = []
-        for route in routes {
+        for (index, route) in routes.enumerated() {
             guard let parameters = Self.match(route.segments, parts) else { continue }
             if route.method == method {
-                var request = request
                 request.parameters = parameters
-                return try await route.responder.respond(to: request)
+                request.route = route.pattern
+                request.destination = .route(index)
+                return
             }
             allowed.append(route.method)
         }
         if !allowed.isEmpty {
             if allowed.contains("GET") { allowed.append("HEAD") }
-            throw HTTPError.methodNotAllowed(allowed: Array(Set(allowed)).sorted())
+            request.destination = .methodNotAllowed(Array(Set(allowed)).sorted())
+        } else if fallback != nil, method == "GET" || !request.path.hasPrefix("/api/") {
+            request.destination = .fallback
+        } else {
+            request.destination = .notFound
         }
-        if let fallback, method == "GET" {
+    }
+
+    public func respond(to request: Request) async throws -> Response {
+        var request = request
+        route(&request)
+        switch request.destination {
+        case .route(let index):
+            return try await routes[index].responder.respond(to: request)
+        case .methodNotAllowed(let allowed):
+            throw HTTPError.methodNotAllowed(allowed: allowed)
+        case .fallback:
+            let method = request.method == "HEAD" ? "GET" : request.method
+            guard let fallback, method == "GET" else { throw HTTPError.methodNotAllowed(allowed: ["GET", "HEAD"]) }
             return try await fallback.respond(to: request)
+        case .notFound, nil:
+            throw HTTPError.notFound("There is nothing at \(request.path).")
         }
-        if fallback != nil, !request.path.hasPrefix("/api/") {
-            throw HTTPError.methodNotAllowed(allowed: ["GET", "HEAD"])
-        }
-        throw HTTPError.notFound("There is nothing at \(request.path).")
     }
 
-    /// The immediate answer when the request matches an immediate route, or matches nothing at all (404, 405);
-    /// nil when an async handler or the fallback must answer.
-    func route(for request: Request) -> (Route, [String: String])? {
-        let parts = Self.split(request.path)
-        let method = request.method == "HEAD" ? "GET" : request.method
-        for route in routes where route.method == method {
-            if let parameters = Self.match(route.segments, parts) { return (route, parameters) }
+    /// Runs the request's handler on the spot when its route is an immediate one; nil otherwise.
+    public func respondImmediately(to request: Request) throws -> Response? {
+        var request = request
+        route(&request)
+        guard case .route(let index) = request.destination, let immediate = routes[index].immediate else {
+            return nil
         }
-        return nil
+        return try immediate(request)
     }
 
-    /// The pattern of the route a request goes to (`/api/v1/questions/{id}`), for labels of bounded cardinality.
+    /// The pattern of the route a request goes to (`/api/v1/questions/{id}`), or nil when none matches.
     public func pattern(method: String, path: String) -> String? {
-        route(for: Request(method: method, path: path)).map { $0.0.pattern }
+        var request = Request(method: method, path: path)
+        route(&request)
+        return request.route
     }
 
     static func split(_ path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: true)
-    }
-
-    public func respondImmediately(to request: Request) -> Response? {
-        guard let (route, parameters) = route(for: request), let immediate = route.immediate else { return nil }
-        var request = request
-        request.parameters = parameters
-        do {
-            return try immediate(request)
-        } catch let error as any ProblemConvertible {
-            return error.response
-        } catch {
-            return nil
-        }
     }
 
     static func match(_ segments: [Route.Segment], _ parts: [Substring]) -> [String: String]? {
@@ -137,4 +155,10 @@ public struct Router: Responder, ImmediateResponder {
         }
         return parameters
     }
+}
+
+/// A responder that can decide where a request goes before running it, so the server routes each request once,
+/// as soon as its head is read, and knows the route's pattern for its log and metrics whatever answers.
+public protocol RequestRouting: Sendable {
+    func route(_ request: inout Request)
 }

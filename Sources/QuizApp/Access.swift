@@ -76,28 +76,17 @@ struct Access: Sendable {
         }
     }
 
-    /// Store errors become the application's errors here, once.
+    /// Passes the store's named errors on (they map with every other error) and wraps any other as a `StoreFailure`.
     func wrapStore<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as StoreError {
-            switch error {
-            case .unknownClass(let code): throw QuizError.unknownClass(code)
-            case .nameTaken(let name): throw QuizError.nameTaken(name)
-            case .unavailable: throw QuizError.storeUnavailable
-            }
-        } catch let error as ClassroomStoreError {
-            switch error {
-            case .attemptLimit(let maximum): throw QuizError.attemptLimit(maximum)
-            }
-        } catch let error as TeacherSessionStoreError {
-            switch error {
-            case .loginTaken(let login): throw QuizError.loginTaken(login)
-            }
-        } catch let error as any ProblemConvertible {
+        } catch let error as any HTTPResponseError {
+            // The store's own errors included: they map in the one error mapping (see QuizError.swift).
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
-            throw QuizError.storeUnavailable
+            throw StoreFailure(underlying: error)
         }
     }
 }

@@ -6,14 +6,23 @@ import QuizCore
 /// The server's metrics: requests by route and status, grading latency, outcomes, and the grading queue.
 public struct AppMetrics: RequestObserver {
     public let registry: MetricsRegistry
-    let router: Router
 
     static let requestBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
     static let gradingBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20]
 
-    init(registry: MetricsRegistry, router: Router, grader: GradingPool) {
+    init(registry: MetricsRegistry, grader: GradingPool) {
         self.registry = registry
-        self.router = router
+        registry.gauge("grading_queue_length", help: "Code submissions waiting for a grader.") {
+            Double(grader.queueLength)
+        }
+        registry.gauge("grading_active", help: "Code submissions being graded now.") {
+            Double(grader.activeCount)
+        }
+    }
+
+    /// Gives the series their help text. Called once, when the registry is made: swift-prometheus requires a
+    /// series' help to be the same at every use, so it must be known before the first.
+    static func describe(_ registry: MetricsRegistry) {
         registry.describe(
             "http_requests_total",
             type: "counter",
@@ -39,19 +48,15 @@ public struct AppMetrics: RequestObserver {
             type: "counter",
             help: "Example task outcomes in the sandbox, by status."
         )
-        registry.gauge("grading_queue_length", help: "Code submissions waiting for a grader.") {
-            Double(grader.queueLength)
-        }
-        registry.gauge("grading_active", help: "Code submissions being graded now.") {
-            Double(grader.activeCount)
-        }
     }
 
-    public func didAnswer(method: String, path: String, status: Int, seconds: Double) {
-        let route =
-            router.pattern(method: method, path: path)
-            ?? (path.hasPrefix("/api/") ? "unmatched" : "static")
-        registry.increment("http_requests_total", labels: ["route": route, "method": method, "status": String(status)])
+    /// - Parameter route: the pattern the request was routed to once, by the server; nil when no route matched.
+    public func didAnswer(method: String, path: String, route: String?, status: HTTPStatus, seconds: Double) {
+        let route = route ?? (path.hasPrefix("/api/") ? "unmatched" : "static")
+        registry.increment(
+            "http_requests_total",
+            labels: ["route": route, "method": method, "status": status.description]
+        )
         registry.observe(
             "http_request_duration_seconds",
             seconds,

@@ -29,8 +29,14 @@ public struct QuizApplication: Sendable {
     let regrades: RegradeService
     let paths: Paths
     let logger: Logger
-    let registry = MetricsRegistry()
+    let registry: MetricsRegistry = {
+        let registry = MetricsRegistry()
+        AppMetrics.describe(registry)
+        return registry
+    }()
     let grader: GradingPool
+    /// The routes, built once (with the static files' caches) when the application is made.
+    private(set) var routes = Router()
 
     /// - Parameters:
     ///   - codeAttemptsPerMinute: code attempts per student (by student id) in any 60 s; past it, 429 with
@@ -47,8 +53,8 @@ public struct QuizApplication: Sendable {
         teacher: TeacherToken,
         paths: Paths,
         logger: Logger,
-        codeAttemptsPerMinute: Int = 20,
-        anonymousCodeAttemptsPerMinute: Int = 120,
+        codeAttemptsPerMinute: Int = AttemptLimits().codeAttemptsPerMinute,
+        anonymousCodeAttemptsPerMinute: Int = AttemptLimits().anonymousCodeAttemptsPerMinute,
         clientAddress: ClientAddress = ClientAddress(),
         sharedRateLimits: (any SharedRateLimits)? = nil
     ) {
@@ -101,6 +107,7 @@ public struct QuizApplication: Sendable {
         self.grader = grader
         self.paths = paths
         self.logger = logger
+        routes = router()
     }
 
     /// Serves these banks from now on (`serve` reloads `--questions` on SIGHUP). Attempts in flight finish against
@@ -114,19 +121,20 @@ public struct QuizApplication: Sendable {
         await regrades.resume()
     }
 
-    /// The whole responder: middleware around the router.
+    /// The whole responder: middleware around the routes. It routes each request once (see `RequestRouting`).
     public func responder() -> any Responder {
-        MiddlewareChain([ErrorMiddleware(logger: logger)], responder: router())
+        MiddlewareChain([ErrorMiddleware(logger: logger)], responder: routes)
     }
 
-    /// The routes that answer from memory, for the bridge to run without suspending.
-    public func immediateResponder() -> any ImmediateResponder {
-        router()
+    /// Makes this application's registry the process's swift-metrics backend, so that libraries reporting
+    /// through swift-metrics show on `/metrics` too. Once per process (`serve` calls it).
+    public func bootstrapMetricsSystem() {
+        registry.bootstrapMetricsSystem()
     }
 
     /// Counts every request by route and status; also serves `GET /metrics`.
     public func metrics() -> any RequestObserver {
-        AppMetrics(registry: registry, router: router(), grader: grader)
+        AppMetrics(registry: registry, grader: grader)
     }
 
     /// The OpenAPI 3.1 document, shipped as a resource so the binary finds it wherever it runs.

@@ -1,8 +1,9 @@
 import Grader
 import HTTP
+import Store
 
 /// The application's errors. Each becomes one problem document here, and nowhere else.
-public enum QuizError: ProblemConvertible {
+public enum QuizError: HTTPResponseError {
     case unknownQuestion(String)
     case unknownHint(question: String, count: Int)
     case invalidField(String, String)
@@ -26,103 +27,107 @@ public enum QuizError: ProblemConvertible {
     /// The request clashes with the state of what it names (done once already, say).
     case conflict(String)
 
-    public var problem: Problem {
+    public var httpError: HTTPError {
         switch self {
         case .unknownQuestion(let id):
-            Problem(title: "Not Found", status: 404, detail: "There is no question \"\(id)\".")
+            HTTPError(.notFound, detail: "There is no question \"\(id)\".")
         case .unknownHint(let question, let count):
-            Problem(
-                title: "Not Found",
-                status: 404,
+            HTTPError(
+                .notFound,
                 detail: count == 0
                     ? "Question \"\(question)\" has no hints."
                     : "Question \"\(question)\" has hints 1 to \(count)."
             )
         case .invalidField(let field, let detail):
-            Problem(title: "Bad Request", status: 400, detail: "Field \"\(field)\": \(detail)")
+            HTTPError(.badRequest, detail: "Field \"\(field)\": \(detail)")
         case .invalidQuery(let parameter, let detail):
-            Problem(title: "Bad Request", status: 400, detail: "Query parameter \"\(parameter)\": \(detail)")
+            HTTPError(.badRequest, detail: "Query parameter \"\(parameter)\": \(detail)")
         case .unauthorized(let detail):
-            Problem(title: "Unauthorized", status: 401, detail: detail)
+            HTTPError.unauthorized(detail)
         case .unknownClass(let code):
-            Problem(title: "Not Found", status: 404, detail: "There is no class with the code \"\(code)\".")
+            HTTPError(.notFound, detail: "There is no class with the code \"\(code)\".")
         case .nameTaken(let name):
-            Problem(
-                title: "Conflict",
-                status: 409,
-                detail: "Someone in this class is already called \"\(name)\"; pick another name."
-            )
+            HTTPError(.conflict, detail: "Someone in this class is already called \"\(name)\"; pick another name.")
         case .rateLimited(let seconds):
-            Problem(
-                title: "Too Many Requests",
-                status: 429,
-                detail: "That is a lot of code submissions in a minute; try again in \(seconds) s."
+            HTTPError.tooManyRequests(
+                retryAfter: seconds,
+                "That is a lot of code submissions in a minute; try again in \(seconds) s."
             )
         case .storeUnavailable:
-            Problem(title: "Service Unavailable", status: 503, detail: "The database is busy; try again.")
+            HTTPError.serviceUnavailable("The database is busy; try again.")
         case .forbidden(let detail):
-            Problem(title: "Forbidden", status: 403, detail: detail)
+            HTTPError(.forbidden, detail: detail)
         case .notFound(let detail):
-            Problem(title: "Not Found", status: 404, detail: detail)
+            HTTPError(.notFound, detail: detail)
         case .attemptLimit(let maximum):
-            Problem(
-                title: "Conflict",
-                status: 409,
+            HTTPError(
+                .conflict,
                 detail: "The assignment allows \(maximum) attempt\(maximum == 1 ? "" : "s") on this question, all made."
             )
         case .readmitCodeUsed:
-            Problem(title: "Conflict", status: 409, detail: "That code has been used already; ask for a new one.")
+            HTTPError(.conflict, detail: "That code has been used already; ask for a new one.")
         case .readmitCodeExpired:
-            Problem(title: "Gone", status: 410, detail: "That code has expired; ask for a new one.")
+            HTTPError(.gone, detail: "That code has expired; ask for a new one.")
         case .conflict(let detail):
-            Problem(title: "Conflict", status: 409, detail: detail)
+            HTTPError(.conflict, detail: detail)
         case .notImplemented(let detail):
-            Problem(title: "Not Implemented", status: 501, detail: detail)
+            HTTPError(.notImplemented, detail: detail)
         case .loginTaken(let login):
-            Problem(
-                title: "Conflict",
-                status: 409,
-                detail: "Another teacher signs in as \"\(login)\"; pick another name."
-            )
-        case .tooManyRequests(let detail, _):
-            Problem(title: "Too Many Requests", status: 429, detail: detail)
-        }
-    }
-
-    public var problemHeaders: HTTPHeaders {
-        switch self {
-        case .rateLimited(let seconds), .tooManyRequests(_, let seconds):
-            HTTPHeaders([("Retry-After", String(seconds))])
-        case .unauthorized: HTTPHeaders([("WWW-Authenticate", "Bearer")])
-        case .storeUnavailable: HTTPHeaders([("Retry-After", "1")])
-        default: HTTPHeaders()
+            HTTPError(.conflict, detail: "Another teacher signs in as \"\(login)\"; pick another name.")
+        case .tooManyRequests(let detail, let seconds):
+            HTTPError.tooManyRequests(retryAfter: seconds, detail)
         }
     }
 }
 
-extension GradingError: ProblemConvertible {
-    public var problem: Problem {
+extension GradingError: HTTPResponseError {
+    public var httpError: HTTPError {
         switch self {
         case .queueFull(let seconds):
-            Problem(title: "Too Many Requests", status: 429, detail: "Every grader is busy; try again in \(seconds) s.")
+            HTTPError.tooManyRequests(retryAfter: seconds, "Every grader is busy; try again in \(seconds) s.")
         case .cancelled:
-            // Seen only in the log: the client is gone, or the deadline's 503 has already been sent.
-            Problem(title: "Service Unavailable", status: 503, detail: "The request was cancelled; try again.")
+            // Seen only in the log: the client is gone, or the deadline's answer has already been sent.
+            HTTPError.serviceUnavailable("The request was cancelled; try again.")
         case .shuttingDown:
-            Problem(title: "Service Unavailable", status: 503, detail: "The server is shutting down.")
+            HTTPError.serviceUnavailable("The server is shutting down.")
         case .sandboxFailed:
-            Problem(
-                title: "Service Unavailable",
-                status: 503,
-                detail: "The grader is not available right now; try again."
-            )
+            HTTPError.serviceUnavailable("The grader is not available right now; try again.")
         }
     }
+}
 
-    public var problemHeaders: HTTPHeaders {
+// The store's errors map here too, so that a store error reaching a handler answers like every other error.
+
+extension StoreError: HTTPResponseError {
+    public var httpError: HTTPError {
         switch self {
-        case .queueFull(let seconds): HTTPHeaders([("Retry-After", String(seconds))])
-        default: HTTPHeaders([("Retry-After", "1")])
+        case .unknownClass(let code): QuizError.unknownClass(code).httpError
+        case .nameTaken(let name): QuizError.nameTaken(name).httpError
+        case .unavailable: QuizError.storeUnavailable.httpError
         }
     }
+}
+
+extension ClassroomStoreError: HTTPResponseError {
+    public var httpError: HTTPError {
+        switch self {
+        case .attemptLimit(let maximum): QuizError.attemptLimit(maximum).httpError
+        }
+    }
+}
+
+extension TeacherSessionStoreError: HTTPResponseError {
+    public var httpError: HTTPError {
+        switch self {
+        case .loginTaken(let login): QuizError.loginTaken(login).httpError
+        }
+    }
+}
+
+/// A store failure the store did not name (a driver's or SQLite's own error): answered 503 like an unavailable
+/// database, and logged with the error underneath by the error mapping.
+struct StoreFailure: HTTPResponseError, CustomStringConvertible {
+    let underlying: any Error
+    var httpError: HTTPError { QuizError.storeUnavailable.httpError }
+    var description: String { "store failure: \(underlying)" }
 }

@@ -4,11 +4,14 @@ import Grader
 
 /// Options every subcommand that grades shares.
 struct GraderOptions: ParsableArguments {
+    /// The grader's defaults, stated once in `GraderConfiguration`.
+    static let defaults = GraderConfiguration(launch: URL(fileURLWithPath: "grader/launch"))
+
     @Option(help: "The sandbox launcher: starts one bubblewrap sandbox around the grading harness.")
-    var graderLaunch: String = "grader/launch"
+    var graderLaunch: String = defaults.launch.relativePath
 
     @Option(help: "Gradings at once (default: the number of cores).")
-    var graders: Int = ProcessInfo.processInfo.activeProcessorCount
+    var graders: Int = defaults.parallelism
 
     @Option(
         help: """
@@ -16,7 +19,7 @@ struct GraderOptions: ParsableArguments {
             Clients (students, or anonymous addresses) are served in turn, one grader each at a time.
             """
     )
-    var gradingQueue: Int = 2000
+    var gradingQueue: Int = defaults.queueLimit
 
     enum SandboxMode: String, ExpressibleByArgument, CaseIterable {
         /// A whole new sandbox (bubblewrap, interpreter) per submission.

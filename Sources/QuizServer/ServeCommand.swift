@@ -6,7 +6,9 @@ import HTTP
 import Logging
 import QuizApp
 import QuizCore
+import ServiceLifecycle
 import Store
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,11 +16,15 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the quiz, the API and the grader."
     )
 
+    /// The server's defaults, stated once in the configuration types; the flags below show them.
+    static let server = ServerConfiguration()
+    static let limits = AttemptLimits()
+
     @Option(help: "The address to listen on (IPv4).")
-    var host: String = "127.0.0.1"
+    var host: String = server.host
 
     @Option(help: "The port to listen on; 0 picks a free one (printed at start-up).")
-    var port: Int = 8080
+    var port: Int = Int(server.port)
 
     @Option(help: "Where the server keeps its data (SQLite, the generated teacher token).")
     var dataDir: String = "data"
@@ -43,28 +49,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where Debian's browser libraries are (CodeMirror, highlight.js).")
     var vendorDir: String = "/usr/share/javascript"
 
-    @Option(help: "libmicrohttpd's I/O threads.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "libmicrohttpd's I/O threads (default: the number of cores).")
+    var threads: Int = server.threads
 
     @Option(help: "Seconds an idle or dribbling connection may live.")
-    var connectionTimeout: Int = 30
+    var connectionTimeout: Int = server.connectionTimeout
 
     @Option(help: "Connections at once; more are refused until some close.")
-    var connectionLimit: Int = 4096
+    var connectionLimit: Int = server.connectionLimit
+
+    @Option(help: "The largest request body accepted, in bytes; a larger one gets 413.")
+    var maxBodySize: Int = server.maxBodySize
 
     @Option(
         help: """
-            Seconds a handler may take before the client gets 503. A code submission expected to wait for a \
+            Seconds a handler may take before the client gets 504. A code submission expected to wait for a \
             grader longer than this less 5 s gets 429 with Retry-After at once instead.
             """
     )
-    var handlerTimeout: Double = 30
+    var handlerTimeout: Double = server.handlerDeadline.inSeconds
 
     @Option(help: "Seconds shutdown waits for requests in flight.")
-    var shutdownGrace: Double = 10
+    var shutdownGrace: Double = server.shutdownGrace.inSeconds
 
     @Option(help: "Code attempts one student (by token) may send in any 60 s; past it, 429 with Retry-After.")
-    var codeAttemptsPerMinute: Int = 20
+    var codeAttemptsPerMinute: Int = limits.codeAttemptsPerMinute
 
     @Option(
         help: """
@@ -72,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             with Retry-After. A whole class may share one address (a school's NAT).
             """
     )
-    var anonymousCodeAttemptsPerMinute: Int = 120
+    var anonymousCodeAttemptsPerMinute: Int = limits.anonymousCodeAttemptsPerMinute
 
     @Option(
         help: ArgumentHelp(
@@ -116,6 +125,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("--code-attempts-per-minute and --anonymous-code-attempts-per-minute must be at least 1")
             throw ExitCode(2)
         }
+        guard maxBodySize >= 1024 else {
+            logger.critical("--max-body-size must be at least 1024 bytes")
+            throw ExitCode(2)
+        }
         Self.raiseOpenFileLimit(toFit: connectionLimit + 4 * grader.graders + 64, logger: logger)
         let pool = GradingPool(
             configuration: grader.configuration(handlerTimeout: handlerTimeout),
@@ -146,8 +159,6 @@ struct ServeCommand: AsyncParsableCommand {
         if teacher.source != "QUIZ_TEACHER_TOKEN" {
             FileHandle.standardOutput.write(Data("Teacher token (kept in \(teacher.source)): \(teacher.value)\n".utf8))
         }
-        await pool.warmUp()
-
         let app = QuizApplication(
             bank: bank,
             grader: pool,
@@ -167,6 +178,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("cannot read the teachers' banks from the store: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        app.bootstrapMetricsSystem()
         let server = HTTPServer(
             configuration: ServerConfiguration(
                 host: host,
@@ -174,41 +186,78 @@ struct ServeCommand: AsyncParsableCommand {
                 threads: threads,
                 connectionTimeout: connectionTimeout,
                 connectionLimit: connectionLimit,
+                maxBodySize: maxBodySize,
                 handlerDeadline: .milliseconds(Int64(handlerTimeout * 1000)),
                 shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)),
-                bodyLimits: QuizApplication.bodyLimits
+                bodyLimits: QuizApplication.bodyLimits,
+                immediateAnswers: !asyncOnly
             ),
             responder: app.responder(),
-            immediate: asyncOnly ? nil : app.immediateResponder(),
             observer: app.metrics(),
             logger: logger
         )
-        try server.start()
-        FileHandle.standardOutput.write(Data("QuizServer listening on http://\(host):\(server.port)\n".utf8))
-        await app.resumeBackgroundWork()
-
-        // SIGHUP: read the banks again; a bank with problems leaves the served ones in place.
-        let paths = bankPaths
-        let reloads = Task {
-            for await _ in ReloadSignal.signals() {
-                do {
-                    let fresh = try await BankLoader().load(paths, grader: pool)
-                    app.reload(bank: fresh)
-                    logger.info("banks reloaded", metadata: ["questions": "\(fresh.questions.count)"])
-                } catch {
-                    logger.error(
-                        "banks not reloaded; the previous ones are still served",
-                        metadata: ["problems": "\(error)"]
-                    )
-                }
-            }
+        let host = self.host
+        // Started in this order, shut down in the reverse: the server drains first, the grading pool goes last.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: GradingPoolService(pool: pool)),
+                    .init(
+                        service: BankReloadService(
+                            paths: bankPaths,
+                            app: app,
+                            load: { try await BankLoader().load($0, grader: pool) },
+                            logger: logger
+                        )
+                    ),
+                    .init(
+                        service: HTTPService(server: server) { port in
+                            let line = "QuizServer listening on http://\(host):\(port)\n"
+                            FileHandle.standardOutput.write(Data(line.utf8))
+                            // The regrades the last process left unfinished go on once the server listens.
+                            Task { await app.resumeBackgroundWork() }
+                        }
+                    ),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        defer { (store as? PostgresStore)?.shutdown() }
+        do {
+            try await Self.run(group, logger: logger)
+        } catch let error as ServerError {
+            FileHandle.standardError.write(Data("QuizServer: \(error)\n".utf8))
+            throw ExitCode(1)
         }
-        let signal = await ShutdownSignal.wait()
-        reloads.cancel()
-        logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        await server.shutdown()
-        await pool.shutdown()
-        (store as? PostgresStore)?.shutdown()
+    }
+
+    /// Runs the group until it ends: the first SIGINT or SIGTERM shuts it down gracefully; a second one cancels it,
+    /// so the server quits without waiting for the requests in flight (exit status 1).
+    static func run(_ group: ServiceGroup, logger: Logger) async throws {
+        let quitNow = try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return false
+            }
+            tasks.addTask {
+                // The group traps the signals too; this counts them, and stops the group at the second.
+                var seen = 0
+                for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                    seen += 1
+                    if seen == 1 { logger.info("shutting down", metadata: ["signal": "\(signal)"]) }
+                    if seen == 2 { return true }
+                }
+                return false
+            }
+            let first = try await tasks.next() ?? false
+            tasks.cancelAll()
+            return first
+        }
+        if quitNow {
+            logger.warning("a second signal: quit without waiting")
+            throw ExitCode(1)
+        }
     }
 
     /// Every connection, waiting or not, is an open file: raises the soft limit towards the hard one so that
@@ -226,5 +275,12 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["limit": "\(limit.rlim_cur)", "wanted": "\(wanted)"]
             )
         }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for flags that take seconds.
+    fileprivate var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

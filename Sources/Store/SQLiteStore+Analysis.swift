@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// Item analysis in SQLite (migration `v9-item-analysis`). Reading every attempt of a class of 300 (60,000 of
 /// them, code attempts with 1–2 KB of task JSON each) takes far longer than the 50 ms an analysis may take, so
@@ -253,28 +252,41 @@ extension SQLiteStore: AnalysisStore {
     }
 
     /// Rows of (student's rowid, question, attempts, best, first passed, first choices), all of a student's
-    /// together, summed as they are stepped through, read from the statement's columns without a Row or a String
-    /// each: the whole class has tens of thousands of them.
+    /// together, summed as they are stepped through (a cursor, not an array: the whole class has tens of thousands
+    /// of them). Through GRDB's rows only: C pointers stay in the HTTP module.
     private static func sums(_ db: Database, sql: String, arguments: StatementArguments) throws -> [String: ItemSums] {
-        let statement = try db.makeStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
-        let handle = statement.sqliteStatement
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var accumulator = ItemAccumulator()
-        while try cursor.next() != nil {
-            guard let question = sqlite3_column_text(handle, 1) else { continue }
-            let questionBytes = UnsafeRawBufferPointer(start: question, count: Int(sqlite3_column_bytes(handle, 1)))
-            var choices: UnsafeRawBufferPointer?
-            if sqlite3_column_type(handle, 5) != SQLITE_NULL, let text = sqlite3_column_text(handle, 5) {
-                choices = UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 5)))
+        while let row = try cursor.next() {
+            guard var question = row[1] as String? else { continue }
+            let student: Int64 = row[0]
+            let attempts: Int = row[2]
+            let best: Double = row[3]
+            let firstPassed = (row[4] as Int64? ?? 0) != 0
+            let choices: String? = row[5]
+            question.withUTF8 { questionBytes in
+                guard var choices else {
+                    accumulator.add(
+                        student: student,
+                        question: UnsafeRawBufferPointer(questionBytes),
+                        attempts: attempts,
+                        best: best,
+                        firstPassed: firstPassed,
+                        choices: nil
+                    )
+                    return
+                }
+                choices.withUTF8 { choiceBytes in
+                    accumulator.add(
+                        student: student,
+                        question: UnsafeRawBufferPointer(questionBytes),
+                        attempts: attempts,
+                        best: best,
+                        firstPassed: firstPassed,
+                        choices: UnsafeRawBufferPointer(choiceBytes)
+                    )
+                }
             }
-            accumulator.add(
-                student: sqlite3_column_int64(handle, 0),
-                question: questionBytes,
-                attempts: Int(sqlite3_column_int64(handle, 2)),
-                best: sqlite3_column_double(handle, 3),
-                firstPassed: sqlite3_column_int64(handle, 4) != 0,
-                choices: choices
-            )
         }
         return accumulator.finish()
     }

@@ -8,6 +8,10 @@ struct BridgeTests {
     static func echoRouter() -> Router {
         var router = Router()
         router.get("/healthz") { _ in .json(["status": "ok"]) }
+        router.getImmediate("/broken-now") { _ in
+            brokenCalls.increment()
+            throw BrokenHandler()
+        }
         router.get("/slow") { request in
             let seconds = Double(request.query["s"] ?? "2") ?? 2
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
@@ -30,6 +34,9 @@ struct BridgeTests {
         return router
     }
 
+    struct BrokenHandler: Error {}
+    static let brokenCalls = Counter()
+
     static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TestServer {
         try TestServer.start(
             MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: echoRouter()),
@@ -44,13 +51,13 @@ struct BridgeTests {
     }
 
     @Test func answersOverRealHTTP() async throws {
-        let server = try Self.start()
-        let reply = try await server.client.get("/echo?q=a%20b&z=1", headers: ["X-Thing": "yes"])
-        #expect(reply.status == 200)
-        let json = try reply.json()
-        #expect(json["q"] as? String == "a b")
-        #expect(json["x"] as? String == "yes")
-        await server.stop()
+        try await Self.start().run { server in
+            let reply = try await server.client.get("/echo?q=a%20b&z=1", headers: ["X-Thing": "yes"])
+            #expect(reply.status == 200)
+            let json = try reply.json()
+            #expect(json["q"] as? String == "a b")
+            #expect(json["x"] as? String == "yes")
+        }
     }
 
     @Test func twoHundredSlowHandlersHoldNoServerThread() async throws {
@@ -75,15 +82,26 @@ struct BridgeTests {
         await server.stop()
     }
 
-    @Test func aHandlerOverrunningTheDeadlineGets503() async throws {
-        let server = try Self.start { $0.handlerDeadline = .milliseconds(300) }
-        let reply = try await server.client.get("/stubborn")
-        #expect(reply.status == 503)
-        #expect(reply.headers["retry-after"] == "1")
-        #expect(reply.headers["content-type"] == "application/problem+json")
-        let problem = try reply.json()
-        #expect(problem["status"] as? Int == 503)
-        await server.stop()
+    @Test func aHandlerOverrunningTheDeadlineGets504() async throws {
+        try await Self.start { $0.handlerDeadline = .milliseconds(300) }.run { server in
+            let reply = try await server.client.get("/stubborn")
+            #expect(reply.status == 504)
+            #expect(reply.headers["retry-after"] == "1")
+            #expect(reply.headers["content-type"] == "application/problem+json")
+            let problem = try reply.json()
+            #expect(problem["status"] as? Int == 504)
+            #expect(problem["title"] as? String == "Gateway Timeout")
+        }
+    }
+
+    @Test func anImmediateHandlerThatThrowsIsAnsweredOnceWithAProblem() async throws {
+        try await Self.start().run { server in
+            let before = Self.brokenCalls.value
+            let reply = try await server.client.get("/broken-now")
+            #expect(reply.status == 500)
+            #expect(reply.headers["content-type"] == "application/problem+json")
+            #expect(Self.brokenCalls.value == before + 1, "run once, not again on the async path")
+        }
     }
 
     @Test func aDeclaredOversizedBodyIs413BeforeItIsRead() async throws {

@@ -23,10 +23,15 @@ struct GraderTests {
         )
     }
 
-    static let bank: QuestionBank =
-        (try? QuestionBank.load(contentsOf: Repository.root.appendingPathComponent("questions.json")))
-        ?? QuestionBank(topics: [], questions: [])
+    static let loaded = Result {
+        try QuestionBank.load(contentsOf: Repository.root.appendingPathComponent("questions.json"))
+    }
+    static let bank: QuestionBank = (try? loaded.get()) ?? QuestionBank(topics: [], questions: [])
     static let codeQuestions = bank.questions.filter { $0.kind == .code }
+    /// The parameterised test's cases: never none, so a bank that fails to load (or has lost its code questions)
+    /// fails that test rather than running it zero times.
+    static let codeQuestionIDs =
+        codeQuestions.isEmpty ? ["(no code question in questions.json)"] : codeQuestions.map(\.id)
 
     @Test func theBankHasTheCanonicalCodeQuestions() {
         let ids = Set(Self.codeQuestions.map(\.id))
@@ -39,8 +44,10 @@ struct GraderTests {
         }
     }
 
-    @Test(arguments: codeQuestions)
-    func everyModelSolutionPassesAndEveryWrongOneFailsAsItSays(question: Question) async throws {
+    @Test(arguments: codeQuestionIDs)
+    func everyModelSolutionPassesAndEveryWrongOneFailsAsItSays(id: String) async throws {
+        _ = try Self.loaded.get()
+        let question = try #require(Self.codeQuestions.first { $0.id == id }, "\(id)")
         let pool = Self.pool()
         let model = try await pool.grade(question: question.id, code: question.solution ?? "")
         #expect(model.verdict == .passed, "\(question.id): \(model.message ?? "")")

@@ -53,7 +53,7 @@ struct PlainStoreTests {
             paths: .init(publicDirectory: Repository.path("Public")),
             logger: Logger(label: "test")
         )
-        var server = try TestServer.start(app.responder(), immediate: app.immediateResponder())
+        var server = try TestServer.start(app.responder())
         server.grader = pool
         let client = server.client
         let code = try await ClassroomTests.createClass(client)

@@ -33,6 +33,45 @@ struct ProcessTests {
         #expect(server.text.contains("shutting down"))
     }
 
+    @Test func aSecondSignalQuitsWithoutWaitingForTheGradingsInFlight() async throws {
+        let server = try ServerProcess.serve(
+            dataDirectory: ServerProcess.temporaryDirectory(),
+            extra: ["--shutdown-grace", "60"]
+        )
+        try await server.waitUntilServing()
+        #expect(server.process.isRunning, "\(server.text)")
+        let client = server.client
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["code": Self.blockingFetchAll]),
+            as: UTF8.self
+        )
+        // Eight blocking submissions for the graders: seconds of work in flight and queued.
+        let requests = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { _ = try? await client.postJSON("/api/v1/questions/code-fetch-all/attempts", body) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        defer { requests.cancel() }
+        // Wait for a grading to be under way (the server's own gauge), bounded.
+        var grading = false
+        for _ in 0..<200 where !grading {
+            let metrics = (try? await client.get("/metrics"))?.text ?? ""
+            grading = metrics.contains("grading_active 1") || metrics.contains("grading_active 2")
+            if !grading { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(grading, "a grading was under way")
+        server.signal(SIGTERM)
+        try await BridgeTests.waitUntil { server.text.contains("shutting down") }
+        let second = ContinuousClock.now
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 1, "\(server.text)")
+        #expect(ContinuousClock.now - second < .seconds(5), "quits at once, not after the 60 s grace")
+        #expect(server.text.contains("a second signal"))
+    }
+
     @Test func sigintStopsAnIdleServerWithZero() async throws {
         let server = try ServerProcess.serve(dataDirectory: ServerProcess.temporaryDirectory())
         try await server.waitUntilServing()
@@ -149,5 +188,57 @@ struct ProcessTests {
         let good = ServerProcess(arguments: ["validate", "questions.json"])
         try good.process.run()
         #expect(try await good.exitStatus(timeout: .seconds(120)) == 0, "\(good.text)")
+    }
+
+    @Test func aPortInUseStopsTheServerPromptlyWithNoGraderLeft() async throws {
+        // Hold the port: bound and listening, as another server would.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(bound == 0)
+        #expect(listen(holder, 1) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(holder, $0, &length) }
+        }
+        let port = UInt16(bigEndian: address.sin_port)
+        // A launcher that notes each sandbox's pid (bwrap's, after the exec) and starts the real one.
+        let pids = ServerProcess.temporaryDirectory() + "-pids"
+        let launcher = ServerProcess.temporaryDirectory() + "-launch"
+        try """
+        #!/bin/sh
+        echo $$ >> \(pids)
+        exec \(Repository.path("grader/launch")) "$@"
+        """.write(toFile: launcher, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: launcher)
+
+        let started = ContinuousClock.now
+        let server = ServerProcess(
+            arguments: [
+                "serve", "--port", String(port), "--data-dir", ServerProcess.temporaryDirectory(),
+                "--grader-launch", launcher,
+            ],
+            port: port
+        )
+        try server.process.run()
+        #expect(try await server.exitStatus() == 1)
+        #expect(ContinuousClock.now - started < .seconds(20), "exits promptly")
+        #expect(server.text.contains("cannot listen on 127.0.0.1:\(port)"), "\(server.text)")
+        let sandboxes = ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n")
+            .compactMap { Int32($0) }
+        #expect(!sandboxes.isEmpty, "the grader was started before the bind failed")
+        // Gone, or a zombie waiting for init: none still running.
+        func running(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !stat.contains(") Z ")
+        }
+        try await BridgeTests.waitUntil { sandboxes.allSatisfy { !running($0) } }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Synchronization
 import Testing
 
 @Suite("Router, in process")
@@ -34,7 +35,7 @@ struct RouterTests {
     }
 
     @Test func anUnknownPathIs404() async throws {
-        await #expect(throws: HTTPError.self) {
+        await #expect(throws: HTTPError.notFound("There is nothing at /nothing/here.")) {
             try await router.respond(to: Request(method: "GET", path: "/nothing/here"))
         }
     }
@@ -55,22 +56,81 @@ struct RouterTests {
         #expect(problem.title == "Method Not Allowed")
     }
 
-    @Test func immediateRoutesAnswerOnTheSpotAndAsyncOnesDoNot() async throws {
+    @Test func aRequestIsRoutedOnceAndCarriesItsPattern() async throws {
+        let calls = Counter()
         var router = Router()
         router.getImmediate("/now/{id}") { request in
-            guard request.parameters["id"] != "missing" else {
-                throw HTTPError.notFound("no \(request.parameters["id"]!)")
+            calls.increment()
+            return .text("\(request.route ?? "-") \(request.parameters["id"] ?? "?")")
+        }
+        var request = Request(method: "GET", path: "/now/7")
+        router.route(&request)
+        #expect(request.route == "/now/{id}")
+        #expect(request.parameters == ["id": "7"])
+        let response = try await router.respond(to: request)
+        #expect(String(decoding: response.body, as: UTF8.self) == "/now/{id} 7")
+        #expect(calls.value == 1)
+        var unknown = Request(method: "GET", path: "/nothing")
+        router.route(&unknown)
+        #expect(unknown.route == nil)
+    }
+
+    @Test func aHandlerThatThrowsAnyErrorIsAnsweredOnceThroughTheMapping() async throws {
+        struct Unexpected: Error {}
+        let calls = Counter()
+        var router = Router()
+        router.getImmediate("/broken") { _ in
+            calls.increment()
+            throw Unexpected()
+        }
+        router.getImmediate("/missing") { _ in
+            calls.increment()
+            throw HTTPError.notFound("gone")
+        }
+        let chain = MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: router)
+        let broken = try await chain.respond(to: Request(method: "GET", path: "/broken"))
+        #expect(broken.status == .internalServerError)
+        #expect(broken.headers["Content-Type"] == "application/problem+json")
+        let missing = try await chain.respond(to: Request(method: "GET", path: "/missing"))
+        #expect(missing.status == .notFound)
+        #expect(
+            try JSONDecoder().decode(Problem.self, from: missing.body)
+                == Problem(title: "Not Found", status: 404, detail: "gone")
+        )
+        #expect(calls.value == 2, "each handler ran exactly once")
+    }
+
+    @Test func immediateRoutesAnswerOnTheSpotThroughTheSameMiddlewareAndAsyncOnesDoNot() throws {
+        struct Unexpected: Error {}
+        let calls = Counter()
+        var router = Router()
+        router.getImmediate("/now/{id}") { request in
+            calls.increment()
+            switch request.parameters["id"] {
+            case "missing": throw HTTPError.notFound("no such thing")
+            case "broken": throw Unexpected()
+            default: return .text("now \(request.parameters["id"] ?? "?")")
             }
-            return .text("now \(request.parameters["id"]!)")
         }
         router.get("/later") { _ in .text("later") }
-        let now = try #require(router.respondImmediately(to: Request(method: "GET", path: "/now/1")))
+        let chain = MiddlewareChain([ErrorMiddleware(logger: .init(label: "test"))], responder: router)
+        let now = try #require(try chain.respondImmediately(to: Request(method: "GET", path: "/now/1")))
         #expect(String(decoding: now.body, as: UTF8.self) == "now 1")
-        let asyncPath = try await router.respond(to: Request(method: "GET", path: "/now/1"))
-        #expect(asyncPath.body == now.body, "both paths give the same bytes")
-        #expect(router.respondImmediately(to: Request(method: "GET", path: "/now/missing"))?.status == 404)
-        #expect(router.respondImmediately(to: Request(method: "GET", path: "/later")) == nil)
-        #expect(router.respondImmediately(to: Request(method: "POST", path: "/now/1")) == nil)
+        #expect(try chain.respondImmediately(to: Request(method: "GET", path: "/now/missing"))?.status == .notFound)
+        let broken = try chain.respondImmediately(to: Request(method: "GET", path: "/now/broken"))
+        #expect(broken?.status == .internalServerError)
+        #expect(broken?.headers["Content-Type"] == "application/problem+json")
+        #expect(calls.value == 3, "each ran once, errors included")
+        #expect(try chain.respondImmediately(to: Request(method: "GET", path: "/later")) == nil)
+        #expect(try chain.respondImmediately(to: Request(method: "POST", path: "/now/1")) == nil)
+        // Middleware that cannot answer on the spot sends every request the async way: none is skipped.
+        struct Plain: Middleware {
+            func respond(to request: Request, next: any Responder) async throws -> Response {
+                try await next.respond(to: request)
+            }
+        }
+        let asyncOnly = MiddlewareChain([Plain()], responder: router)
+        #expect(try asyncOnly.respondImmediately(to: Request(method: "GET", path: "/now/1")) == nil)
     }
 
     @Test func decodingErrorsNameTheField() throws {
@@ -101,4 +161,11 @@ struct RouterTests {
             (error as? HTTPError)?.problem.status == 415
         }
     }
+}
+
+/// Counts calls from any thread.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

@@ -30,7 +30,6 @@ struct TestServer {
 
     static func start(
         _ responder: any Responder,
-        immediate: (any ImmediateResponder)? = nil,
         observer: (any RequestObserver)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) throws -> TestServer {
@@ -39,7 +38,6 @@ struct TestServer {
         let server = HTTPServer(
             configuration: configuration,
             responder: responder,
-            immediate: immediate,
             observer: observer,
             logger: Logger(label: "test")
         )
@@ -58,6 +56,29 @@ struct TestServer {
         anonymousCodeAttemptsPerMinute: Int = 120,
         trustedProxies: [String] = []
     ) throws -> TestServer {
+        let (app, pool) = try makeApp(
+            publicDirectory: publicDirectory,
+            grader: grader,
+            dataDirectory: dataDirectory,
+            codeAttemptsPerMinute: codeAttemptsPerMinute,
+            anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
+            trustedProxies: trustedProxies
+        )
+        var server = try start(app.responder(), observer: app.metrics())
+        server.grader = pool
+        return server
+    }
+
+    /// The application alone, for in-process tests (`app.test { client in … }`), with its grading pool (which
+    /// starts no sandbox until it grades).
+    static func makeApp(
+        publicDirectory: String = Repository.path("Public"),
+        grader: GradingPool? = nil,
+        dataDirectory: String? = nil,
+        codeAttemptsPerMinute: Int = 20,
+        anonymousCodeAttemptsPerMinute: Int = 120,
+        trustedProxies: [String] = []
+    ) throws -> (QuizApplication, GradingPool) {
         let data =
             dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("quiz-\(UUID().uuidString)").path
@@ -80,9 +101,20 @@ struct TestServer {
             anonymousCodeAttemptsPerMinute: anonymousCodeAttemptsPerMinute,
             clientAddress: ClientAddress(trustedProxies: trustedProxies)
         )
-        var server = try start(app.responder(), immediate: app.immediateResponder(), observer: app.metrics())
-        server.grader = pool
-        return server
+        return (app, pool)
+    }
+
+    /// Runs `body` with this server and stops it however `body` ends, so a failing test leaks no server.
+    func run<T>(_ body: (TestServer) async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body(self)
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+        return result
     }
 
     /// Stops the server, then the grading pool, so no sandbox outlives its test.
