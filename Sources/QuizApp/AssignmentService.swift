@@ -77,7 +77,7 @@ struct AssignmentService: Sendable {
         else { throw QuizError.notFound("The class \(classRecord.code) has no assignment \"\(id)\".") }
         let roster = try await access.wrapStore { try await store.roster(classCode: classRecord.code) }
         let attempts = try await access.wrapStore {
-            try await store.attempts(classCode: classRecord.code, questionIDs: assignment.questions)
+            try await store.attemptMarks(classCode: classRecord.code, questionIDs: assignment.questions)
         }
         let report = AssignmentReport(
             assignment: assignment,

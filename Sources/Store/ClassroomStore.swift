@@ -71,8 +71,9 @@ public protocol ClassroomStore: Sendable {
         limit: AttemptLimit?,
         claim: IdempotencyClaim?
     ) async throws -> IdempotentRecord
-    /// Every attempt on the given questions by the class's students, oldest first.
-    func attempts(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt]
+    /// Every attempt on the given questions by the class's students, oldest first, with its marks only: the answer
+    /// is empty and the tasks nil (an assignment's report needs no code; reading it made a class's report slow).
+    func attemptMarks(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt]
     /// The questions, among the given ones, that the student has passed (any attempt with the verdict `passed`).
     func passed(studentID: String, questionIDs: [String]) async throws -> Set<String>
 }

@@ -384,13 +384,13 @@ extension PostgresStore: ClassroomStore {
         return outcome
     }
 
-    public func attempts(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt] {
+    public func attemptMarks(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt] {
         guard !questionIDs.isEmpty else { return [] }
         return try await run { client in
             try await Self.storedAttempts(
                 client.query(
                     """
-                    SELECT \(unescaped: Self.attemptColumns) FROM attempts
+                    SELECT \(unescaped: Self.markColumns) FROM attempts
                     WHERE student_id IN (SELECT id FROM students WHERE class_code = \(classCode))
                     AND question_id = ANY(\(questionIDs)) ORDER BY id
                     """
@@ -417,6 +417,9 @@ extension PostgresStore: ClassroomStore {
 
     static let attemptColumns =
         "id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed, late"
+    /// `attemptColumns` without the answer and the tasks.
+    static let markColumns =
+        "id, student_id, question_id, kind, '' AS answer, verdict, score, NULL::text AS tasks, created_at, version, seed, late"
     static let assignmentColumns = """
         a.id, a.class_code, a.title, a.opens_at, a.due_at, a.opens_at_text, a.due_at_text, a.max_attempts, a.counts,
         a.key, a.created_at

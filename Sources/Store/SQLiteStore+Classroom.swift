@@ -396,7 +396,7 @@ extension SQLiteStore: ClassroomStore {
         return outcome
     }
 
-    public func attempts(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt] {
+    public func attemptMarks(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt] {
         guard !questionIDs.isEmpty else { return [] }
         return try await pool.read { db in
             let marks = Array(repeating: "?", count: questionIDs.count).joined(separator: ",")
@@ -405,7 +405,7 @@ extension SQLiteStore: ClassroomStore {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.attemptColumns) FROM attempts
+                    SELECT \(Self.markColumns) FROM attempts
                     WHERE student_id IN (SELECT id FROM students WHERE class_code = ?) AND question_id IN (\(marks))
                     ORDER BY id
                     """,
@@ -437,6 +437,9 @@ extension SQLiteStore: ClassroomStore {
 
     static let attemptColumns =
         "id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed, late"
+    /// `attemptColumns` without the answer and the tasks.
+    static let markColumns =
+        "id, student_id, question_id, kind, '' AS answer, verdict, score, NULL AS tasks, created_at, version, seed, late"
 
     private static func attemptCount(_ db: Database, studentID: String, questionID: String, since: Date) throws -> Int {
         try Int.fetchOne(

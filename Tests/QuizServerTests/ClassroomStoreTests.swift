@@ -239,8 +239,9 @@ struct ClassroomStoreTests {
                 == .replayed("first")
         )
         #expect(try await store.passed(studentID: ada.id, questionIDs: ["q1", "q2"]) == ["q1"])
-        let stored = try await store.attempts(classCode: group.code, questionIDs: ["q1"])
+        let stored = try await store.attemptMarks(classCode: group.code, questionIDs: ["q1"])
         #expect(stored.count == 1 && stored.first?.late == false)
+        #expect(stored.first?.record.answer == "" && stored.first?.record.tasks == nil)
         #expect(try await store.uncountedStudents(classCode: group.code).isEmpty)
     }
 
