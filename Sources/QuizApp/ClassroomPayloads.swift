@@ -132,6 +132,14 @@ struct ClassReport: Encodable {
     func json() -> Data {
         var out = "{\"class\":{\"code\":\(JSONText.string(`class`.code)),\"name\":\(JSONText.string(`class`.name))},"
         out += "\"questions\":[" + questions.map(JSONText.string).joined(separator: ",") + "],\"students\":["
+        // A class has few questions and verdicts and many cells: each is escaped once, not once per cell.
+        var escaped: [String: String] = [:]
+        func quoted(_ text: String) -> String {
+            if let known = escaped[text] { return known }
+            let made = JSONText.string(text)
+            escaped[text] = made
+            return made
+        }
         var first = true
         for student in students {
             if !first { out += "," }
@@ -142,10 +150,10 @@ struct ClassReport: Encodable {
             for (question, cell) in student.results.sorted(by: { $0.key < $1.key }) {
                 if !firstCell { out += "," }
                 firstCell = false
-                out +=
-                    "\(JSONText.string(question)):{\"attempts\":\(cell.attempts),\"best\":\(JSONText.number(cell.best)),"
+                out += quoted(question)
+                out += ":{\"attempts\":\(cell.attempts),\"best\":\(JSONText.number(cell.best)),"
                 if cell.hints > 0 { out += "\"hints\":\(cell.hints)," }
-                out += "\"last_verdict\":\(JSONText.string(cell.lastVerdict))}"
+                out += "\"last_verdict\":" + quoted(cell.lastVerdict) + "}"
             }
             out += "},\"total\":\(JSONText.number(student.total))}"
         }
