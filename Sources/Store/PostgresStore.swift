@@ -176,31 +176,14 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
 
     public func attempts(studentID: String, limit: Int) async throws -> [AttemptRecord] {
         try await run { client in
-            var attempts: [AttemptRecord] = []
-            for try await row in try await client.query(
-                """
-                SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed
-                FROM attempts WHERE student_id = \(studentID) ORDER BY id DESC LIMIT \(limit)
-                """
-            ) {
-                let columns = row.makeRandomAccess()
-                attempts.append(
-                    AttemptRecord(
-                        id: try columns[0].decode(Int64.self),
-                        studentID: try columns[1].decode(String.self),
-                        questionID: try columns[2].decode(String.self),
-                        kind: try columns[3].decode(String.self),
-                        answer: try columns[4].decode(String.self),
-                        verdict: try columns[5].decode(String.self),
-                        score: try columns[6].decode(Double.self),
-                        tasks: try columns[7].decode(String?.self),
-                        createdAt: Date(timeIntervalSince1970: try columns[8].decode(Double.self)),
-                        version: try columns[9].decode(String?.self),
-                        seed: try columns[10].decode(Int64?.self)
-                    )
+            try await Self.storedAttempts(
+                client.query(
+                    """
+                    SELECT \(unescaped: Self.attemptColumns) FROM attempts
+                    WHERE student_id = \(studentID) ORDER BY id DESC LIMIT \(limit)
+                    """
                 )
-            }
-            return attempts
+            ).map(\.record)
         }
     }
 

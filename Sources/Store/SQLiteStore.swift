@@ -110,26 +110,9 @@ public final class SQLiteStore: AttemptStore {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT id, student_id, question_id, kind, answer, verdict, score, tasks, created_at, version, seed
-                    FROM attempts WHERE student_id = ? ORDER BY id DESC LIMIT ?
-                    """,
+                sql: "SELECT \(Self.attemptColumns) FROM attempts WHERE student_id = ? ORDER BY id DESC LIMIT ?",
                 arguments: [studentID, limit]
-            ).map { row in
-                AttemptRecord(
-                    id: row["id"],
-                    studentID: row["student_id"],
-                    questionID: row["question_id"],
-                    kind: row["kind"],
-                    answer: row["answer"],
-                    verdict: row["verdict"],
-                    score: row["score"],
-                    tasks: row["tasks"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    version: row["version"],
-                    seed: row["seed"]
-                )
-            }
+            ).map { Self.storedAttempt($0).record }
         }
     }
 
