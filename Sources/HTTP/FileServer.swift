@@ -50,21 +50,12 @@ public final class FileServer: Responder {
         let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         let etag = "\"\(String(size, radix: 16))-\(String(Int(modified * 1000), radix: 16))\""
         let type = MediaType.forPath(path)
-        let wantsGzip =
-            MediaType.isCompressible(type) && size > 512
-            && (request.headers["Accept-Encoding"]?.lowercased().contains("gzip") ?? false)
-        let variantTag = wantsGzip ? String(etag.dropLast()) + "-gz\"" : etag
+        let wantsGzip = MediaType.isCompressible(type) && size > 512 && Negotiation.acceptsGzip(request)
+        let variantTag = Negotiation.tag(etag, gzipped: wantsGzip)
 
         var headers = HTTPHeaders([("Content-Type", type), ("ETag", variantTag), ("Cache-Control", cacheControl)])
         if MediaType.isCompressible(type) { headers.add("Vary", "Accept-Encoding") }
-        if let match = request.headers["If-None-Match"],
-            match.split(separator: ",").contains(where: {
-                let tag = $0.trimmingCharacters(in: .whitespaces)
-                return tag == variantTag || tag == "W/" + variantTag || tag == "*"
-            })
-        {
-            return Response(status: 304, headers: headers)
-        }
+        if Negotiation.notModified(request, tag: variantTag) { return Response(status: 304, headers: headers) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw HTTPError.notFound("There is nothing at \(request.path).")
         }

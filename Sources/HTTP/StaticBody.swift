@@ -21,19 +21,11 @@ public struct StaticBody: Sendable {
     }
 
     public func response(for request: Request) -> Response {
-        let wantsGzip =
-            gzipped != nil && (request.headers["Accept-Encoding"]?.lowercased().contains("gzip") ?? false)
-        let tag = wantsGzip ? String(etag.dropLast()) + "-gz\"" : etag
+        let wantsGzip = gzipped != nil && Negotiation.acceptsGzip(request)
+        let tag = Negotiation.tag(etag, gzipped: wantsGzip)
         var headers = HTTPHeaders([("Content-Type", contentType), ("ETag", tag)])
         if gzipped != nil { headers.add("Vary", "Accept-Encoding") }
-        if let match = request.headers["If-None-Match"],
-            match.split(separator: ",").contains(where: {
-                let candidate = $0.trimmingCharacters(in: .whitespaces)
-                return candidate == tag || candidate == "W/" + tag || candidate == "*"
-            })
-        {
-            return Response(status: 304, headers: headers)
-        }
+        if Negotiation.notModified(request, tag: tag) { return Response(status: 304, headers: headers) }
         var response = Response(status: 200, headers: headers, body: plain)
         response.shared = sharedPlain
         if wantsGzip, let gzipped {

@@ -54,7 +54,11 @@ struct AssignmentService: Sendable {
     }
 
     func results(_ request: Request) async throws -> Response {
-        .json(try await report(request))
+        Response(
+            status: 200,
+            headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]),
+            body: try await report(request).json()
+        )
     }
 
     /// `GET /api/v1/classes/{code}/assignments/{id}/results.csv`: the same report as CSV, for a spreadsheet.
@@ -242,12 +246,7 @@ struct AssignmentService: Sendable {
 
     /// RFC 3339 with its offset (`2026-03-01T09:00:00+01:00`, `...Z`), fractional seconds allowed.
     static func time(_ text: String, field: String) throws -> Date {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let upper = text.uppercased()
-        guard upper.count <= 40, let date = plain.date(from: upper) ?? fractional.date(from: upper) else {
+        guard let date = RFC3339.date(text) else {
             throw QuizError.invalidField(
                 field,
                 "must be an RFC 3339 time with its offset, like 2026-03-01T09:00:00+01:00."

@@ -84,7 +84,7 @@ struct AttemptService: Sendable {
             }
         }
         if let until = terms.keyHiddenUntil {
-            response.headers.add("X-Key-Hidden-Until", ISO8601DateFormatter().string(from: until))
+            response.headers.add("X-Key-Hidden-Until", RFC3339.string(until))
         }
         response.headers.add("X-Attempt-Recorded", student == nil ? "false" : "true")
         return response

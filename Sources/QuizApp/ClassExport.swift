@@ -25,11 +25,10 @@ struct ClassExport {
     ]
 
     func json() -> Data {
-        let time = ISO8601DateFormatter()
-        var out = "{\"exported_at\":\(JSONText.string(time.string(from: exportedAt))),\"class\":{"
+        var out = "{\"exported_at\":\(JSONText.string(RFC3339.string(exportedAt))),\"class\":{"
         let record = data.classRecord
         out += "\"code\":\(JSONText.string(record.code)),\"name\":\(JSONText.string(record.name)),"
-        out += "\"created_at\":\(JSONText.string(time.string(from: record.createdAt))),"
+        out += "\"created_at\":\(JSONText.string(RFC3339.string(record.createdAt))),"
         out += "\"joining\":\(JSONText.string(data.joining))},\"teachers\":["
         out += data.teachers.map {
             "{\"id\":\(JSONText.string($0.id)),\"name\":\(JSONText.string($0.name)),"
@@ -40,7 +39,7 @@ struct ClassExport {
             let entry = student.entry
             return "{\"id\":\(JSONText.string(entry.student.id)),\"name\":\(JSONText.string(entry.student.name)),"
                 + "\"removed\":\(entry.removed),\"pending\":\(entry.pending),"
-                + "\"joined_at\":\(JSONText.string(time.string(from: student.joinedAt)))}"
+                + "\"joined_at\":\(JSONText.string(RFC3339.string(student.joinedAt)))}"
         }.joined(separator: ",")
         out += "],\"assignments\":"
         let encoder = JSONEncoder()
@@ -55,7 +54,7 @@ struct ClassExport {
             first = false
             out += "{\"id\":\(attempt.id ?? 0),\"student\":\(JSONText.string(attempt.studentID)),"
             out += "\"question\":\(JSONText.string(attempt.questionID)),\"kind\":\(JSONText.string(attempt.kind)),"
-            out += "\"created_at\":\(JSONText.string(time.string(from: attempt.createdAt))),"
+            out += "\"created_at\":\(JSONText.string(RFC3339.string(attempt.createdAt))),"
             out += "\"verdict\":\(JSONText.string(attempt.verdict)),\"score\":\(JSONText.number(attempt.score)),"
             // Kept as the server wrote them (its own JSON encoder's output): copied, not parsed again.
             out += "\"answer\":\(Self.rawJSON(attempt.answer, opening: "{") ?? "{}")"
@@ -71,7 +70,6 @@ struct ClassExport {
 
     func csv() -> String {
         let names = Dictionary(data.students.map { ($0.entry.student.id, $0.entry) }, uniquingKeysWith: { a, _ in a })
-        let time = ISO8601DateFormatter()
         let decoder = JSONDecoder()
         var lines = [Self.csvHeader.joined(separator: ",")]
         lines.reserveCapacity(data.attempts.count + 1)
@@ -83,17 +81,17 @@ struct ClassExport {
             let tasks = attempt.tasks.flatMap { try? decoder.decode([TaskStatus].self, from: Data($0.utf8)) } ?? []
             let fields = [
                 String(attempt.id ?? 0),
-                Self.text(attempt.studentID),
-                Self.text(entry?.student.name ?? ""),
+                CSVText.text(attempt.studentID),
+                CSVText.text(entry?.student.name ?? ""),
                 entry.map { String($0.removed) } ?? "",
-                Self.text(attempt.questionID),
-                Self.text(attempt.kind),
-                time.string(from: attempt.createdAt),
-                Self.text(attempt.verdict),
+                CSVText.text(attempt.questionID),
+                CSVText.text(attempt.kind),
+                RFC3339.string(attempt.createdAt),
+                CSVText.text(attempt.verdict),
                 JSONText.number(attempt.score),
                 stored.late.map(String.init) ?? "",
-                Self.text(answer),
-                Self.text(tasks.map { "\($0.name): \($0.status)" }.joined(separator: "; ")),
+                CSVText.text(answer),
+                CSVText.text(tasks.map { "\($0.name): \($0.status)" }.joined(separator: "; ")),
             ]
             lines.append(fields.joined(separator: ","))
         }
@@ -104,13 +102,6 @@ struct ClassExport {
     private struct TaskStatus: Decodable {
         var name: String
         var status: String
-    }
-
-    /// A text field: guarded against formulas, then quoted as RFC 4180 requires.
-    static func text(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
-        return ClassReport.field(value)
     }
 
     /// Stored JSON text when it is an object (or array) as written by the server; nil for anything else.

@@ -17,7 +17,7 @@ struct ClassSettingsService: Sendable {
         init(_ record: ClassRecord, joining: JoinPolicy) {
             code = record.code
             name = record.name
-            createdAt = ISO8601DateFormatter().string(from: record.createdAt)
+            createdAt = RFC3339.string(record.createdAt)
             self.joining = joining.rawValue
         }
 

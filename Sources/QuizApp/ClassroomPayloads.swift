@@ -11,7 +11,7 @@ struct ClassEntry: Encodable {
     init(_ record: ClassRecord) {
         code = record.code
         name = record.name
-        createdAt = ISO8601DateFormatter().string(from: record.createdAt)
+        createdAt = RFC3339.string(record.createdAt)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -50,7 +50,7 @@ struct MyAttempts: Encodable {
             kind = record.kind
             verdict = record.verdict
             score = record.score
-            createdAt = ISO8601DateFormatter().string(from: record.createdAt)
+            createdAt = RFC3339.string(record.createdAt)
             tasks = record.tasks.flatMap { try? JSONDecoder().decode([TaskStatus].self, from: Data($0.utf8)) }
         }
 
@@ -92,10 +92,33 @@ struct ClassReport: Encodable {
         }
     }
 
+    /// One student's row. `cells` and `hints` share the store's arrays and dictionaries (no copy per cell): a
+    /// class of 300 has 30,000 cells, and the report is built on every request of the teacher's matrix.
     struct StudentRow: Encodable {
         var id, name: String
         var total: Double
-        var results: [String: Cell]
+        var cells: [ClassResults.QuestionCell]
+        var hints: [String: Int]
+
+        enum CodingKeys: String, CodingKey { case id, name, total, results }
+
+        func cell(_ entry: ClassResults.QuestionCell) -> Cell {
+            Cell(
+                best: entry.cell.best,
+                attempts: entry.cell.attempts,
+                lastVerdict: entry.cell.lastVerdict,
+                hints: hints[entry.question] ?? 0
+            )
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(name, forKey: .name)
+            try container.encode(total, forKey: .total)
+            let results = Dictionary(cells.map { ($0.question, cell($0)) }, uniquingKeysWith: { first, _ in first })
+            try container.encode(results, forKey: .results)
+        }
     }
 
     var `class`: ClassInfo
@@ -105,7 +128,10 @@ struct ClassReport: Encodable {
     /// - Parameter hints: per student id, per question id, the hints taken (`HintStore.hintsTaken`).
     init(_ results: ClassResults, bank: QuestionBank, hints: [String: [String: Int]] = [:]) {
         `class` = ClassInfo(code: results.classRecord.code, name: results.classRecord.name)
-        let attempted = Set(results.rows.flatMap { $0.results.keys })
+        var attempted = Set<String>()
+        for row in results.rows {
+            for entry in row.cells { attempted.insert(entry.question) }
+        }
         var ordered = bank.questions.map(\.id).filter { attempted.contains($0) }
         ordered += attempted.subtracting(ordered).sorted()  // questions since removed from the bank
         questions = ordered
@@ -113,81 +139,103 @@ struct ClassReport: Encodable {
             StudentRow(
                 id: row.student.id,
                 name: row.student.name,
-                total: row.results.values.reduce(0) { $0 + $1.best },
-                results: row.results.reduce(into: [:]) { cells, entry in
-                    let (question, cell) = entry
-                    cells[question] = Cell(
-                        best: cell.best,
-                        attempts: cell.attempts,
-                        lastVerdict: cell.lastVerdict,
-                        hints: hints[row.student.id]?[question] ?? 0
-                    )
-                }
+                total: row.cells.reduce(0) { $0 + $1.cell.best },
+                cells: row.cells,
+                hints: hints[row.student.id] ?? [:]
             )
         }
     }
 
     /// The report as JSON, written directly: a class of 300 has thousands of cells, and building them through
-    /// `JSONEncoder` costs several times the database read. Same shape and key order as the `Encodable` form.
+    /// `JSONEncoder` costs several times the database read. Same shape as the `Encodable` form; each student's
+    /// `results` are in the store's order of question ids.
     func json() -> Data {
-        var out = "{\"class\":{\"code\":\(JSONText.string(`class`.code)),\"name\":\(JSONText.string(`class`.name))},"
-        out += "\"questions\":[" + questions.map(JSONText.string).joined(separator: ",") + "],\"students\":["
-        // A class has few questions and verdicts and many cells: each is escaped once, not once per cell.
-        var escaped: [String: String] = [:]
-        func quoted(_ text: String) -> String {
-            if let known = escaped[text] { return known }
-            let made = JSONText.string(text)
-            escaped[text] = made
-            return made
-        }
-        var first = true
-        for student in students {
-            if !first { out += "," }
-            first = false
-            out += "{\"id\":\(JSONText.string(student.id)),\"name\":\(JSONText.string(student.name)),"
-            out += "\"results\":{"
-            var firstCell = true
-            for (question, cell) in student.results.sorted(by: { $0.key < $1.key }) {
-                if !firstCell { out += "," }
-                firstCell = false
-                out += quoted(question)
-                out += ":{\"attempts\":\(cell.attempts),\"best\":\(JSONText.number(cell.best)),"
-                if cell.hints > 0 { out += "\"hints\":\(cell.hints)," }
-                out += "\"last_verdict\":" + quoted(cell.lastVerdict) + "}"
+        let cells = students.reduce(0) { $0 + $1.cells.count }
+        var out = JSONWriter(capacity: 256 + questions.count * 32 + students.count * 96 + cells * 80)
+        out.raw("{")
+        out.reportHead(classCode: `class`.code, className: `class`.name, questions: questions)
+        for (index, student) in students.enumerated() {
+            if index > 0 { out.raw(",") }
+            out.studentHead(id: student.id, name: student.name)
+            for (position, entry) in student.cells.enumerated() {
+                if position > 0 { out.raw(",") }
+                out.string(entry.question)
+                out.raw(":{\"attempts\":")
+                out.int(entry.cell.attempts)
+                out.raw(",\"best\":")
+                out.number(entry.cell.best)
+                if !student.hints.isEmpty, let hints = student.hints[entry.question], hints > 0 {
+                    out.raw(",\"hints\":")
+                    out.int(hints)
+                }
+                out.raw(",\"last_verdict\":")
+                out.string(entry.cell.lastVerdict)
+                out.raw("}")
             }
-            out += "},\"total\":\(JSONText.number(student.total))}"
+            out.studentTail(total: student.total)
         }
-        out += "]}"
-        return Data(out.utf8)
+        out.raw("]}")
+        return out.data
     }
 
-    /// RFC 4180: CRLF line ends, fields quoted when they must be. A name that a spreadsheet would run as a formula
-    /// (`=`, `+`, `-`, `@`) is prefixed with an apostrophe.
+    /// RFC 4180 (`CSVText`): CRLF line ends, a row per student, the best score per question (empty when not tried)
+    /// and the total.
     func csv() -> String {
-        var lines = [(["student"] + questions + ["total"]).map(Self.field).joined(separator: ",")]
+        var lines = [(["student"] + questions + ["total"]).map(CSVText.field).joined(separator: ",")]
         for student in students {
-            var name = student.name
-            if let first = name.first, "=+-@\t\r".contains(first) { name = "'" + name }
-            let cells = questions.map { id in student.results[id].map { Self.number($0.best) } ?? "" }
-            lines.append(([Self.field(name)] + cells + [Self.number(student.total)]).joined(separator: ","))
+            var best: [String: Double] = [:]
+            for entry in student.cells { best[entry.question] = entry.cell.best }
+            let cells = questions.map { id in best[id].map(CSVText.number) ?? "" }
+            lines.append(
+                ([CSVText.text(student.name)] + cells + [CSVText.number(student.total)]).joined(separator: ",")
+            )
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
+}
 
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+/// The parts of a results report (`ClassReport`, `AssignmentReport`) that both write the same way.
+extension JSONWriter {
+    /// `"class":{"code":…,"name":…},"questions":[…],"students":[`: the caller writes the students and closes
+    /// the array.
+    mutating func reportHead(classCode: String, className: String, questions: [String]) {
+        raw("\"class\":{\"code\":")
+        string(classCode)
+        raw(",\"name\":")
+        string(className)
+        raw("},\"questions\":[")
+        for (index, question) in questions.enumerated() {
+            if index > 0 { raw(",") }
+            string(question)
+        }
+        raw("],\"students\":[")
     }
 
-    static func number(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
+    /// `},"total":…}`: closes what `studentHead` opened.
+    mutating func studentTail(total: Double) {
+        raw("},\"total\":")
+        number(total)
+        raw("}")
+    }
+
+    /// `{"id":…,"name":…,"results":{`: the caller writes the cells, then `studentTail`.
+    mutating func studentHead(id: String, name: String) {
+        raw("{\"id\":")
+        string(id)
+        raw(",\"name\":")
+        string(name)
+        raw(",\"results\":{")
     }
 }
 
 /// Minimal JSON text for values written by hand.
 enum JSONText {
+    /// `value` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped, the rest as is.
     static func string(_ value: String) -> String {
+        // Most strings (ids, verdicts, names) need no escape: one pass over their bytes says so.
+        if !JSONWriter.needsEscape(value) {
+            return "\"" + value + "\""
+        }
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

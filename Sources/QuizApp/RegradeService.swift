@@ -147,7 +147,6 @@ final class RegradeService: Sendable {
     func list(_ request: Request) async throws -> Response {
         let (_, classRecord) = try await access.requireClass(request)
         let store = try regradeStore()
-        let format = ISO8601DateFormatter()
         let summaries = try await access.wrapStore {
             var summaries: [Summary] = []
             for job in try await store.regrades(classCode: classRecord.code) {
@@ -160,8 +159,8 @@ final class RegradeService: Sendable {
                         done: progress.done,
                         total: progress.total,
                         changed: try await store.regradeChanges(id: job.id).count,
-                        createdAt: format.string(from: job.createdAt),
-                        finishedAt: job.finishedAt.map(format.string(from:))
+                        createdAt: RFC3339.string(job.createdAt),
+                        finishedAt: job.finishedAt.map(RFC3339.string)
                     )
                 )
             }
@@ -182,7 +181,6 @@ final class RegradeService: Sendable {
         let (progress, changes) = try await access.wrapStore {
             (try await store.regradeProgress(id: job.id), try await store.regradeChanges(id: job.id))
         }
-        let format = ISO8601DateFormatter()
         return .json(
             Report(
                 id: job.id,
@@ -194,8 +192,8 @@ final class RegradeService: Sendable {
                 unchanged: progress.unchanged,
                 failed: progress.failed,
                 versionTo: job.versionTo,
-                createdAt: format.string(from: job.createdAt),
-                finishedAt: job.finishedAt.map(format.string(from:)),
+                createdAt: RFC3339.string(job.createdAt),
+                finishedAt: job.finishedAt.map(RFC3339.string),
                 changes: changes.map {
                     Report.Change(
                         student: $0.studentID,

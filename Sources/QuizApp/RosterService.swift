@@ -120,7 +120,7 @@ struct RosterService: Sendable {
                 expiresAt: expiresAt
             )
         }
-        return (code, ISO8601DateFormatter().string(from: expiresAt))
+        return (code, RFC3339.string(expiresAt))
     }
 
     /// `POST /api/v1/students/readmit`: a student trades the code for a new token; the old one stops working.
@@ -174,13 +174,12 @@ struct RosterService: Sendable {
     /// 200 (Benchmarks/analysis.py). A stored value that does not look like JSON goes out as `{}` (an answer) or is
     /// left out (tasks).
     static func attemptsJSON(_ attempts: [StoredAttempt]) -> Data {
-        let formatter = ISO8601DateFormatter()
         var out = "{\"attempts\":["
         for (index, stored) in attempts.enumerated() {
             let record = stored.record
             if index > 0 { out += "," }
             out += "{\"answer\":" + (rawJSON(record.answer, opening: "{") ?? "{}")
-            out += ",\"created_at\":" + JSONText.string(formatter.string(from: record.createdAt))
+            out += ",\"created_at\":" + JSONText.string(RFC3339.string(record.createdAt))
             out += ",\"id\":\(record.id ?? 0),\"kind\":" + JSONText.string(record.kind)
             if let late = stored.late { out += ",\"late\":\(late)" }
             out += ",\"question\":" + JSONText.string(record.questionID)

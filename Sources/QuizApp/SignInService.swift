@@ -58,7 +58,7 @@ struct SignInService: Sendable {
             try await store.createSession(teacherID: teacher.id, tokenHash: Tokens.hash(token), expiresAt: expiresAt)
         }
         var response = Response.json(
-            ["id": teacher.id, "name": teacher.name, "expires_at": ISO8601DateFormatter().string(from: expiresAt)],
+            ["id": teacher.id, "name": teacher.name, "expires_at": RFC3339.string(expiresAt)],
             status: 201
         )
         response.headers.add("Set-Cookie", cookie("\(Self.cookieName)=\(token)", maxAge: Int(Self.lifetime), request))

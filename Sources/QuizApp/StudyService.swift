@@ -28,7 +28,7 @@ struct StudyService: Sendable {
         out += record.cards.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\($0.value)" }
             .joined(separator: ",")
         out += "},\"attempts\":[" + record.answers.joined(separator: ",") + "],\"handed_over_at\":"
-        out += record.handedOverAt.map { JSONText.string(ISO8601DateFormatter().string(from: $0)) } ?? "null"
+        out += record.handedOverAt.map { JSONText.string(RFC3339.string($0)) } ?? "null"
         out += "}"
         return Response(
             status: 200,
@@ -135,9 +135,7 @@ struct StudyService: Sendable {
     }
 
     static func date(_ text: String) -> Date? {
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+        RFC3339.date(text)
     }
 
     static func text(_ value: JSONValue) throws -> String {

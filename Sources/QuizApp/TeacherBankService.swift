@@ -269,9 +269,8 @@ struct BankEntry: Encodable {
         owner = record.owner
         questions = record.questions.map(\.id)
         versions = Dictionary(record.questions.map { ($0.id, $0.version) }, uniquingKeysWith: { first, _ in first })
-        let format = ISO8601DateFormatter()
-        createdAt = format.string(from: record.createdAt)
-        updatedAt = format.string(from: record.updatedAt)
+        createdAt = RFC3339.string(record.createdAt)
+        updatedAt = RFC3339.string(record.updatedAt)
     }
 
     enum CodingKeys: String, CodingKey {

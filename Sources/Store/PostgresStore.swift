@@ -206,24 +206,26 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
                 ).decode((String, String, String).self).all().map {
                     StudentRecord(id: $0.0, name: $0.1, classCode: $0.2)
                 }
-                var cells: [String: [String: ClassResults.Cell]] = [:]
+                var cells: [String: [ClassResults.QuestionCell]] = [:]
                 for try await (studentID, questionID, best, attempts, verdict) in try await connection.query(
                     """
                     SELECT p.student_id, p.question_id, p.best, p.attempts, p.last_verdict
                     FROM students s JOIN progress p ON p.student_id = s.id
                     WHERE s.class_code = \(classCode)
+                    ORDER BY p.student_id, p.question_id COLLATE "C"
                     """,
                     logger: self.logger
                 ).decode((String, String, Double, Int, String).self) {
-                    cells[studentID, default: [:]][questionID] = ClassResults.Cell(
-                        best: best,
-                        attempts: attempts,
-                        lastVerdict: verdict
+                    cells[studentID, default: []].append(
+                        ClassResults.QuestionCell(
+                            question: questionID,
+                            cell: ClassResults.Cell(best: best, attempts: attempts, lastVerdict: verdict)
+                        )
                     )
                 }
                 return ClassResults(
                     classRecord: Self.classRecord(classRow),
-                    rows: students.map { ClassResults.Row(student: $0, results: cells[$0.id] ?? [:]) }
+                    rows: students.map { ClassResults.Row(student: $0, cells: cells[$0.id] ?? []) }
                 )
             }
         }

@@ -35,14 +35,14 @@ extension SQLiteStore {
                     joinedAt: Date(timeIntervalSince1970: $0["created_at"])
                 )
             }
-            let attempts = try Row.fetchAll(
+            let attempts = try Self.storedAttempts(
                 db,
                 sql: """
                     SELECT \(Self.attemptColumns) FROM attempts
                     WHERE student_id IN (SELECT id FROM students WHERE class_code = ?) ORDER BY id
                     """,
                 arguments: [classCode]
-            ).map(Self.storedAttempt)
+            )
             return ClassExportData(
                 classRecord: ClassRecord(
                     code: classRow["code"],

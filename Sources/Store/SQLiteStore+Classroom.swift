@@ -281,7 +281,7 @@ extension SQLiteStore: ClassroomStore {
             }
             sql += " ORDER BY id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.storedAttempt)
+            return try Self.storedAttempts(db, sql: sql, arguments: arguments)
         }
     }
 
@@ -402,7 +402,7 @@ extension SQLiteStore: ClassroomStore {
             let marks = Array(repeating: "?", count: questionIDs.count).joined(separator: ",")
             var arguments: StatementArguments = [classCode]
             for id in questionIDs { arguments += [id] }
-            return try Row.fetchAll(
+            return try Self.storedAttempts(
                 db,
                 sql: """
                     SELECT \(Self.markColumns) FROM attempts
@@ -410,7 +410,7 @@ extension SQLiteStore: ClassroomStore {
                     ORDER BY id
                     """,
                 arguments: arguments
-            ).map(Self.storedAttempt)
+            )
         }
     }
 
@@ -449,23 +449,35 @@ extension SQLiteStore: ClassroomStore {
         ) ?? 0
     }
 
+    /// One attempt from a row of `attemptColumns` or `markColumns`, read by position: the columns are fixed by those
+    /// two lists, and a lookup by name costs a lowercased copy of the name per column and row (an assignment's
+    /// report reads thousands of rows).
     static func storedAttempt(_ row: Row) -> StoredAttempt {
         StoredAttempt(
             record: AttemptRecord(
-                id: row["id"],
-                studentID: row["student_id"],
-                questionID: row["question_id"],
-                kind: row["kind"],
-                answer: row["answer"],
-                verdict: row["verdict"],
-                score: row["score"],
-                tasks: row["tasks"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                version: row["version"],
-                seed: row["seed"]
+                id: row[0],
+                studentID: row[1],
+                questionID: row[2],
+                kind: row[3],
+                answer: row[4],
+                verdict: row[5],
+                score: row[6],
+                tasks: row[7],
+                createdAt: Date(timeIntervalSince1970: row[8]),
+                version: row[9],
+                seed: row[10]
             ),
-            late: row["late"]
+            late: row[11]
         )
+    }
+
+    /// The attempts a query of `attemptColumns` or `markColumns` selects, read through a cursor: its rows are not
+    /// copied one by one as `Row.fetchAll`'s are.
+    static func storedAttempts(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredAttempt] {
+        var attempts: [StoredAttempt] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() { attempts.append(storedAttempt(row)) }
+        return attempts
     }
 
     private static func teacherRecord(_ row: Row) -> TeacherRecord {

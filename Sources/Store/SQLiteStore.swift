@@ -108,11 +108,11 @@ public final class SQLiteStore: AttemptStore {
 
     public func attempts(studentID: String, limit: Int) async throws -> [AttemptRecord] {
         try await pool.read { db in
-            try Row.fetchAll(
+            try Self.storedAttempts(
                 db,
                 sql: "SELECT \(Self.attemptColumns) FROM attempts WHERE student_id = ? ORDER BY id DESC LIMIT ?",
                 arguments: [studentID, limit]
-            ).map { Self.storedAttempt($0).record }
+            ).map(\.record)
         }
     }
 
@@ -130,28 +130,43 @@ public final class SQLiteStore: AttemptStore {
                 sql: "SELECT id, name, class_code FROM students WHERE class_code = ? ORDER BY name COLLATE NOCASE",
                 arguments: [classCode]
             ).map { StudentRecord(id: $0["id"], name: $0["name"], classCode: $0["class_code"]) }
-            var cells: [String: [String: ClassResults.Cell]] = [:]
-            let rows = try Row.fetchAll(
+            // One pass over the class's cells through a cursor, by position, a student at a time: a class of 300
+            // has 30,000 of them, and copying each row or looking its columns up by name costs more than the read.
+            // `ORDER BY s.id` alone: each student's cells come from `progress`'s primary key (student_id,
+            // question_id), a WITHOUT ROWID table kept in that order, so they are in question order already; asking
+            // for it too would make SQLite sort all 30,000 rows in a temporary b-tree.
+            var cells: [String: [ClassResults.QuestionCell]] = [:]
+            cells.reserveCapacity(students.count)
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT p.student_id, p.question_id, p.best, p.attempts, p.last_verdict
                     FROM students s JOIN progress p ON p.student_id = s.id
-                    WHERE s.class_code = ?
+                    WHERE s.class_code = ? ORDER BY s.id
                     """,
                 arguments: [classCode]
             )
-            // Columns by position: a class of 300 has thousands of rows, and lookups by name add up.
-            for row in rows {
-                let studentID: String = row[0]
-                cells[studentID, default: [:]][row[1]] = ClassResults.Cell(
-                    best: row[2],
-                    attempts: row[3],
-                    lastVerdict: row[4]
+            var studentID = ""
+            var row: [ClassResults.QuestionCell] = []
+            while let next = try rows.next() {
+                let id: String = next[0]
+                if id != studentID {
+                    if !row.isEmpty { cells[studentID] = row }
+                    studentID = id
+                    row = []
+                    row.reserveCapacity(128)
+                }
+                row.append(
+                    ClassResults.QuestionCell(
+                        question: next[1],
+                        cell: ClassResults.Cell(best: next[2], attempts: next[3], lastVerdict: next[4])
+                    )
                 )
             }
+            if !row.isEmpty { cells[studentID] = row }
             return ClassResults(
                 classRecord: Self.classRecord(classRow),
-                rows: students.map { ClassResults.Row(student: $0, results: cells[$0.id] ?? [:]) }
+                rows: students.map { ClassResults.Row(student: $0, cells: cells[$0.id] ?? []) }
             )
         }
     }
