@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The application's routes, live over HTTP, on the repository's own bank.
-@Suite("API, live", .serialized)
+/// The application's answers through the in-process client, on the repository's own bank.
+@Suite("API, in process")
 struct AppTests {
     static let secretKeys: Set<String> = [
         "answer", "solution", "wrong_solutions", "feedback", "correct", "proof", "tasks",
@@ -18,21 +18,82 @@ struct AppTests {
     }
 
     @Test func questionsNeverCarryAnswers() async throws {
-        let server = try TestServer.app()
-        let list = try await server.client.get("/api/v1/questions")
-        let json = try JSONSerialization.jsonObject(with: list.body)
-        #expect(Self.keys(json).isDisjoint(with: Self.secretKeys))
-        let questions = (json as? [String: Any])?["questions"] as? [[String: Any]] ?? []
-        #expect(!questions.isEmpty)
-        for question in questions.prefix(200) {
-            let id = try #require(question["id"] as? String)
-            let one = try await server.client.get("/api/v1/questions/\(id)")
-            #expect(one.status == 200)
-            #expect(Self.keys(try JSONSerialization.jsonObject(with: one.body)).isDisjoint(with: Self.secretKeys))
+        try await TestServer.inProcess { client in
+            let list = try await client.get("/api/v1/questions")
+            let json = try JSONSerialization.jsonObject(with: list.body)
+            #expect(Self.keys(json).isDisjoint(with: Self.secretKeys))
+            let questions = (json as? [String: Any])?["questions"] as? [[String: Any]] ?? []
+            #expect(!questions.isEmpty)
+            for question in questions.prefix(200) {
+                let id = try #require(question["id"] as? String)
+                let one = try await client.get("/api/v1/questions/\(id)")
+                #expect(one.status == 200)
+                #expect(Self.keys(try JSONSerialization.jsonObject(with: one.body)).isDisjoint(with: Self.secretKeys))
+            }
         }
-        await server.stop()
     }
 
+    @Test func aChoiceAnswerIsGradedWithFeedback() async throws {
+        try await TestServer.inProcess { client in
+            let questions = try Repository.bankQuestions()
+            let single = try #require(questions.first { $0["kind"] as? String == "single_choice" })
+            let id = try #require(single["id"] as? String)
+            let choices = single["choices"] as? [[String: Any]] ?? []
+            let right = try #require(choices.first { $0["correct"] as? Bool == true }?["id"] as? String)
+            let wrong = try #require(choices.first { $0["correct"] as? Bool == false }?["id"] as? String)
+
+            let good = try await client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(right)"]}"#)
+                .json()
+            #expect(good["verdict"] as? String == "passed")
+            #expect(good["score"] as? Double == 1)
+            #expect(good["correct"] as? Bool == true)
+            #expect(!(good["explanation"] as? String ?? "").isEmpty)
+            #expect((good["feedback"] as? [[String: Any]])?.count == choices.count)
+
+            let bad = try await client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(wrong)"]}"#)
+                .json()
+            #expect(bad["verdict"] as? String == "failed")
+            #expect(bad["score"] as? Double == 0)
+
+            let unknownChoice = try await client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["zz"]}"#)
+            #expect(unknownChoice.status == 400)
+            #expect((try unknownChoice.json()["detail"] as? String)?.contains("choices[0]") == true)
+            let wrongField = try await client.postJSON("/api/v1/questions/\(id)/attempts", #"{"output":"x"}"#)
+            #expect(wrongField.status == 400)
+            #expect((try wrongField.json()["detail"] as? String)?.contains("choices") == true)
+            let wrongType = try await client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":"a"}"#)
+            #expect(wrongType.status == 400)
+            #expect(
+                try await client.postJSON("/api/v1/questions/nope/attempts", #"{"choices":["a"]}"#).status == 404
+            )
+        }
+    }
+
+    @Test func aPredictedOutputIsComparedLineByLine() async throws {
+        try await TestServer.inProcess { client in
+            let questions = try Repository.bankQuestions()
+            let predict = try #require(questions.first { $0["kind"] as? String == "predict_output" })
+            let id = try #require(predict["id"] as? String)
+            let answer = try #require(predict["answer"] as? String)
+            let body = String(
+                decoding: try JSONSerialization.data(withJSONObject: ["output": answer + "  \n\n"]),
+                as: UTF8.self
+            )
+            let result = try await client.postJSON("/api/v1/questions/\(id)/attempts", body).json()
+            #expect(result["verdict"] as? String == "passed")
+            let wrong = try await client.postJSON(
+                "/api/v1/questions/\(id)/attempts",
+                #"{"output":"something else"}"#
+            ).json()
+            #expect(wrong["verdict"] as? String == "failed")
+            #expect(wrong["expected"] as? String == answer)
+        }
+    }
+}
+
+/// What only the real server shows: content codings on the wire and metrics by route pattern.
+@Suite("API, live")
+struct MetricsTests {
     @Test func questionListsAreGzippedAndRevalidatedWithETags() async throws {
         let server = try TestServer.app()
         let plain = try await server.client.get("/api/v1/questions")
@@ -48,66 +109,6 @@ struct AppTests {
         await server.stop()
     }
 
-    @Test func aChoiceAnswerIsGradedWithFeedback() async throws {
-        let server = try TestServer.app()
-        let questions = try Repository.bankQuestions()
-        let single = try #require(questions.first { $0["kind"] as? String == "single_choice" })
-        let id = try #require(single["id"] as? String)
-        let choices = single["choices"] as? [[String: Any]] ?? []
-        let right = try #require(choices.first { $0["correct"] as? Bool == true }?["id"] as? String)
-        let wrong = try #require(choices.first { $0["correct"] as? Bool == false }?["id"] as? String)
-
-        let good = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(right)"]}"#)
-            .json()
-        #expect(good["verdict"] as? String == "passed")
-        #expect(good["score"] as? Double == 1)
-        #expect(good["correct"] as? Bool == true)
-        #expect(!(good["explanation"] as? String ?? "").isEmpty)
-        #expect((good["feedback"] as? [[String: Any]])?.count == choices.count)
-
-        let bad = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["\#(wrong)"]}"#)
-            .json()
-        #expect(bad["verdict"] as? String == "failed")
-        #expect(bad["score"] as? Double == 0)
-
-        let unknownChoice = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":["zz"]}"#)
-        #expect(unknownChoice.status == 400)
-        #expect((try unknownChoice.json()["detail"] as? String)?.contains("choices[0]") == true)
-        let wrongField = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"output":"x"}"#)
-        #expect(wrongField.status == 400)
-        #expect((try wrongField.json()["detail"] as? String)?.contains("choices") == true)
-        let wrongType = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", #"{"choices":"a"}"#)
-        #expect(wrongType.status == 400)
-        #expect(
-            try await server.client.postJSON("/api/v1/questions/nope/attempts", #"{"choices":["a"]}"#).status == 404
-        )
-        await server.stop()
-    }
-
-    @Test func aPredictedOutputIsComparedLineByLine() async throws {
-        let server = try TestServer.app()
-        let questions = try Repository.bankQuestions()
-        let predict = try #require(questions.first { $0["kind"] as? String == "predict_output" })
-        let id = try #require(predict["id"] as? String)
-        let answer = try #require(predict["answer"] as? String)
-        let body = String(
-            decoding: try JSONSerialization.data(withJSONObject: ["output": answer + "  \n\n"]),
-            as: UTF8.self
-        )
-        let result = try await server.client.postJSON("/api/v1/questions/\(id)/attempts", body).json()
-        #expect(result["verdict"] as? String == "passed")
-        let wrong = try await server.client.postJSON(
-            "/api/v1/questions/\(id)/attempts",
-            #"{"output":"something else"}"#
-        ).json()
-        #expect(wrong["verdict"] as? String == "failed")
-        #expect(wrong["expected"] as? String == answer)
-        await server.stop()
-    }
-}
-
-@Suite("Metrics, live")
-struct MetricsTests {
     @Test func metricsCountRequestsByRoutePatternInPrometheusText() async throws {
         let server = try TestServer.app()
         _ = try await server.client.get("/api/v1/questions/no-such-id")

@@ -7,7 +7,7 @@ import Glibc
 /// A deliberately plain HTTP/1.1 client over a blocking socket on its own thread: tests need to send exactly the
 /// bytes they mean (`%2e%2e`, lying lengths, chunked bodies), which a real client would normalise, and blocking on
 /// a dedicated thread never starves Swift's cooperative pool, however many requests a test sends at once.
-struct RawHTTPClient {
+struct RawHTTPClient: Sendable {
     struct Reply: Sendable {
         var status: Int
         var headers: [String: String]
@@ -24,27 +24,17 @@ struct RawHTTPClient {
 
     let port: UInt16
 
-    func get(_ path: String, headers: [String: String] = [:]) async throws -> Reply {
-        try await request("GET", path, headers: headers)
-    }
-
     func request(
         _ method: String,
         _ path: String,
-        headers: [String: String] = [:],
-        body: Data? = nil
+        headers: [String: String],
+        body: Data?
     ) async throws -> Reply {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         return try await send(Data(head.utf8) + (body ?? Data()))
-    }
-
-    func postJSON(_ path: String, _ json: String, headers: [String: String] = [:]) async throws -> Reply {
-        var headers = headers
-        headers["Content-Type"] = "application/json"
-        return try await request("POST", path, headers: headers, body: Data(json.utf8))
     }
 
     /// Sends raw bytes, then reads one response until the server closes or the body is complete.
