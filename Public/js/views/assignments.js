@@ -5,12 +5,13 @@ import { api } from '../api.js';
 import { teacher } from '../store.js';
 import { allQuestions } from '../data.js';
 
-/** A `datetime-local` value as RFC 3339 with this browser's offset (`2026-03-02T09:00:00+01:00`). */
+/** A `datetime-local` value (to the minute or the second) as RFC 3339 with this browser's offset
+ * (`2026-03-02T09:00:00+01:00`). */
 export function rfc3339(local) {
   const d = new Date(local);
   const pad = (n) => String(Math.abs(n)).padStart(2, '0');
   const offset = -d.getTimezoneOffset();
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
     + `${offset >= 0 ? '+' : '-'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }
 
@@ -69,8 +70,9 @@ export function assignmentsCard() {
     return own.catch(() => allQuestions()).then(fill).catch(() => {});
   };
   loadQuestions();
-  const opens = h('input', { id: 'assign-opens', type: 'datetime-local' });
-  const due = h('input', { id: 'assign-due', type: 'datetime-local' });
+  // `step: 1`: a time may be given to the second (a short quiz in class), not only to the minute.
+  const opens = h('input', { id: 'assign-opens', type: 'datetime-local', step: 1 });
+  const due = h('input', { id: 'assign-due', type: 'datetime-local', step: 1 });
   const max = h('input', { id: 'assign-max', type: 'number', min: 1, max: 1000, inputmode: 'numeric' });
   const limit = h('input', { id: 'assign-limit', type: 'number', min: 1, max: 1440, step: 1, inputmode: 'numeric' });
   const counts = h('select', { id: 'assign-counts' }, ['best', 'first', 'last'].map((c) => h('option', { value: c }, c)));
