@@ -3,7 +3,8 @@ import Store
 
 /// An assignment's results: like a class's, for its questions only, counting the attempts made from `opens_at` on.
 /// Each cell's `score` is the counted attempt's (`counts`: the best, the first or the last); `late` says whether
-/// that attempt came after `due_at`, and `late_attempts` how many did.
+/// that attempt came after the student's deadline (`due_at`, or the end of their time limit if that comes first),
+/// and `late_attempts` how many did.
 struct AssignmentReport: Encodable {
     struct Cell: Encodable {
         var attempts: Int
@@ -35,7 +36,15 @@ struct AssignmentReport: Encodable {
     var questions: [String]
     var students: [StudentRow]
 
-    init(assignment: AssignmentRecord, classRecord: ClassRecord, students: [StudentRecord], attempts: [AttemptRecord]) {
+    /// - Parameter deadlines: each student's own deadline, by student id, when it comes before the due time (a time
+    ///   limit from first opening); the others have `due_at`.
+    init(
+        assignment: AssignmentRecord,
+        classRecord: ClassRecord,
+        students: [StudentRecord],
+        attempts: [AttemptRecord],
+        deadlines: [String: Date] = [:]
+    ) {
         self.assignment = AssignmentEntry(assignment)
         `class` = ClassInfo(code: classRecord.code, name: classRecord.name)
         questions = assignment.questions
@@ -44,6 +53,7 @@ struct AssignmentReport: Encodable {
             byStudent[attempt.studentID, default: [:]][attempt.questionID, default: []].append(attempt)
         }
         self.students = students.map { student in
+            let deadline = deadlines[student.id] ?? assignment.dueAt
             let cells = (byStudent[student.id] ?? [:]).compactMapValues { list -> Cell? in
                 let ordered = list.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
                 guard let first = ordered.first, let last = ordered.last else { return nil }
@@ -59,8 +69,8 @@ struct AssignmentReport: Encodable {
                     best: best.score,
                     score: counted.score,
                     lastVerdict: last.verdict,
-                    late: counted.createdAt >= assignment.dueAt,
-                    lateAttempts: ordered.filter { $0.createdAt >= assignment.dueAt }.count
+                    late: counted.createdAt >= deadline,
+                    lateAttempts: ordered.filter { $0.createdAt >= deadline }.count
                 )
             }
             return StudentRow(

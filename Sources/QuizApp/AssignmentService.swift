@@ -19,14 +19,19 @@ struct AssignmentService: Sendable {
         var maxAttempts: Int?
         var counts: String?
         var key: String?
+        var timeLimitMinutes: Int?
 
         enum CodingKeys: String, CodingKey {
             case title, questions, counts, key
             case opensAt = "opens_at"
             case dueAt = "due_at"
             case maxAttempts = "max_attempts"
+            case timeLimitMinutes = "time_limit_minutes"
         }
     }
+
+    /// The longest time limit from first opening, in minutes: a day.
+    static let timeLimitRange = 1...1440
 
     static let countsValues = ["best", "first", "last"]
     static let keyValues = ["now", "after_due"]
@@ -83,11 +88,13 @@ struct AssignmentService: Sendable {
         let attempts = try await access.wrapStore {
             try await store.attemptMarks(classCode: classRecord.code, questionIDs: assignment.questions)
         }
+        let starts = try await access.wrapStore { try await store.assignmentStarts(assignmentID: assignment.id) }
         let report = AssignmentReport(
             assignment: assignment,
             classRecord: classRecord,
             students: roster.filter(\.counted).map(\.student),
-            attempts: attempts.map(\.record)
+            attempts: attempts.map(\.record),
+            deadlines: starts.mapValues { assignment.deadline(startedAt: $0) }
         )
         return report
     }
@@ -106,6 +113,7 @@ struct AssignmentService: Sendable {
             if record.opensAt <= now && now < record.dueAt { return 0 }
             return record.opensAt > now ? 1 : 2
         }
+        let starts = try await access.wrapStore { try await store.assignmentStarts(studentID: student.id) }
         let ordered = records.enumerated().sorted { lhs, rhs in
             let (a, b) = (rank(lhs.element), rank(rhs.element))
             if a != b { return a < b }
@@ -129,11 +137,52 @@ struct AssignmentService: Sendable {
                     dueAt: record.dueAtText,
                     done: passed.count,
                     total: record.questions.count,
-                    state: ["open", "upcoming", "closed"][rank(record)]
+                    state: ["open", "upcoming", "closed"][rank(record)],
+                    timeLimitMinutes: record.timeLimitMinutes,
+                    startedAt: starts[record.id].map(Self.stamp),
+                    endsAt: starts[record.id].map { Self.stamp(record.deadline(startedAt: $0)) }
                 )
             )
         }
         return .json(["assignments": entries])
+    }
+
+    /// `POST /api/v1/me/assignments/{id}/start`: the student opens the assignment, which starts their clock when it
+    /// has a time limit. Idempotent: the first start is kept, on every instance (the store's conditional insert).
+    /// 404 for an assignment not of the student's class, 409 before it opens.
+    func start(_ request: Request, now: Date = Date()) async throws -> Response {
+        guard let student = try await classroom.student(for: request) else {
+            throw QuizError.unauthorized("This needs a student's token: join a class first.")
+        }
+        let id = request.parameters["id"] ?? ""
+        let store = try access.classroomStore()
+        guard
+            let record = try await access.wrapStore({
+                try await store.assignment(id: id, classCode: student.classCode)
+            })
+        else { throw QuizError.notFound("Your class has no assignment \"\(id)\".") }
+        guard record.opensAt <= now else {
+            throw QuizError.conflict("The assignment opens at \(record.opensAtText); it cannot be started before.")
+        }
+        let started = try await access.wrapStore {
+            try await store.startAssignment(id: record.id, studentID: student.id, now: now)
+        }
+        return .json(
+            AssignmentStart(
+                id: record.id,
+                timeLimitMinutes: record.timeLimitMinutes,
+                startedAt: Self.stamp(started),
+                endsAt: Self.stamp(record.deadline(startedAt: started)),
+                dueAt: record.dueAtText
+            )
+        )
+    }
+
+    /// An instant as RFC 3339 in UTC with milliseconds (`2026-03-01T08:00:00.250Z`).
+    static func stamp(_ date: Date) -> String {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return format.string(from: date)
     }
 
     // MARK: - Attempts
@@ -173,8 +222,6 @@ struct AssignmentService: Sendable {
         terms.keyHiddenUntil = context.keyHiddenUntil
         guard !context.opened.isEmpty else { return terms }
         terms.onAssignment = true
-        // Late only when no assignment that has the question is still open.
-        terms.late = context.opened.allSatisfy { $0.assignment.dueAt <= now }
         // The assignment with the fewest attempts left decides; none left on any: 409 before grading.
         var fewest: (left: Int, limit: AttemptLimit)?
         for (assignment, made) in context.opened {
@@ -185,7 +232,26 @@ struct AssignmentService: Sendable {
             }
         }
         terms.limit = fewest?.limit
+        // An attempt on a question of a timed assignment still before its due time starts the student's clock, as
+        // opening the assignment does (the first start is kept).
+        var opened: [(assignment: AssignmentRecord, startedAt: Date?)] = []
+        for (assignment, _) in context.opened {
+            var startedAt: Date?
+            if let student, assignment.timeLimitMinutes != nil, now < assignment.dueAt {
+                startedAt = try await access.wrapStore {
+                    try await store.startAssignment(id: assignment.id, studentID: student.id, now: now)
+                }
+            }
+            opened.append((assignment, startedAt))
+        }
+        terms.late = Self.late(opened, now: now)
         return terms
+    }
+
+    /// Late only when no opened assignment that has the question is still open for the student: each one's own
+    /// deadline (`AssignmentRecord.deadline`, the due time or the end of their time limit) has passed at `now`.
+    static func late(_ opened: [(assignment: AssignmentRecord, startedAt: Date?)], now: Date) -> Bool {
+        opened.allSatisfy { $0.assignment.deadline(startedAt: $0.startedAt) <= now }
     }
 
     /// Records an attempt on an assignment's question: marked late or not, refused (409) if another attempt used up
@@ -228,6 +294,12 @@ struct AssignmentService: Sendable {
         }
         let key = body.key ?? "after_due"
         guard Self.keyValues.contains(key) else { throw QuizError.invalidField("key", "must be now or after_due.") }
+        if let minutes = body.timeLimitMinutes, !Self.timeLimitRange.contains(minutes) {
+            throw QuizError.invalidField(
+                "time_limit_minutes",
+                "must be 1 to 1440 whole minutes from first opening (or left out: no limit)."
+            )
+        }
         return AssignmentRecord(
             id: UUID().uuidString.lowercased(),
             classCode: classCode,
@@ -240,7 +312,8 @@ struct AssignmentService: Sendable {
             maxAttempts: body.maxAttempts,
             counts: counts,
             key: key,
-            createdAt: Date()
+            createdAt: Date(),
+            timeLimitMinutes: body.timeLimitMinutes
         )
     }
 
@@ -263,6 +336,7 @@ struct AssignmentEntry: Encodable {
     var opensAt, dueAt: String
     var maxAttempts: Int?
     var counts, key: String
+    var timeLimitMinutes: Int?
 
     init(_ record: AssignmentRecord) {
         id = record.id
@@ -273,6 +347,7 @@ struct AssignmentEntry: Encodable {
         maxAttempts = record.maxAttempts
         counts = record.counts
         key = record.key
+        timeLimitMinutes = record.timeLimitMinutes
     }
 
     enum CodingKeys: String, CodingKey {
@@ -280,6 +355,7 @@ struct AssignmentEntry: Encodable {
         case opensAt = "opens_at"
         case dueAt = "due_at"
         case maxAttempts = "max_attempts"
+        case timeLimitMinutes = "time_limit_minutes"
     }
 }
 
@@ -290,10 +366,33 @@ struct MyAssignment: Encodable {
     var done, total: Int
     /// `open`, `upcoming` or `closed`.
     var state: String
+    var timeLimitMinutes: Int?
+    /// When the student first opened it (RFC 3339, UTC); absent until then.
+    var startedAt: String?
+    /// The student's own deadline once started: the due time, or the end of the time limit if that comes first.
+    var endsAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, title, questions, done, total, state
         case opensAt = "opens_at"
+        case dueAt = "due_at"
+        case timeLimitMinutes = "time_limit_minutes"
+        case startedAt = "started_at"
+        case endsAt = "ends_at"
+    }
+}
+
+/// The answer to starting an assignment: when the student started it and when their time ends.
+struct AssignmentStart: Encodable {
+    var id: String
+    var timeLimitMinutes: Int?
+    var startedAt, endsAt, dueAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case timeLimitMinutes = "time_limit_minutes"
+        case startedAt = "started_at"
+        case endsAt = "ends_at"
         case dueAt = "due_at"
     }
 }

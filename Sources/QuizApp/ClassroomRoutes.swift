@@ -35,6 +35,7 @@ struct ClassroomRoutes {
         router.get("/api/v1/classes/{code}/assignments/{id}/results") { try await assignments.results($0) }
         router.get("/api/v1/classes/{code}/assignments/{id}/results.csv") { try await assignments.resultsCSV($0) }
         router.get("/api/v1/me/assignments") { try await assignments.mine($0) }
+        router.post("/api/v1/me/assignments/{id}/start") { try await assignments.start($0) }
 
         router.on("PUT", "/api/v1/teachers/me/password") { try await signIn.setPassword($0) }
         router.post("/api/v1/sessions") { try await signIn.signIn($0) }

@@ -275,5 +275,33 @@ public enum ClassroomMigrations {
                 """,
             ]
         ),
+        // An assignment's optional time limit from first opening (whole minutes), and when each student first
+        // opened it (`startAssignment`): one row per student and assignment, the first start kept (a conditional
+        // insert), so every instance on the database sees the same start.
+        StoreMigration(
+            identifier: "v12-assignment-time-limit",
+            sqlite: [
+                """
+                ALTER TABLE assignments ADD COLUMN time_limit_minutes INTEGER;
+                CREATE TABLE assignment_starts (
+                    assignment_id TEXT NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+                    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+                    started_at DOUBLE NOT NULL,
+                    PRIMARY KEY (assignment_id, student_id)) WITHOUT ROWID;
+                CREATE INDEX assignment_starts_by_student ON assignment_starts(student_id);
+                """
+            ],
+            postgres: [
+                "ALTER TABLE assignments ADD COLUMN time_limit_minutes INTEGER",
+                """
+                CREATE TABLE assignment_starts (
+                    assignment_id TEXT NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+                    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+                    started_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (assignment_id, student_id))
+                """,
+                "CREATE INDEX assignment_starts_by_student ON assignment_starts(student_id)",
+            ]
+        ),
     ]
 }

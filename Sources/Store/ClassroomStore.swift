@@ -76,6 +76,17 @@ public protocol ClassroomStore: Sendable {
     func attemptMarks(classCode: String, questionIDs: [String]) async throws -> [StoredAttempt]
     /// The questions, among the given ones, that the student has passed (any attempt with the verdict `passed`).
     func passed(studentID: String, questionIDs: [String]) async throws -> Set<String>
+
+    // MARK: Time limits
+
+    /// Starts the student's clock on the assignment at `now`, unless it was started before: the first start is
+    /// kept (a conditional insert, so two instances starting it at once agree on one time).
+    /// - Returns: when the student started it (the earlier start when there was one).
+    func startAssignment(id: String, studentID: String, now: Date) async throws -> Date
+    /// When the student started each assignment they started, by assignment id.
+    func assignmentStarts(studentID: String) async throws -> [String: Date]
+    /// When each student started the assignment, by student id.
+    func assignmentStarts(assignmentID: String) async throws -> [String: Date]
 }
 
 public enum ClassRole: String, Sendable, Equatable {
@@ -175,6 +186,9 @@ public struct AssignmentRecord: Sendable, Equatable {
     /// `now` or `after_due`.
     public var key: String
     public var createdAt: Date
+    /// Whole minutes a student has from first opening the assignment (`startAssignment`); nil: no limit, only
+    /// `dueAt`.
+    public var timeLimitMinutes: Int?
 
     public init(
         id: String,
@@ -188,7 +202,8 @@ public struct AssignmentRecord: Sendable, Equatable {
         maxAttempts: Int?,
         counts: String,
         key: String,
-        createdAt: Date
+        createdAt: Date,
+        timeLimitMinutes: Int? = nil
     ) {
         self.id = id
         self.classCode = classCode
@@ -202,6 +217,14 @@ public struct AssignmentRecord: Sendable, Equatable {
         self.counts = counts
         self.key = key
         self.createdAt = createdAt
+        self.timeLimitMinutes = timeLimitMinutes
+    }
+
+    /// A student's own deadline: the due time, or, when the assignment has a time limit and the student started it
+    /// at `startedAt`, `startedAt` plus the limit if that comes first. Attempts from then on are late.
+    public func deadline(startedAt: Date?) -> Date {
+        guard let startedAt, let minutes = timeLimitMinutes else { return dueAt }
+        return min(dueAt, startedAt.addingTimeInterval(Double(minutes) * 60))
     }
 }
 

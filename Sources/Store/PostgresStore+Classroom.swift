@@ -259,11 +259,12 @@ extension PostgresStore: ClassroomStore {
                 try await connection.query(
                     """
                     INSERT INTO assignments (id, class_code, title, opens_at, due_at, opens_at_text, due_at_text,
-                        max_attempts, counts, key, created_at)
+                        max_attempts, counts, key, created_at, time_limit_minutes)
                     VALUES (\(assignment.id), \(assignment.classCode), \(assignment.title),
                         \(assignment.opensAt.timeIntervalSince1970), \(assignment.dueAt.timeIntervalSince1970),
                         \(assignment.opensAtText), \(assignment.dueAtText), \(assignment.maxAttempts.map(Int32.init)),
-                        \(assignment.counts), \(assignment.key), \(assignment.createdAt.timeIntervalSince1970))
+                        \(assignment.counts), \(assignment.key), \(assignment.createdAt.timeIntervalSince1970),
+                        \(assignment.timeLimitMinutes.map(Int32.init)))
                     """,
                     logger: self.logger
                 )
@@ -422,7 +423,7 @@ extension PostgresStore: ClassroomStore {
         "id, student_id, question_id, kind, '' AS answer, verdict, score, NULL::text AS tasks, created_at, version, seed, late"
     static let assignmentColumns = """
         a.id, a.class_code, a.title, a.opens_at, a.due_at, a.opens_at_text, a.due_at_text, a.max_attempts, a.counts,
-        a.key, a.created_at
+        a.key, a.created_at, a.time_limit_minutes
         """
 
     func teachers(where condition: String, _ argument: String?) async throws -> [TeacherRecord] {
@@ -476,7 +477,8 @@ extension PostgresStore: ClassroomStore {
                     maxAttempts: try columns[7].decode(Int32?.self).map(Int.init),
                     counts: try columns[8].decode(String.self),
                     key: try columns[9].decode(String.self),
-                    createdAt: Date(timeIntervalSince1970: try columns[10].decode(Double.self))
+                    createdAt: Date(timeIntervalSince1970: try columns[10].decode(Double.self)),
+                    timeLimitMinutes: try columns[11].decode(Int32?.self).map(Int.init)
                 )
             )
         }

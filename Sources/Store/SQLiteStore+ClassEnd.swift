@@ -82,6 +82,7 @@ extension SQLiteStore {
                     "DELETE FROM class_task_tallies WHERE class_code = ?",
                     "DELETE FROM idempotency_keys WHERE student_id IN (\(students))",
                     "DELETE FROM hints_taken WHERE student_id IN (\(students))",
+                    "DELETE FROM assignment_starts WHERE student_id IN (\(students))",
                     "DELETE FROM study_cards WHERE student_id IN (\(students))",
                     "DELETE FROM study_answers WHERE student_id IN (\(students))",
                     "DELETE FROM study_handovers WHERE student_id IN (\(students))",

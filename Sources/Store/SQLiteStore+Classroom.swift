@@ -296,14 +296,14 @@ extension SQLiteStore: ClassroomStore {
             try db.execute(
                 sql: """
                     INSERT INTO assignments (id, class_code, title, opens_at, due_at, opens_at_text, due_at_text,
-                        max_attempts, counts, key, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        max_attempts, counts, key, created_at, time_limit_minutes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     assignment.id, assignment.classCode, assignment.title, assignment.opensAt.timeIntervalSince1970,
                     assignment.dueAt.timeIntervalSince1970, assignment.opensAtText, assignment.dueAtText,
                     assignment.maxAttempts, assignment.counts, assignment.key,
-                    assignment.createdAt.timeIntervalSince1970,
+                    assignment.createdAt.timeIntervalSince1970, assignment.timeLimitMinutes,
                 ]
             )
             for (position, question) in assignment.questions.enumerated() {
@@ -501,7 +501,7 @@ extension SQLiteStore: ClassroomStore {
             db,
             sql: """
                 SELECT a.id, a.class_code, a.title, a.opens_at, a.due_at, a.opens_at_text, a.due_at_text,
-                    a.max_attempts, a.counts, a.key, a.created_at
+                    a.max_attempts, a.counts, a.key, a.created_at, a.time_limit_minutes
                 FROM assignments a WHERE \(condition) ORDER BY a.due_at, a.created_at
                 """,
             arguments: arguments
@@ -525,7 +525,8 @@ extension SQLiteStore: ClassroomStore {
                 maxAttempts: row["max_attempts"],
                 counts: row["counts"],
                 key: row["key"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"])
+                createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                timeLimitMinutes: row["time_limit_minutes"]
             )
         }
     }

@@ -223,7 +223,7 @@ struct StoreContractTests {
         let shared = StoreMigrations.all.map(\.identifier)
         let classroom = [
             "v4-teachers", "v5-roster", "v6-assignments", "v7-sign-in", "v8-join-policy", "v9-hints-taken",
-            "v10-teacher-banks", "v11-study",
+            "v10-teacher-banks", "v11-study", "v12-assignment-time-limit",
         ]
         #expect(ClassroomMigrations.all.map(\.identifier) == classroom)
         #expect(Array(applied.prefix(shared.count + classroom.count)) == shared + classroom)

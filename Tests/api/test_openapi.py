@@ -37,6 +37,7 @@ EXPECTED_OPERATIONS = {
     ('GET', '/api/v1/classes/{code}/students/{id}/attempts'), ('POST', '/api/v1/students/readmit'),
     ('POST', '/api/v1/classes/{code}/assignments'), ('GET', '/api/v1/classes/{code}/assignments'),
     ('GET', '/api/v1/classes/{code}/assignments/{id}/results'), ('GET', '/api/v1/me/assignments'),
+    ('POST', '/api/v1/me/assignments/{id}/start'),
     ('PUT', '/api/v1/teachers/me/password'), ('POST', '/api/v1/sessions'), ('DELETE', '/api/v1/sessions'),
     ('GET', '/api/v1/classes/{code}'), ('PATCH', '/api/v1/classes/{code}'), ('POST', '/api/v1/classes/{code}/students'),
     ('POST', '/api/v1/classes/{code}/students/{id}/approve'),
@@ -74,7 +75,10 @@ TEACHER_OPERATIONS = {('POST', '/api/v1/classes'), ('GET', '/api/v1/classes'),
 # Deleting a class would end the fixture's class for every operation after it: it gets classes of its own.
 DELETE_CLASS = ('DELETE', '/api/v1/classes/{code}')
 STUDENT_OPERATIONS = {('GET', '/api/v1/me/attempts'), ('GET', '/api/v1/me/assignments'), ('GET', '/api/v1/me/study'),
-                      ('POST', '/api/v1/me/study/reviews'), ('POST', '/api/v1/me/study/handover')}
+                      ('POST', '/api/v1/me/study/reviews'), ('POST', '/api/v1/me/study/handover'),
+                      ('POST', '/api/v1/me/assignments/{id}/start')}
+# The student's own assignment, by id: starting it must meet a real one, not only 404s.
+START_ASSIGNMENT = ('POST', '/api/v1/me/assignments/{id}/start')
 GOOD_FETCH_ALL = ('import asyncio\n\nasync def fetch_all(fetch, items):\n'
                   '    return await asyncio.gather(*(fetch(i) for i in items))\n')
 SERIAL_FETCH_ALL = 'async def fetch_all(fetch, items):\n    return [await fetch(i) for i in items]\n'
@@ -236,6 +240,8 @@ def test_live_server_conforms_to_its_document(server, classroom):
             if in_class:
                 pool = [classroom['student']['id'], classroom['assignment']] + real_ids[:2]
                 override = st.one_of(st.none(), st.sampled_from(pool))
+            elif key == START_ASSIGNMENT:
+                override = st.one_of(st.none(), st.just(classroom['assignment']))
             elif 'id' in {p.name for p in operation.path_parameters}:
                 pool = (choice_ids * 3 + code_ids) if is_attempt else real_ids
                 override = st.one_of(st.none(), st.sampled_from(pool))

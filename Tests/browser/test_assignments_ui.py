@@ -77,3 +77,68 @@ def test_the_teacher_makes_an_assignment_and_the_student_sees_it(server, driver)
     item = driver.find_element(By.CSS_SELECTOR, ".assignment-list li[data-assignment='Week 1']")
     assert item.get_attribute("data-state") == "open" and "0 of 2 done" in item.text
     driver.execute_script("localStorage.clear()")
+
+
+def test_a_timed_assignment_is_made_on_the_form_started_by_the_student_and_counts_down_as_text(server, driver):
+    """The teacher's form takes a time limit; the student starts the assignment with its button and sees the time
+    left as text that changes every second, while the polite announcement stays silent between its thresholds."""
+    from test_study import axe_check
+    status, made = http(server, "POST", "/api/v1/classes", {"name": "Timed UI"}, token=TEACHER_TOKEN)
+    assert status == 201, made
+    code = made["code"]
+    _, listing = http(server, "GET", "/api/v1/questions?kind=single_choice")
+    picked = [listing["questions"][0]["id"]]
+
+    go(driver, server, "/teacher")
+    if driver.find_elements(By.ID, "teacher-token"):
+        type_into(driver, "#teacher-token", TEACHER_TOKEN)
+        click(driver, "form button[type=submit]")
+    settled(driver)
+    type_into(driver, "#assign-code", code)
+    click(driver, "#assignments-h ~ form button[type=submit]")
+    wait(driver).until(lambda d: "No assignments yet." in d.find_element(By.CSS_SELECTOR, ".assignments").text)
+    click(driver, ".new-assignment-box summary")
+    type_into(driver, "#assign-title", "Quiz 20")
+    wait(driver).until(lambda d: d.execute_script("return document.querySelector('#assign-questions').options.length > 2"))
+    driver.execute_script(SELECT, "#assign-questions", picked)
+    opens, due = datetime.now() - timedelta(hours=1), datetime.now() + timedelta(days=1)
+    driver.execute_script(SET_VALUE, "#assign-opens", opens.strftime("%Y-%m-%dT%H:%M"))
+    driver.execute_script(SET_VALUE, "#assign-due", due.strftime("%Y-%m-%dT%H:%M"))
+    type_into(driver, "#assign-limit", "20")
+    assert unlabelled_controls(driver) == []
+    click(driver, "form.new-assignment button[type=submit]")
+    row = read(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#assignments-table tr[data-assignment='Quiz 20']").text)
+    assert "20 min from first opening" in row
+    _, listed = http(server, "GET", f"/api/v1/classes/{code}/assignments", token=TEACHER_TOKEN)
+    [assignment] = listed["assignments"]
+    assert assignment["time_limit_minutes"] == 20
+
+    go(driver, server, f"/class/{code}")
+    type_into(driver, "#join-name", "Tim Ed")
+    click(driver, "form.join button[type=submit]")
+    item = "li[data-assignment='Quiz 20']"
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"{item} button.start-assignment"))
+    assert "20 min from when you start" in text(driver, item)
+    assert axe_check(driver, "light", "/class timed, not started") == []
+    click(driver, f"{item} button.start-assignment")
+    clock = f"{item} .time-left"
+    first = text(driver, clock)
+    assert first.startswith("Time left: 19 min") or first.startswith("Time left: 20 min 00 s"), first
+    # The clock moves (waited on, not slept), and the announcer says nothing between thresholds.
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, clock).text != first)
+    assert driver.find_element(By.CSS_SELECTOR, f"{item} .time-left").get_attribute("aria-live") == "off"
+    announcer = driver.find_element(By.CSS_SELECTOR, f"{item} .time-left-announcement")
+    assert announcer.get_attribute("aria-live") == "polite" and announcer.get_attribute("textContent") == ""
+    assert axe_check(driver, "light", "/class timed, started") == []
+    # The server agrees: one start, ending 20 minutes later; a reload shows the same end.
+    token = driver.execute_script("return JSON.parse(localStorage.getItem('asyncquiz.student')).token")
+    _, mine = http(server, "GET", "/api/v1/me/assignments", token=token)
+    [entry] = mine["assignments"]
+    ends = datetime.fromisoformat(entry["ends_at"].replace("Z", "+00:00"))
+    began = datetime.fromisoformat(entry["started_at"].replace("Z", "+00:00"))
+    assert ends - began == timedelta(minutes=20)
+    driver.refresh()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, clock))
+    assert not driver.find_elements(By.CSS_SELECTOR, f"{item} button.start-assignment")
+    shot(driver, "student-timed-assignment.png")
+    driver.execute_script("localStorage.clear()")

@@ -5,12 +5,13 @@ import { api } from '../api.js';
 import { teacher } from '../store.js';
 import { allQuestions } from '../data.js';
 
-/** A `datetime-local` value as RFC 3339 with this browser's offset (`2026-03-02T09:00:00+01:00`). */
+/** A `datetime-local` value (to the minute or the second) as RFC 3339 with this browser's offset
+ * (`2026-03-02T09:00:00+01:00`). */
 export function rfc3339(local) {
   const d = new Date(local);
   const pad = (n) => String(Math.abs(n)).padStart(2, '0');
   const offset = -d.getTimezoneOffset();
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
     + `${offset >= 0 ? '+' : '-'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }
 
@@ -54,7 +55,8 @@ export function assignmentsCard() {
       h('td', {}, when(a.opens_at)),
       h('td', {}, when(a.due_at)),
       h('td', { class: 'num' }, String(a.questions.length)),
-      h('td', {}, `${a.max_attempts ? `${a.max_attempts} attempts, ` : ''}counts the ${a.counts}; key ${a.key === 'now' ? 'shown at once' : 'after the due time'}`),
+      h('td', {}, `${a.max_attempts ? `${a.max_attempts} attempts, ` : ''}counts the ${a.counts}; key ${a.key === 'now' ? 'shown at once' : 'after the due time'}`
+        + (a.time_limit_minutes ? `; ${a.time_limit_minutes} min from first opening` : '')),
       h('td', {}, h('button', { type: 'button', class: 'secondary results-button', onclick: () => showResults(a) }, `Results of ${a.title}`)))))));
 
   // The new assignment's form: questions picked from the bank, times in this browser's time zone.
@@ -68,9 +70,11 @@ export function assignmentsCard() {
     return own.catch(() => allQuestions()).then(fill).catch(() => {});
   };
   loadQuestions();
-  const opens = h('input', { id: 'assign-opens', type: 'datetime-local' });
-  const due = h('input', { id: 'assign-due', type: 'datetime-local' });
+  // `step: 1`: a time may be given to the second (a short quiz in class), not only to the minute.
+  const opens = h('input', { id: 'assign-opens', type: 'datetime-local', step: 1 });
+  const due = h('input', { id: 'assign-due', type: 'datetime-local', step: 1 });
   const max = h('input', { id: 'assign-max', type: 'number', min: 1, max: 1000, inputmode: 'numeric' });
+  const limit = h('input', { id: 'assign-limit', type: 'number', min: 1, max: 1440, step: 1, inputmode: 'numeric' });
   const counts = h('select', { id: 'assign-counts' }, ['best', 'first', 'last'].map((c) => h('option', { value: c }, c)));
   const key = h('select', { id: 'assign-key' }, h('option', { value: 'after_due' }, 'after the due time'), h('option', { value: 'now' }, 'at once'));
   const field = (id, label, control, hint) => h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('p', { class: 'form-hint' }, hint) : null);
@@ -79,7 +83,8 @@ export function assignmentsCard() {
     field('assign-questions', 'Questions', questions, 'Hold Ctrl (or ⌘) to pick several.'),
     h('div', { class: 'inline-form' }, field('assign-opens', 'Opens', opens), field('assign-due', 'Due', due),
       field('assign-max', 'Attempts per question (empty: no limit)', max)),
-    h('div', { class: 'inline-form' }, field('assign-counts', 'Counts the attempt', counts), field('assign-key', 'Shows the key', key)),
+    h('div', { class: 'inline-form' }, field('assign-counts', 'Counts the attempt', counts), field('assign-key', 'Shows the key', key),
+      field('assign-limit', 'Time limit in minutes (empty: none)', limit, 'Counted from when each student first opens it; never past the due time.')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create assignment')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -89,10 +94,12 @@ export function assignmentsCard() {
     if (missing) { replace(made, h('p', { class: 'alert error', role: 'alert' }, missing[1])); missing[0].focus(); return; }
     const body = { title: title.value.trim(), questions: picked, opens_at: rfc3339(opens.value), due_at: rfc3339(due.value), counts: counts.value, key: key.value };
     if (max.value) body.max_attempts = Number(max.value);
+    if (limit.value) body.time_limit_minutes = Number(limit.value);
     try {
       const a = await api(base(), { method: 'POST', body, token: teacher.token() });
       replace(made, h('p', { id: 'assignment-made' }, `“${a.title}” created.`));
       title.value = '';
+      limit.value = '';
       await load();
     } catch (e) {
       replace(made, error(e));
@@ -107,7 +114,8 @@ export function assignmentsCard() {
 }
 
 function resultsTable(r) {
-  const head = h('p', { class: 'results-head' }, h('strong', {}, r.assignment.title), ` · due ${when(r.assignment.due_at)} · counts the ${r.assignment.counts} attempt; “late”: that attempt came after the due time`);
+  const late = r.assignment.time_limit_minutes ? 'after the due time or the end of the student’s time limit' : 'after the due time';
+  const head = h('p', { class: 'results-head' }, h('strong', {}, r.assignment.title), ` · due ${when(r.assignment.due_at)} · counts the ${r.assignment.counts} attempt; “late”: that attempt came ${late}`);
   if (!r.students.length) return [head, h('p', {}, 'No students in the class yet.')];
   return [head, h('div', { class: 'table-wrap' }, h('table', { id: 'assignment-results-table', class: 'matrix' },
     h('caption', { class: 'sr-only' }, `Results of ${r.assignment.title}: the counted score per student and question`),
@@ -124,15 +132,76 @@ function resultsTable(r) {
       }))))))];
 }
 
-/** The student's assignments, on their class page. */
+/** The student's assignments, on their class page. A timed one is started with its button (or by a first attempt on
+ * one of its questions); once started it shows the time left as text, and announces it politely only at a few
+ * thresholds (10, 5 and 1 minutes left, and time up), never every second. */
 export function myAssignments(token) {
   const box = h('div', { class: 'my-assignments', 'aria-live': 'polite' }, h('p', { class: 'loading' }, 'Loading your assignments…'));
-  api('/api/v1/me/assignments', { token }).then(({ assignments }) => {
+  const render = () => api('/api/v1/me/assignments', { token }).then(({ assignments }) => {
     replace(box, assignments.length ? h('ul', { class: 'assignment-list' }, assignments.map((a) => h('li', { dataset: { assignment: a.title, state: a.state } },
       h('strong', {}, a.title), ` — ${a.done} of ${a.total} done · `,
       a.state === 'open' ? `due ${when(a.due_at)}` : a.state === 'upcoming' ? `opens ${when(a.opens_at)}` : `was due ${when(a.due_at)}`,
-      ' · ', a.questions.map((q, i) => [i ? ', ' : '', h('a', { href: `#/q/${encodeURIComponent(q)}` }, q)]))))
+      a.time_limit_minutes ? ` · ${a.time_limit_minutes} min from when you start` : '',
+      ' · ', a.questions.map((q, i) => [i ? ', ' : '', h('a', { href: `#/q/${encodeURIComponent(q)}` }, q)]),
+      timer(a, token, render))))
       : h('p', {}, 'No assignments.'));
   }).catch((e) => replace(box, error(e)));
+  render();
   return box;
+}
+
+const announceAt = [600, 300, 60, 0];   // seconds left at which the time left is said aloud
+
+/** Seconds as `12 min 05 s` (or `1 h 02 min`). */
+function left(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor(s / 60) % 60).padStart(2, '0')} min`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** The start button of a timed assignment not started yet, or the time left on one started. */
+function timer(a, token, rerender) {
+  if (!a.time_limit_minutes || a.state === 'upcoming') return null;
+  if (!a.started_at) {
+    if (a.state !== 'open') return null;
+    const msg = h('span', {});
+    const button = h('button', { type: 'button', class: 'secondary small start-assignment' }, `Start ${a.title} (${a.time_limit_minutes} min)`);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await api(`/api/v1/me/assignments/${encodeURIComponent(a.id)}/start`, { method: 'POST', token });
+        await rerender();
+      } catch (e) {
+        replace(msg, error(e));
+        button.disabled = false;
+      }
+    });
+    return h('div', { class: 'assignment-timer' }, button, msg);
+  }
+  const ends = new Date(a.ends_at);
+  // The visible clock is not a live region (it changes every second); the announcer speaks at thresholds only.
+  const clock = h('span', { class: 'time-left', 'aria-live': 'off' });
+  const announcer = h('span', { class: 'sr-only time-left-announcement', role: 'status', 'aria-live': 'polite' });
+  const said = new Set(announceAt.filter((t) => (ends - Date.now()) / 1000 <= t));   // nothing old said at once
+  let shown = false;   // stops once the list is redrawn or left (the clock was on the page, and is not any more)
+  const tick = () => {
+    if (clock.isConnected) shown = true;
+    else if (shown) return;
+    const secs = (ends - Date.now()) / 1000;
+    if (secs <= 0) {
+      replace(clock, `Time is up (ended ${when(a.ends_at)}). Answers now are recorded as late.`);
+      clock.dataset.over = 'true';
+    } else {
+      replace(clock, `Time left: ${left(secs)} (ends ${when(a.ends_at)})`);
+      clock.dataset.over = 'false';
+    }
+    const due = announceAt.find((t) => secs <= t && !said.has(t));
+    if (due !== undefined) {
+      said.add(due);
+      replace(announcer, due === 0 ? `${a.title}: time is up.` : `${a.title}: ${Math.round(due / 60)} minute${due === 60 ? '' : 's'} left.`);
+    }
+    if (secs > 0) setTimeout(tick, 1000);
+  };
+  tick();
+  return h('div', { class: 'assignment-timer' }, clock, announcer);
 }

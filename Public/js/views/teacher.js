@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { teacher } from '../store.js';
 import { rosterCard } from './roster.js';
+import { classSettingsCard } from './classSettings.js';
 import { assignmentsCard } from './assignments.js';
 import { banksCard } from './banks.js';
 import { openAttempts } from './attempts.js';
@@ -26,6 +27,7 @@ export function teacherView() {
     token ? passwordBox() : null,
     createClassCard(),
     resultsCard(),
+    classSettingsCard(),
     rosterCard(),
     banksCard(),
     assignmentsCard(),
