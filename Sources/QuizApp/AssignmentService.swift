@@ -50,6 +50,89 @@ struct AssignmentService: Sendable {
         return .json(AssignmentEntry(saved), status: 201)
     }
 
+    /// `PUT /api/v1/classes/{code}/assignments/{id}`: new terms for an assignment, in the body of a new one (a
+    /// later due time, another attempt limit, a question more). Its attempts stay, counted under the new terms, and
+    /// their `late` marks are worked out again under the new times, in the same transaction as the change.
+    func replace(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let old = try await existing(request, classCode: classRecord.code)
+        var record = try validate(try request.decodeJSON(NewAssignment.self), classCode: classRecord.code)
+        record.id = old.id
+        record.createdAt = old.createdAt
+        try await QuestionVisibility(access: access, catalog: catalog).requireAssignable(
+            record.questions,
+            classRecord.code
+        )
+        let questions = old.questions + record.questions.filter { !old.questions.contains($0) }
+        let late = try await lateMarks(classCode: classRecord.code, replacing: old.id, with: record, on: questions)
+        let store = try access.classroomStore()
+        guard try await access.wrapStore({ try await store.replaceAssignment(record, late: late) }) else {
+            throw Self.unknown(old.id, classRecord.code)
+        }
+        return .json(AssignmentEntry(record))
+    }
+
+    /// `DELETE /api/v1/classes/{code}/assignments/{id}`: the assignment goes; the attempts made on its questions
+    /// stay (they are the students' work), with their `late` marks worked out again without it.
+    func delete(_ request: Request) async throws -> Response {
+        let (_, classRecord) = try await access.requireClass(request)
+        let old = try await existing(request, classCode: classRecord.code)
+        let late = try await lateMarks(classCode: classRecord.code, replacing: old.id, with: nil, on: old.questions)
+        let store = try access.classroomStore()
+        guard
+            try await access.wrapStore({
+                try await store.deleteAssignment(id: old.id, classCode: classRecord.code, late: late)
+            })
+        else { throw Self.unknown(old.id, classRecord.code) }
+        return Response(status: .noContent)
+    }
+
+    private func existing(_ request: Request, classCode: String) async throws -> AssignmentRecord {
+        let id = request.parameters["id"] ?? ""
+        let store = try access.classroomStore()
+        guard let found = try await access.wrapStore({ try await store.assignment(id: id, classCode: classCode) })
+        else { throw Self.unknown(id, classCode) }
+        return found
+    }
+
+    static func unknown(_ id: String, _ classCode: String) -> QuizError {
+        QuizError.notFound("The class \(classCode) has no assignment \"\(id)\".")
+    }
+
+    /// The `late` marks that change when the class's assignment `replacing` becomes `record` (nil: is deleted), for
+    /// the attempts on `questions`: each attempt judged by the rule it was recorded under (`terms`, `late`): on
+    /// the assignments with its question that had opened when it was made, late when every one's deadline for that
+    /// student had passed; on none, no mark.
+    private func lateMarks(
+        classCode: String,
+        replacing id: String,
+        with record: AssignmentRecord?,
+        on questions: [String]
+    ) async throws -> [Int64: Bool?] {
+        let store = try access.classroomStore()
+        return try await access.wrapStore {
+            var assignments = try await store.assignments(classCode: classCode).filter { $0.id != id }
+            if let record { assignments.append(record) }
+            var starts: [String: [String: Date]] = [:]
+            for assignment in assignments where assignment.timeLimitMinutes != nil {
+                starts[assignment.id] = try await store.assignmentStarts(assignmentID: assignment.id)
+            }
+            var changes: [Int64: Bool?] = [:]
+            for stored in try await store.attemptMarks(classCode: classCode, questionIDs: questions) {
+                guard let attemptID = stored.record.id else { continue }
+                let made = stored.record.createdAt
+                let opened = assignments.filter {
+                    $0.opensAt <= made && $0.questions.contains(stored.record.questionID)
+                }
+                let late: Bool? =
+                    opened.isEmpty
+                    ? nil : Self.late(opened.map { ($0, starts[$0.id]?[stored.record.studentID]) }, now: made)
+                if late != stored.late { changes[attemptID] = late }
+            }
+            return changes
+        }
+    }
+
     func list(_ request: Request) async throws -> Response {
         let (_, classRecord) = try await access.requireClass(request)
         let records = try await access.wrapStore {

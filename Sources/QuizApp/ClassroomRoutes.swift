@@ -32,6 +32,8 @@ struct ClassroomRoutes {
 
         router.post("/api/v1/classes/{code}/assignments") { try await assignments.create($0) }
         router.get("/api/v1/classes/{code}/assignments") { try await assignments.list($0) }
+        router.on("PUT", "/api/v1/classes/{code}/assignments/{id}") { try await assignments.replace($0) }
+        router.on("DELETE", "/api/v1/classes/{code}/assignments/{id}") { try await assignments.delete($0) }
         router.get("/api/v1/classes/{code}/assignments/{id}/results") { try await assignments.results($0) }
         router.get("/api/v1/classes/{code}/assignments/{id}/results.csv") { try await assignments.resultsCSV($0) }
         router.get("/api/v1/me/assignments") { try await assignments.mine($0) }

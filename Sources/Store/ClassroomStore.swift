@@ -53,6 +53,13 @@ public protocol ClassroomStore: Sendable {
     func createAssignment(_ assignment: AssignmentRecord) async throws -> AssignmentRecord
     func assignments(classCode: String) async throws -> [AssignmentRecord]
     func assignment(id: String, classCode: String) async throws -> AssignmentRecord?
+    /// Replaces an assignment's terms and questions (same id, same class) and, in the same transaction, sets the
+    /// `late` mark of the attempts in `late` (nil: on no assignment), which the caller worked out under the new
+    /// terms. - Returns: false when the class has no such assignment.
+    func replaceAssignment(_ assignment: AssignmentRecord, late: [Int64: Bool?]) async throws -> Bool
+    /// Deletes an assignment, its questions' list and its students' start times; the attempts stay, with the `late`
+    /// marks given (as `replaceAssignment`). - Returns: false when the class has no such assignment.
+    func deleteAssignment(id: String, classCode: String, late: [Int64: Bool?]) async throws -> Bool
     /// What the assignments say about an attempt on the question, read at once (one read on every attempt).
     /// - Parameter student: the student's id and class, when a student's token was sent.
     func attemptContext(

@@ -246,6 +246,55 @@ struct ClassroomStoreTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func anAssignmentIsReplacedOrDeletedWithItsLateMarksInOneGo(kind: StoreKind) async throws {
+        let store = try await kind.makeClassroom()
+        let teacher = try await store.createTeacher(name: "T", tokenHash: "t")
+        let group = try await store.createClass(name: "mine", owner: teacher.id)
+        let ada = try await store.createStudent(name: "Ada", classCode: group.code, tokenHash: "ada")
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
+        var week = AssignmentRecord(
+            id: "a1",
+            classCode: group.code,
+            title: "Week 1",
+            questions: ["q1"],
+            opensAt: now.addingTimeInterval(-600),
+            dueAt: now.addingTimeInterval(-60),
+            opensAtText: "opens",
+            dueAtText: "due",
+            maxAttempts: nil,
+            counts: "best",
+            key: "now",
+            createdAt: now
+        )
+        _ = try await store.createAssignment(week)
+        guard case .recorded = try await store.record(Self.attempt(ada.id, "q1"), late: true, limit: nil, claim: nil)
+        else { throw TestPostgres.Failure(description: "not recorded") }
+        let id = try #require(try await store.attemptMarks(classCode: group.code, questionIDs: ["q1"]).first?.record.id)
+
+        week.title = "Week 1, extended"
+        week.questions = ["q2", "q1"]
+        week.dueAt = now.addingTimeInterval(3600)
+        week.maxAttempts = 3
+        week.timeLimitMinutes = 30
+        #expect(try await store.replaceAssignment(week, late: [id: false]))
+        #expect(try await store.assignment(id: "a1", classCode: group.code) == week)
+        #expect(try await store.attemptMarks(classCode: group.code, questionIDs: ["q1"]).map(\.late) == [false])
+        var elsewhere = week
+        elsewhere.classCode = "OTHER3"
+        #expect(try await store.replaceAssignment(elsewhere, late: [id: true]) == false)
+        #expect(try await store.attemptMarks(classCode: group.code, questionIDs: ["q1"]).map(\.late) == [false])
+
+        _ = try await store.startAssignment(id: "a1", studentID: ada.id, now: now)
+        #expect(try await store.deleteAssignment(id: "a1", classCode: "OTHER3", late: [:]) == false)
+        #expect(try await store.deleteAssignment(id: "a1", classCode: group.code, late: [id: nil]))
+        #expect(try await store.assignments(classCode: group.code).isEmpty)
+        #expect(try await store.assignmentStarts(studentID: ada.id).isEmpty)
+        let kept = try await store.attemptMarks(classCode: group.code, questionIDs: ["q1"])
+        #expect(kept.count == 1 && kept.first?.late == nil, "the attempt stays, with no mark")
+        #expect(try await store.deleteAssignment(id: "a1", classCode: group.code, late: [:]) == false)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func hintsTakenKeepTheHighestAndStayInTheirClass(kind: StoreKind) async throws {
         let store = try await kind.makeClassroom()
         let hints = try #require(store as? any HintStore)

@@ -156,6 +156,7 @@ CLASS_ROUTES = [
     ('DELETE', '/api/v1/classes/{code}/students/{student}', None, 204, False),
     ('POST', '/api/v1/classes/{code}/assignments', '{assignment}', 201, False),
     ('GET', '/api/v1/classes/{code}/assignments', None, 200, False),
+    ('PUT', '/api/v1/classes/{code}/assignments/{assignment}', '{assignment}', 200, False),
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results', None, 200, False),
     ('GET', '/api/v1/classes/{code}/assignments/{assignment}/results.csv', None, 200, False),
     ('PATCH', '/api/v1/classes/{code}/students/{student}', {'name': 'Walker'}, 200, False),
@@ -166,7 +167,9 @@ CLASS_ROUTES = [
     ('GET', '/api/v1/classes/{code}/export', None, 200, False),
 ]
 # Deleting the class would end the walk: test_class_end.py walks it with classes of its own.
-WALKED_ELSEWHERE = {('DELETE', '/api/v1/classes/{code}')}
+WALKED_ELSEWHERE = {('DELETE', '/api/v1/classes/{code}'),
+                    # deleting the walked assignment would end the walk too: test_assignment_edits.py walks it
+                    ('DELETE', '/api/v1/classes/{code}/assignments/{id}')}
 
 
 @pytest.fixture(scope='module')
