@@ -48,6 +48,7 @@ TEMPLATE = re.compile(r'\{\$([A-Za-z_][A-Za-z0-9_]*)\}')
 # the task keys draws may appear in (its `name` stays fixed: results and item analysis count statuses per name)
 TASK_VARIED = ('helpers', 'args', 'opts', 'checks', 'passed', 'messages', 'tokens', 'vlimit')
 QUESTION_VARIED = ('helpers', 'messages')
+QUESTION_FIXED = ('entry', 'need', 'what', 'fname', 'module', 'modules', 'style')   # the rest is the server's text
 
 
 def rng_for(seed, qid, task):
@@ -119,6 +120,14 @@ def check_refs(where, v, names):
                 raise DataError("%s: '{$%s}' names no draw (draws: %s)" % (where, m.group(1), ', '.join(names) or 'none'))
 
 
+def _uses_draws(v):
+    if type(v) is list:
+        return any(_uses_draws(x) for x in v)
+    if type(v) is dict:
+        return '$vary' in v or any(_uses_draws(x) for x in v.values())
+    return type(v) is str and TEMPLATE.search(v) is not None
+
+
 def has_vary(d):
     tasks = d.get('tasks')
     return 'vary' in d or (type(tasks) is list and any(type(t) is dict and 'vary' in t for t in tasks))
@@ -127,17 +136,21 @@ def has_vary(d):
 def check_question_vary(qwhere, d):
     """The draws and references of a question (before its variants are checked as plain data)."""
     qnames = check_draws(qwhere, d.get('vary', {}), [])
-    for k in QUESTION_VARIED:
-        if k in d:
-            check_refs('%s: %r' % (qwhere, k), d[k], qnames)
+    for k, v in d.items():
+        if k in QUESTION_VARIED:
+            check_refs('%s: %r' % (qwhere, k), v, qnames)
+        elif k in QUESTION_FIXED and _uses_draws(v):
+            raise DataError("%s: %r cannot use draws: it is the same in every variant (the question's draws go in: "
+                            "%s; a task's in: %s)" % (qwhere, k, ', '.join(QUESTION_VARIED), ', '.join(TASK_VARIED)))
     for k, td in enumerate(d['tasks']):
         tw = '%s: task %r' % (qwhere, td.get('name') if type(td.get('name')) is str else k + 1)
         names = qnames + check_draws(tw, td.get('vary', {}), qnames)
         for key, v in td.items():
             if key in TASK_VARIED:
                 check_refs('%s: %r' % (tw, key), v, names)
-            elif key not in ('vary',):
-                check_refs('%s: %r' % (tw, key), v, [])        # the name and the rest stay fixed
+            elif key != 'vary' and _uses_draws(v):        # the name and the rest stay the same in every variant
+                raise DataError('%s: %r cannot use draws: it is the same in every variant (draws go in: %s)'
+                                % (tw, key, ', '.join(TASK_VARIED)))
 
 
 # ---- drawing a variant ----
