@@ -207,3 +207,21 @@ def test_the_guides_worked_example_is_valid():
     guide = open(os.path.join(ROOT, 'docs', 'authoring.md')).read()
     block = guide.split('`question.json`:\n```json\n', 1)[1].split('```', 1)[0]
     S.check_question(json.loads(block))
+
+
+def test_the_guides_variant_example_is_valid():
+    """Section 6b's task, in a question with the draw `pool` it uses: valid, and each variant's failing call fails
+    first."""
+    import grader_vary
+    guide = open(os.path.join(ROOT, 'docs', 'authoring.md')).read()
+    block = guide.split('## 6b.', 1)[1].split('```json\n', 1)[1].split('```', 1)[0]
+    q = {'id': 'guide-variant', 'entry': 'fetch_all_or_fail', 'vary': {'pool': {'range': [1, 100]}},
+         'tasks': [json.loads(block)]}
+    S.check_question(q)
+    for seed in range(50):
+        t = grader_vary.resolve_question(q, seed)['tasks'][0]
+        fetch = t['helpers']['fetch']
+        failing = fetch['fail'][0]
+        assert fetch['delays'][fetch['items'].index(failing)] == min(fetch['delays']) == t['checks'][0]['by']
+        assert t['checks'][0]['hint'] == 'fetch(%d) failed first, at %s s.' % (
+            failing, t['checks'][0]['by'])
