@@ -217,7 +217,7 @@ opts_props_ = {
  'calls': {'type': 'array', 'items': obj({'method': S_, 'obj': {'type': 'integer', 'minimum': 0}, 'args': {'type': 'array', 'items': {'$ref': '#/$defs/arg'}}, 'at': NN}, ['method']), 'description': 'methods: the calls made, all concurrently: instance `obj` (default 0), `method`, `args`, started at virtual time `at`'},
 }
 opts_props = {k: VR(x) for k, x in opts_props_.items()}
-VARY = {'type': 'object', 'description': 'named draws of a seeded generator, made anew for every grading from (its seed, the question id, the task name), in order; a draw may use earlier ones ("$name" in its argument). Refer to a draw with {"$vary": name} (its value) anywhere in helpers, args, opts, checks, or with "{$name}" inside a string (passed, hints, messages)',
+VARY = {'type': 'object', 'description': 'named draws of seeded generators, made anew for every grading from (its seed, the question id, the task name, the draw name), so the order of the keys does not matter; a draw may use other draws ("$name" in its argument), none itself. Refer to a draw with {"$vary": name} (its value) anywhere in helpers, args, opts, checks, or with "{$name}" inside a string (passed, hints, messages)',
         'propertyNames': {'pattern': GV.NAME.pattern}, 'additionalProperties': {'$ref': '#/$defs/draw'}}
 task_props = {
  'name': dict(S_, description='unique in the question; the summary names the first failing task'),
@@ -281,7 +281,7 @@ schema = {
                          for g in GV.GENERATORS},
                         round={'type': 'integer', 'minimum': 0, 'maximum': 6, 'description': 'digits kept of every number drawn'},
                         distinct={'type': 'boolean', 'description': 'uniforms: no two numbers equal (after round)'}),
-                   desc='one generator (its argument: literals, and "$name" for an earlier draw), and optionally round, distinct'),
+                   desc='one generator (its argument: literals, and "$name" for another draw), and optionally round, distinct'),
                oneOf=[{'required': [g]} for g in GV.GENERATORS]),
  }}
 schema['$defs'].update(defs)

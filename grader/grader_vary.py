@@ -1,8 +1,9 @@
 # Fresh variants of a code question's example tasks: a question or a task may declare `vary`, an object of named
 # draws made by a seeded generator, and refer to them anywhere in its helpers, args, opts, checks, passed and
 # messages, as {"$vary": name} (the value itself) or as "{$name}" inside a string (its text). Every grading draws
-# them from a RNG seeded by (the grading's seed, the question id, the task name): the same seed always gives the
-# same variant (a regrade grades the same tasks again), another seed another one. The draws are resolved BEFORE
+# them from RNGs seeded by (the grading's seed, the question id, the task name, the draw's name): the same seed
+# always gives the same variant (a regrade grades the same tasks again), another seed another one, whatever the
+# order of the keys of the data. The draws are resolved BEFORE
 # the task is checked and run, so the engine only ever sees plain data: every check and message works on the
 # values of the variant. Data only: each draw is one generator of GENERATORS, never code.
 #
@@ -51,10 +52,10 @@ QUESTION_VARIED = ('helpers', 'messages')
 QUESTION_FIXED = ('entry', 'need', 'what', 'fname', 'module', 'modules', 'style')   # the rest is the server's text
 
 
-def rng_for(seed, qid, task):
-    """The RNG of one task's draws (task None: the question's own). Seeded by a hash, not by the task's own seed
+def rng_for(seed, qid, task, name):
+    """The RNG of one draw of a task (task None: of the question). Seeded by a hash, not by the task's own seed
     (which the submission's process gets for `random`): nothing the submission holds tells the next variant."""
-    key = json.dumps(['vary', seed, qid, task]).encode()
+    key = json.dumps(['vary', seed, qid, task, name]).encode()
     return random.Random(int.from_bytes(hashlib.sha256(key).digest(), 'big'))
 
 
@@ -62,18 +63,18 @@ def rng_for(seed, qid, task):
 
 def check_draws(where, vary, known):
     """Each draw of a `vary` object (of the question or task `where`): one known generator, modifiers of the right
-    type, references only to draws declared before it (`known`: the names usable, e.g. the question's). -> the
-    names it adds, in order."""
+    type, references only to draws that exist (this object's, or `known`: the question's), none depending on itself.
+    -> the names it adds, sorted."""
     if type(vary) is not dict:
         raise DataError("%s: 'vary': should be an object of named draws, not %s" % (where, _kind(vary)))
-    names = list(known)
+    names = sorted(set(known) | set(vary))
     for name, spec in vary.items():
         w = '%s: vary %r' % (where, name)
         if not NAME.match(name):
             raise DataError('%s: a draw name is letters, digits and _ (it is written "$%s" and "{$%s}")'
                             % (w, name, name))
-        if name in names:
-            raise DataError('%s: a draw of this name is already declared (draws: %s)' % (w, ', '.join(names)))
+        if name in known:
+            raise DataError("%s: the question already has a draw of this name" % w)
         if type(spec) is not dict:
             raise DataError('%s: should be an object with one generator, e.g. {"int": [1, 5]}, not %s'
                             % (w, _kind(spec)))
@@ -93,10 +94,25 @@ def check_draws(where, vary, known):
             raise DataError("%s: 'distinct' is true or false, and only for 'uniforms'" % w)
         for ref in _refs(arg):
             if ref not in names:
-                raise DataError('%s: "$%s" names no draw declared before it (draws so far: %s)'
-                                % (w, ref, ', '.join(names) or 'none'))
-        names.append(name)
-    return names[len(known):]
+                raise DataError('%s: "$%s" names no draw (draws: %s)' % (w, ref, ', '.join(names)))
+    for name in sorted(vary):                       # no circle: a draw cannot depend on itself
+        _order(vary, name, [], set(known), where)
+    return sorted(vary)
+
+
+def _order(vary, name, path, done, where):
+    """Makes sure every draw `name` depends on can be made first (depth first, `path` the draws in progress)."""
+    if name in done:
+        return
+    if name in path:
+        circle = path[path.index(name):] + [name]
+        raise DataError('%s: vary %r: the draws depend on each other in a circle: %s'
+                        % (where, circle[0], ' -> '.join(circle)))
+    spec = vary[name]
+    gen = next(k for k in spec if k not in MODIFIERS)
+    for ref in _refs(spec[gen]):
+        _order(vary, ref, path + [name], done, where)
+    done.add(name)
 
 
 def check_refs(where, v, names):
@@ -144,7 +160,7 @@ def check_question_vary(qwhere, d):
                             "%s; a task's in: %s)" % (qwhere, k, ', '.join(QUESTION_VARIED), ', '.join(TASK_VARIED)))
     for k, td in enumerate(d['tasks']):
         tw = '%s: task %r' % (qwhere, td.get('name') if type(td.get('name')) is str else k + 1)
-        names = qnames + check_draws(tw, td.get('vary', {}), qnames)
+        names = sorted(qnames + check_draws(tw, td.get('vary', {}), qnames))
         for key, v in td.items():
             if key in TASK_VARIED:
                 check_refs('%s: %r' % (tw, key), v, names)
@@ -158,7 +174,7 @@ def check_question_vary(qwhere, d):
 def resolve_question(d, seed):
     """The question's data for one grading: every draw made, every reference replaced; no `vary` left."""
     qid = d.get('id')
-    qvals = draw(d.get('vary', {}), rng_for(seed, qid, None), {}, 'question %r' % qid)
+    qvals = draw(d.get('vary', {}), seed, qid, None, {}, 'question %r' % qid)
     out = {k: v for k, v in d.items() if k != 'vary'}
     for k in QUESTION_VARIED:
         if k in d:
@@ -166,24 +182,36 @@ def resolve_question(d, seed):
     tasks = []
     for td in d['tasks']:
         vals = dict(qvals)
-        vals.update(draw(td.get('vary', {}), rng_for(seed, qid, td['name']), qvals,
+        vals.update(draw(td.get('vary', {}), seed, qid, td['name'], qvals,
                          'question %r: task %r' % (qid, td['name'])))
         tasks.append({k: subst(v, vals) if k in TASK_VARIED else v for k, v in td.items() if k != 'vary'})
     out['tasks'] = tasks
     return out
 
 
-def draw(vary, rng, known, where):
-    """The values of one `vary` object, in declaration order, each from the same RNG."""
+def draw(vary, seed, qid, task, known, where):
+    """The values of one `vary` object. Each draw has a RNG of its own (rng_for), and those it uses are made first:
+    the values do not depend on the order the draws are written in (a server may send the data with its keys in
+    another order)."""
     vals = dict(known)
     out = {}
-    for name, spec in vary.items():
+
+    def make(name):
+        if name in out:
+            return
+        spec = vary[name]
         gen = next(k for k in spec if k not in MODIFIERS)
+        for ref in _refs(spec[gen]):
+            if ref in vary:
+                make(ref)
         w = '%s: vary %r' % (where, name)
-        x = _gen(w, gen, _deref(spec[gen], vals), rng, spec)
+        x = _gen(w, gen, _deref(spec[gen], vals), rng_for(seed, qid, task, name), spec)
         if 'round' in spec:
             x = _round(x, spec['round'])
         vals[name] = out[name] = x
+
+    for name in sorted(vary):
+        make(name)
     return out
 
 

@@ -84,12 +84,14 @@ BAD = {
     'vary_sample_too_many': (lambda d: _t0(d)['vary'].update(items={'sample': ['$pool', 100]}),
                              T0 + ": vary 'items': 'sample' should be [list, k] with 0 <= k <= the length of list, "
                                   "not [[1, 2, 3,"),
-    'vary_later_draw': (lambda d: _t0(d)['vary'].update(delays={'uniforms': ['$n', 0.5, 3.0]}, n={'int': [3, 3]}),
-                        T0 + ": vary 'delays': \"$n\" names no draw declared before it (draws so far: pool, items)"),
+    'vary_unknown_draw': (lambda d: _t0(d)['vary'].update(delays={'uniforms': ['$n', 0.5, 3.0]}),
+                          T0 + ": vary 'delays': \"$n\" names no draw (draws: delays, items, pool)"),
+    'vary_circle': (lambda d: _t0(d)['vary'].update(delays={'uniforms': ['$n', 0.5, 3.0]}, n={'len': '$delays'}),
+                    T0 + ": vary 'delays': the draws depend on each other in a circle: delays -> n -> delays"),
     'vary_undefined': (lambda d: _t0(d)['args'].__setitem__(1, {'$vary': 'itemz'}),
-                       T0 + ": 'args': {\"$vary\": \"itemz\"} names no draw (draws: pool, items, delays)"),
+                       T0 + ": 'args': {\"$vary\": \"itemz\"} names no draw (draws: delays, items, pool)"),
     'vary_template': (lambda d: _t0(d).update(passed='Returned after {at}, for {$itemz}.'),
-                      T0 + ": 'passed': '{$itemz}' names no draw (draws: pool, items, delays)"),
+                      T0 + ": 'passed': '{$itemz}' names no draw (draws: delays, items, pool)"),
     'vary_fixed_name': (lambda d: _t0(d).update(name='three calls {$items}'),
                         "question 'code-fetch-all': task 'three calls {$items}': 'name' cannot use draws: it is the "
                         "same in every variant (draws go in: helpers, args, opts, checks, passed, messages, tokens, "

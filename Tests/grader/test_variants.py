@@ -45,11 +45,36 @@ def grade(pool, qid, code, seed):
     return pool.request({'mode': 'grade', 'question': qid, 'code': code, 'seed': seed}, 60)
 
 
+def as_declared(r, want):
+    statuses = [t['status'] for t in r['tasks']]
+    if want == 'passed':
+        return r['verdict'] == 'passed' and r['score'] == 1
+    if want == 'not_gradable':
+        return r['verdict'] == 'not_gradable'
+    return r['verdict'] == 'failed' and want in statuses
+
+
+# Judged on the real clock: a loop blocked for 0.1 s of its own CPU time. On a machine this loaded (2 cores, several
+# test runs), a right answer is now and then starved into blocked_loop; the server grades a model solution once more
+# before refusing a bank for the same reason. Only that status earns a second grading, with the same seed.
+TIME_JUDGED = ('blocked_loop',)
+
+
 @pytest.fixture(scope='module')
 def results(pool):
     jobs = [(c, seed) for c in CASES for seed in SEEDS]
+
+    def one(j):
+        (qid, _, want, code), seed = j
+        r = grade(pool, qid, code, seed)
+        if not as_declared(r, want) and any(t['status'] in TIME_JUDGED for t in r['tasks']) \
+                and want not in TIME_JUDGED:
+            again = grade(pool, qid, code, seed)
+            again['graded_twice'] = r['message']
+            return again
+        return r
     with ThreadPoolExecutor(2) as ex:
-        out = list(ex.map(lambda j: grade(pool, j[0][0], j[0][3], j[1]), jobs))
+        out = list(ex.map(one, jobs))
     by = {}
     for (c, seed), r in zip(jobs, out):
         by.setdefault((c[0], c[1]), []).append((seed, r))
@@ -80,12 +105,9 @@ def test_every_variant_gets_the_declared_status(results, qid, name, want, code):
         assert r['seed'] == seed and r['version'] == BANK[qid]['version'], r
         assert set(statuses) <= STATUSES and all(t['message'] for t in r['tasks']), r
         assert '{$' not in r['message'] and all('{$' not in t['message'] for t in r['tasks']), r
-        if want == 'passed':
-            assert r['verdict'] == 'passed' and r['score'] == 1, (seed, r)
-        elif want == 'not_gradable':
-            assert r['verdict'] == 'not_gradable', (seed, r)
-        else:
-            assert r['verdict'] == 'failed' and want in statuses, (seed, r)
+        assert as_declared(r, want), (seed, r)
+    twice = [(seed, r['graded_twice']) for seed, r in rs if 'graded_twice' in r]
+    assert len(twice) <= 2, twice          # a starved grading is rare; more would be the variant's fault
 
 
 def test_messages_name_the_values_of_the_variant(results):
@@ -160,16 +182,34 @@ def test_a_hard_coded_answer_fails_other_variants(pool):
 
 
 def test_variants_do_not_follow_the_submissions_seed():
-    """The draws come from (seed, question, task name) through a hash, not from the task seed the submission's
-    `random` is seeded with: knowing one does not give the other."""
-    import grader_vary as GV
-    import grader_engine as GE
-    a = GV.rng_for(5, 'code-fetch-all', 'three calls with different delays').random()
-    assert a != GV.rng_for(5, 'code-fetch-all', 'six calls, one slow').random()
-    assert a != GV.rng_for(5, 'code-fetch-alls', 'three calls with different delays').random()
-    assert a != GV.rng_for(6, 'code-fetch-all', 'three calls with different delays').random()
+    """The draws come from (seed, question, task name, draw name) through a hash, not from the task seed the
+    submission's `random` is seeded with: knowing one does not give the other."""
     import random
+    import grader_engine as GE
+    import grader_vary as GV
+    task = 'three calls with different delays'
+    a = GV.rng_for(5, 'code-fetch-all', task, 'items').random()
+    assert a != GV.rng_for(5, 'code-fetch-all', 'six calls, one slow', 'items').random()
+    assert a != GV.rng_for(5, 'code-fetch-alls', task, 'items').random()
+    assert a != GV.rng_for(6, 'code-fetch-all', task, 'items').random()
+    assert a != GV.rng_for(5, 'code-fetch-all', task, 'delays').random()
     assert all(random.Random(GE.task_seed(5, k)).random() != a for k in range(4))
+
+
+def test_the_order_of_the_keys_does_not_matter():
+    """A server may send the data with its keys in another order (the Swift server's JSON objects have none): every
+    draw has its own RNG and those it uses are made first, so the variant of a seed stays the same."""
+    import grader_vary as GV
+
+    def reverse(v):
+        if type(v) is dict:
+            return {k: reverse(v[k]) for k in reversed(list(v))}
+        if type(v) is list:
+            return [reverse(x) for x in v]
+        return v
+    for qid in VARIED:
+        for seed in (1, 2, 3):
+            assert GV.resolve_question(reverse(BANK[qid]), seed) == reverse(GV.resolve_question(BANK[qid], seed)), qid
 
 
 def test_no_process_left(results):
