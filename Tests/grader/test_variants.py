@@ -23,6 +23,8 @@ VARIED = {
     'code-fetch-all-settled': 'which call fails; delays',
     'code-retry': 'the attempts allowed, the base delay, how long an attempt takes',
     'code-first-result': 'which call finishes first, and when',
+    'code-fetch-or-default': 'the item, the timeout, how long the call takes (just under or over the timeout)',
+    'code-fetch-with-deadline': 'items, delays, the deadline, which call is too slow',
 }
 SEEDS = range(1000, 1040)           # 40 variants of each
 STATUSES = {'passed', 'wrong_answer', 'not_concurrent', 'blocked_loop', 'not_cancelled', 'timeout', 'runtime_error'}
@@ -87,7 +89,7 @@ def variant(qid, seed):
 
 
 def test_the_questions_vary():
-    assert len(VARIED) >= 6 and len(CASES) >= 6 * 4
+    assert len(VARIED) >= 8 and len(CASES) >= 8 * 4
     for qid in VARIED:
         assert 'vary' in BANK[qid] or any('vary' in t for t in BANK[qid]['tasks']), qid
         variants = {json.dumps(variant(qid, seed), sort_keys=True) for seed in SEEDS}
