@@ -3,9 +3,10 @@
 # messages, as {"$vary": name} (the value itself) or as "{$name}" inside a string (its text). Every grading draws
 # them from RNGs seeded by (the grading's seed, the question id, the task name, the draw's name): the same seed
 # always gives the same variant (a regrade grades the same tasks again), another seed another one, whatever the
-# order of the keys of the data. The draws are resolved BEFORE
-# the task is checked and run, so the engine only ever sees plain data: every check and message works on the
-# values of the variant. Data only: each draw is one generator of GENERATORS, never code.
+# order of the keys of the data. The draws are resolved BEFORE the task is checked and run, so the engine only ever
+# sees plain data: every check and message works on the values of the variant. Data only: each draw is one
+# generator of GENERATORS, never code; every value drawn, and the variant as a whole, is bounded in size (a bank
+# is a teacher's upload: its draws must not make the grader build anything huge).
 #
 # DataError lives here (the bottom of the data layer) and grader_spec re-exports it: the spec checks both.
 import hashlib
@@ -19,7 +20,7 @@ class DataError(ValueError):
 
 
 # each generator: the form of its argument, for messages. Random ones draw from the RNG; the others compute from
-# earlier draws (so that a check's expected value follows the variant: the fastest item, the first failure...).
+# other draws (so that a check's expected value follows the variant: the fastest item, the first failure...).
 GENERATORS = {
     'int': '[lo, hi]: an integer lo <= x <= hi',
     'uniform': '[lo, hi]: a number lo <= x <= hi',
@@ -44,6 +45,7 @@ RANDOM = ('int', 'uniform', 'uniforms', 'choice', 'sample', 'shuffle', 'index')
 ARITY = {'int': 2, 'uniform': 2, 'uniforms': 3, 'sample': 2, 'at': 2, 'insert': 3, 'range': 2, 'add': 2, 'repeat': 2}
 MODIFIERS = ('round', 'distinct')          # round: digits of every number drawn; distinct (uniforms): no two equal
 MAX_LIST = 1000
+MAX_TEXT = 100000                  # characters of JSON: one value drawn, and all the values put in one variant (x10)
 NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 TEMPLATE = re.compile(r'\{\$([A-Za-z_][A-Za-z0-9_]*)\}')
 # the task keys draws may appear in (its `name` stays fixed: results and item analysis count statuses per name)
@@ -174,18 +176,21 @@ def check_question_vary(qwhere, d):
 def resolve_question(d, seed):
     """The question's data for one grading: every draw made, every reference replaced; no `vary` left."""
     qid = d.get('id')
+    budget = [10 * MAX_TEXT]              # characters the references may put in, in all
     qvals = draw(d.get('vary', {}), seed, qid, None, {}, 'question %r' % qid)
     out = {k: v for k, v in d.items() if k != 'vary'}
     for k in QUESTION_VARIED:
         if k in d:
-            out[k] = subst(d[k], qvals)
+            out[k] = subst(d[k], qvals, budget)
     tasks = []
     for td in d['tasks']:
         vals = dict(qvals)
         vals.update(draw(td.get('vary', {}), seed, qid, td['name'], qvals,
                          'question %r: task %r' % (qid, td['name'])))
-        tasks.append({k: subst(v, vals) if k in TASK_VARIED else v for k, v in td.items() if k != 'vary'})
+        tasks.append({k: subst(v, vals, budget) if k in TASK_VARIED else v for k, v in td.items() if k != 'vary'})
     out['tasks'] = tasks
+    if budget[0] < 0:
+        raise DataError('question %r: its draws put more than %d characters into one variant' % (qid, 10 * MAX_TEXT))
     return out
 
 
@@ -208,6 +213,8 @@ def draw(vary, seed, qid, task, known, where):
         x = _gen(w, gen, _deref(spec[gen], vals), rng_for(seed, qid, task, name), spec)
         if 'round' in spec:
             x = _round(x, spec['round'])
+        if len(json.dumps(x)) > MAX_TEXT:
+            raise DataError('%s: the value drawn is too large (more than %d characters of JSON)' % (w, MAX_TEXT))
         vals[name] = out[name] = x
 
     for name in sorted(vary):
@@ -215,15 +222,26 @@ def draw(vary, seed, qid, task, known, where):
     return out
 
 
-def subst(v, vals):
+def subst(v, vals, budget):
+    """v with every reference replaced by its draw (`budget`: [characters left], spent by each one put in)."""
+    if budget[0] < 0:
+        return v                          # resolve_question says so
     if type(v) is list:
-        return [subst(x, vals) for x in v]
+        return [subst(x, vals, budget) for x in v]
     if type(v) is dict:
         if '$vary' in v and len(v) == 1:
-            return json.loads(json.dumps(vals[v['$vary']]))         # a copy: variants never share a list
-        return {k: subst(x, vals) for k, x in v.items()}
+            t = json.dumps(vals[v['$vary']])
+            budget[0] -= len(t)
+            return json.loads(t)          # a copy: variants never share a list
+        return {k: subst(x, vals, budget) for k, x in v.items()}
     if type(v) is str and '{$' in v:
-        return TEMPLATE.sub(lambda m: text(vals[m.group(1)]) if m.group(1) in vals else m.group(0), v)
+        def put(m):
+            if m.group(1) not in vals:
+                return m.group(0)
+            t = text(vals[m.group(1)])
+            budget[0] -= len(t)
+            return t
+        return TEMPLATE.sub(put, v)
     return v
 
 
@@ -262,7 +280,9 @@ def _num(x):
 def _gen(w, gen, a, rng, spec):
     def need(ok, what=None):
         if not ok:
-            raise DataError('%s: %r should be %s, not %s' % (w, gen, what or GENERATORS[gen], json.dumps(a)))
+            got = json.dumps(a)
+            raise DataError('%s: %r should be %s, not %s' % (w, gen, what or GENERATORS[gen],
+                                                            got if len(got) <= 120 else got[:117] + '...'))
 
     def alist(x, nonempty=False):
         need(type(x) is list and len(x) <= MAX_LIST and (x or not nonempty))
@@ -308,11 +328,12 @@ def _gen(w, gen, a, rng, spec):
              '[list, k, value] with 0 <= k <= length')
         return a[0][:a[1]] + [a[2]] + a[0][a[1]:]
     if gen == 'concat':
-        need(type(a) is list and all(type(x) is list for x in a) and sum(map(len, a)) <= MAX_LIST,
-             '[list, list, ...]')
+        need(type(a) is list and all(type(x) is list for x in a) and sum(map(len, a)) <= MAX_LIST
+             and len(json.dumps(a)) <= MAX_TEXT, '[list, list, ...], at most %d elements in all' % MAX_LIST)
         return [x for part in a for x in part]
     if gen == 'repeat':
-        need(type(a[1]) is int and 0 <= a[1] <= MAX_LIST, '[value, n] with 0 <= n <= %d' % MAX_LIST)
+        need(type(a[1]) is int and 0 <= a[1] <= MAX_LIST and len(json.dumps(a[0])) * a[1] <= MAX_TEXT,
+             '[value, n] with 0 <= n <= %d, n copies within %d characters' % (MAX_LIST, MAX_TEXT))
         return [json.loads(json.dumps(a[0])) for _ in range(a[1])]
     if gen == 'range':
         need(all(type(b) is int for b in a) and 0 <= a[1] - a[0] <= MAX_LIST,

@@ -98,6 +98,13 @@ BAD = {
                         "vlimit)"),
     'vary_draw_name': (lambda d: _t0(d)['vary'].update({'my-items': {'int': [1, 2]}}),
                        T0 + ": vary 'my-items': a draw name is letters, digits and _"),
+    'vary_too_large': (lambda d: _t0(d)['vary'].update(big={'repeat': [list(range(1000)), 1000]}),
+                       T0 + ": vary 'big': 'repeat' should be [value, n] with 0 <= n <= 1000, n copies within 100000 "
+                            "characters, not [[0, 1, 2,"),
+    'vary_variant_too_large': (lambda d: (_t0(d)['vary'].update(big={'range': [0, 1000]}),
+                                          _t0(d).update(passed='{$big}' * 400)),
+                               "question 'code-fetch-all': its draws put more than 1000000 characters into one "
+                               "variant"),
     'vary_breaks_a_variant': (lambda d: _t0(d)['vary'].update(delays={'uniforms': [2, 0.5, 3.0]}),
                               T0 + ": helper 'fetch': 'delays' has 2 entries for 3 items (in the variant of seed 0)"),
 }
