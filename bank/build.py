@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GRADING = ('entry', 'need', 'what', 'fname', 'module', 'modules', 'helpers', 'messages', 'style', 'tasks')
+GRADING = ('entry', 'need', 'what', 'fname', 'module', 'modules', 'helpers', 'messages', 'style', 'tasks', 'vary')
 
 
 def version_of(q):

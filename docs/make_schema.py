@@ -6,6 +6,7 @@ import json, os, sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'grader'))
 import grader_spec as S
+import grader_vary as GV
 from grader_messages import MESSAGES
 
 VAL = {"$ref": "#/$defs/value"}
@@ -20,6 +21,15 @@ def obj(props, req=(), desc=None, strict=True):
     return d
 
 S_ = {'type': 'string'}
+VARY_REF = {"$ref": "#/$defs/vary_ref"}
+def VR(d):
+    """d, or a reference to a draw of the task's (or question's) `vary` ({"$vary": name})."""
+    d = dict(d)
+    desc = d.pop('description', None)
+    out = {'anyOf': [d, VARY_REF]}
+    if desc:
+        out['description'] = desc
+    return out
 def v(desc, base=None, **kw):
     d = dict(base or {}); d['description'] = desc; d.update(kw); return d
 
@@ -115,7 +125,7 @@ for name in sorted(S.CHECK_OPTIONS):
     opts, keys = S.CHECK_OPTIONS[name]
     assert set(OPT[name]) == set(opts), name
     props = {'check': {'const': name}, 'hint': {'type': 'string', 'description': "appended to this check's message"}}
-    props.update(OPT[name])
+    props.update({k: VR(x) for k, x in OPT[name].items()})
     for k in keys:
         props['status_' + k.replace('.', '_')] = {'$ref': '#/$defs/status', 'description': 'the status of message %s' % k}
     req = ['check'] + [k for k, r in opts.items() if r]
@@ -141,6 +151,7 @@ value_exprs = [
  expr('$conn', {}, "the connection the connect() call returned"),
  expr('$elapsed', {'type': 'number', 'exclusiveMinimum': 0}, "the task's elapsed virtual time divided by this"),
  expr('$arg', {'type': 'integer', 'minimum': 0}, "the task's k-th argument, as written"),
+ expr('$vary', S_, "a draw of the task's (or question's) `vary`: its value in this grading's variant"),
 ]
 arg_exprs = [
  expr('$helper', S_, 'the helper of that name, as the submission sees it'),
@@ -150,6 +161,7 @@ arg_exprs = [
  expr('$queue', obj({'arrivals': {'type': 'array', 'description': '[[at, item]...]: each item is put after waiting `at` seconds'},
                      'end': {'description': 'put last'}}), 'an asyncio.Queue the grader fills'),
  expr('$tuple', {'type': 'array'}, 'a tuple'),
+ expr('$vary', S_, "a draw of the task's (or question's) `vary`: its value in this grading's variant"),
 ]
 def literal_or(ref):
     return {'anyOf': [{'type': ['string', 'number', 'boolean', 'null']},
@@ -181,6 +193,10 @@ helper_props = {
  'query': dict(NN, description='connection: conn.query() (default 0.1)'),
 }
 assert set(helper_props) == set().union(*map(set, S.HELPER_KEYS.values()))
+helper_props['delays']['items'] = VR(NN)
+helper_props['sequence']['items'] = VR(obj({'delay': VR(NN), 'fail': VR({'type': 'boolean'})}))
+helper_props['after']['properties'] = {k: VR(x) for k, x in helper_props['after']['properties'].items()}
+helper_props = {k: x if k in ('kind', 'proxy') else VR(x) for k, x in helper_props.items()}
 def names(keys): return {'propertyNames': {'enum': list(keys)}}
 helper = obj(helper_props, desc='what the grader provides: it decides, stamps and traces every call')
 helper['allOf'] = [
@@ -190,7 +206,7 @@ helper['allOf'] = [
  {'if': {'required': ['kind'], 'properties': {'kind': {'const': 'call'}}}, 'then': {'anyOf': [{'required': ['items']}, {'required': ['sequence']}, names(S.HELPER_KEYS['call'])]}},
 ] + [{'if': {'required': ['kind'], 'properties': {'kind': {'const': k}}}, 'then': names(S.HELPER_KEYS[k])} for k in ('agen', 'store', 'connection', 'blocking')]
 
-opts_props = {
+opts_props_ = {
  'concurrent': {'type': 'array', 'items': {'type': 'array', 'items': {'$ref': '#/$defs/arg'}}, 'description': 'await, thread: several calls at once, one argument list each'},
  'cancel_at': dict(NN, description='await: the call runs as a task the grader cancels at this virtual time (its value is then "cancelled" if the CancelledError came out); context: the task using the block is cancelled then'),
  'sleep': dict(NN, description='context: the body sleeps this long'),
@@ -200,18 +216,22 @@ opts_props = {
  'instances': {'type': 'array', 'items': {'type': 'array', 'items': {'$ref': '#/$defs/arg'}}, 'description': 'methods: the argument list of each instance built (default: one, with args)'},
  'calls': {'type': 'array', 'items': obj({'method': S_, 'obj': {'type': 'integer', 'minimum': 0}, 'args': {'type': 'array', 'items': {'$ref': '#/$defs/arg'}}, 'at': NN}, ['method']), 'description': 'methods: the calls made, all concurrently: instance `obj` (default 0), `method`, `args`, started at virtual time `at`'},
 }
+opts_props = {k: VR(x) for k, x in opts_props_.items()}
+VARY = {'type': 'object', 'description': 'named draws of seeded generators, made anew for every grading from (its seed, the question id, the task name, the draw name), so the order of the keys does not matter; a draw may use other draws ("$name" in its argument), none itself. Refer to a draw with {"$vary": name} (its value) anywhere in helpers, args, opts, checks, or with "{$name}" inside a string (passed, hints, messages)',
+        'propertyNames': {'pattern': GV.NAME.pattern}, 'additionalProperties': {'$ref': '#/$defs/draw'}}
 task_props = {
  'name': dict(S_, description='unique in the question; the summary names the first failing task'),
  'hidden': {'type': 'boolean', 'description': 'the student sees only the status (no inputs, trace or expected values)'},
  'use': {'enum': list(S.USES), 'default': 'await', 'description': 'how the submission is used'},
- 'args': {'type': 'array', 'items': {'$ref': '#/$defs/arg'}, 'description': 'the entry\'s arguments: literals and argument expressions'},
+ 'args': VR({'type': 'array', 'items': {'$ref': '#/$defs/arg'}, 'description': 'the entry\'s arguments: literals and argument expressions'}),
  'opts': obj(opts_props, desc='per use: await: concurrent, cancel_at; thread: concurrent; context: sleep, raise, cancel_at, attrs, query; methods: instances, calls; run, task, iterate: none'),
  'helpers': {'type': 'object', 'additionalProperties': {'$ref': '#/$defs/helper'}, 'description': "replace the question's helpers of the same name"},
  'tokens': {'type': 'object', 'additionalProperties': S_, 'description': 'grader-made values, by name: their plain-words description'},
- 'vlimit': {'type': 'number', 'exclusiveMinimum': 0, 'default': 60, 'description': 'virtual seconds before the task is a timeout'},
+ 'vlimit': VR({'type': 'number', 'exclusiveMinimum': 0, 'default': 60, 'description': 'virtual seconds before the task is a timeout'}),
  'checks': {'type': 'array', 'items': {'$ref': '#/$defs/check'}, 'description': 'in order: the first that finds a problem gives the status and message'},
  'passed': dict(S_, description='the message when every check passes; fields {at}, {value}, {fname}; claim only what the checks verify'),
  'messages': {'$ref': '#/$defs/messages'},
+ 'vary': dict(VARY, description="this task's draws (after the question's, which it may use): " + VARY['description']),
 }
 assert set(task_props) == set(S.TASK_KEYS) and set(opts_props) == set().union(*map(set, S.OPTS.values()))
 task = obj(task_props, ['name', 'checks'], 'one example task')
@@ -239,6 +259,7 @@ top = {
  'wrong_solutions': {'type': 'array', 'items': obj({'file': S_, 'code': S_, 'status': {'enum': list(S.WRONG_STATUSES)}, 'why': S_}, ['status', 'why'],
                      'a wrong solution (`file` in a bank folder; `code` once built) and the status it must get (not_gradable: the verdict)')},
  'more_solutions': {'type': 'array', 'items': obj({'file': S_, 'why': S_}, ['file'], 'other correct solutions (the bootcamp tests grade them)')},
+ 'vary': dict(VARY, description="draws for every task (and the question's helpers and messages): " + VARY['description']),
  'hints': {'type': 'array', 'maxItems': 3, 'items': dict(S_, minLength=1),
            'description': 'up to three hints, from a nudge to nearly the answer, shown one at a time (GET /api/v1/questions/{id}/hints/{n})'},
 }
@@ -255,6 +276,13 @@ schema = {
   'arg': literal_or('#/$defs/arg'), 'arg_expr': {'oneOf': arg_exprs},
   'value': literal_or('#/$defs/value'), 'value_expr': {'oneOf': value_exprs},
   'check': {'oneOf': checks},
+  'vary_ref': obj({'$vary': dict(S_, description='the name of a draw')}, ['$vary'], 'a draw of `vary`, in its place'),
+  'draw': dict(obj(dict({g: {'description': GV.GENERATORS[g] + (' (random)' if g in GV.RANDOM else '')}
+                         for g in GV.GENERATORS},
+                        round={'type': 'integer', 'minimum': 0, 'maximum': 6, 'description': 'digits kept of every number drawn'},
+                        distinct={'type': 'boolean', 'description': 'uniforms: no two numbers equal (after round)'}),
+                   desc='one generator (its argument: literals, and "$name" for another draw), and optionally round, distinct'),
+               oneOf=[{'required': [g]} for g in GV.GENERATORS]),
  }}
 schema['$defs'].update(defs)
 

@@ -15,7 +15,7 @@ import sys
 D = os.path.dirname(os.path.abspath(__file__))
 # Layers, bottom first: no module imports one listed after it.
 MODULES = ['grader_limits', 'grader_seccomp', 'grader_child', 'grader_uses', 'grader_observe', 'grader_clock',
-           'grader_messages', 'grader_checks', 'grader_spec', 'grader_engine', 'grader_judge']
+           'grader_messages', 'grader_checks', 'grader_vary', 'grader_spec', 'grader_engine', 'grader_judge']
 SOURCES = [m + '.py' for m in MODULES] + ['harness.py', 'code_questions.json']
 
 

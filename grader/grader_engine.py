@@ -9,6 +9,7 @@ from grader_observe import Killed
 from grader_clock import Grader
 from grader_checks import CHECKS
 from grader_spec import check_question, DataError
+from grader_vary import has_vary, resolve_question
 from grader_messages import MESSAGES, Fail, secs, show, exc_text, foreign_exc, explain_exc, norm
 import re
 
@@ -49,14 +50,16 @@ class Question:
     `module` (the file name it is loaded under), `modules` (modules it may import, whose functions are helpers the
     parent serves), `helpers`, `messages`, `style`, `tasks`."""
 
-    def __init__(self, d):
+    def __init__(self, d, version=None):
         if type(d) is not dict or type(d.get('id')) is not str or type(d.get('entry')) is not str:
             raise DataError('a question needs an "id" and an "entry"')
         check_question(d)               # every key known, every option there, every name defined: or DataError
         self.id = d['id']
+        self.raw = d
+        self.varies = has_vary(d)
         self.data = {k: d[k] for k in ('entry', 'need', 'what', 'fname', 'module', 'modules', 'helpers',
-                                       'messages', 'style', 'tasks') if k in d}
-        self.version = version_of(self.data)
+                                       'messages', 'style', 'tasks', 'vary') if k in d}
+        self.version = version or version_of(self.data)
         self.entry = d['entry']
         self.need = d.get('need', 'async_function')
         if self.need not in NEEDS:
@@ -74,6 +77,13 @@ class Question:
         for mname, attrs in self.modules.items():
             mods[mname] = {a: _proxy_of(self.helpers.get(h, {}), h) for a, h in attrs.items()}
         self.child_spec = {'entry': self.entry, 'need': self.need, 'module': d.get('module'), 'modules': mods}
+
+    def variant(self, seed):
+        """The question as one grading sees it: with `vary`, every draw made from `seed` (the grading's seed) and
+        checked as plain data (DataError if a draw breaks it); the version stays the question's."""
+        if not self.varies:
+            return self
+        return Question(resolve_question(self.raw, seed), self.version)
 
     def problem_msg(self, problem):
         e = self.entry

@@ -64,6 +64,10 @@ def grade(QUESTIONS, req):
     seed = req.get('seed')
     if type(seed) is not int or not 0 <= seed < 1 << 63:
         seed = int.from_bytes(os.urandom(6), 'big')
+    try:
+        q = q.variant(seed)              # the example tasks of this seed (the same again in a regrade)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as e:
+        return data_error(e if isinstance(e, DataError) else '%s: %s' % (type(e).__name__, e))
     for k, t in enumerate(q.tasks):
         t.seed = task_seed(seed, k)
     resp = _grade(q, code)

@@ -4,7 +4,10 @@
 # not the student's: `check_question` raises DataError with a message naming the question, the task, the check and
 # the key (`task 'x': check 'calls': unknown option 'cuont' (known: ...)`), which grading answers as verdict `error`.
 # docs/question.schema.json says the same (Tests/grader/test_spec.py checks that they agree).
+# A question with `vary` (grader_vary: fresh variants per grading) is checked twice over: its draws and references
+# first, then the plain data of a few of its variants (SAMPLE_SEEDS), as every grading checks its own variant.
 from grader_messages import MESSAGES
+from grader_vary import DataError, has_vary, check_question_vary, resolve_question
 
 TOPICS = ('awaitables', 'coroutines', 'event-loop', 'non-blocking', 'single-threaded', 'tasks', 'cancellation-timeouts',
           'error-handling', 'synchronization', 'nested-async', 'async-iteration', 'async-oop', 'async-libraries')
@@ -16,11 +19,12 @@ USES = ('await', 'run', 'task', 'iterate', 'context', 'methods', 'thread')
 NEEDS = ('async_function', 'async_gen', 'class', 'function')
 KINDS = ('call', 'agen', 'store', 'connection', 'blocking')
 
-GRADING_KEYS = ('entry', 'need', 'what', 'fname', 'module', 'modules', 'helpers', 'messages', 'style', 'tasks')
+GRADING_KEYS = ('entry', 'need', 'what', 'fname', 'module', 'modules', 'helpers', 'messages', 'style', 'tasks', 'vary')
 # the rest of a question.json (or of a built bank's question): read by the server and the build, not the engine
 META_KEYS = ('id', 'topic', 'title', 'difficulty', 'kind', 'prompt', 'explanation', 'starter', 'solution',
              'wrong_solutions', 'more_solutions', 'version', 'hints')
-TASK_KEYS = ('name', 'hidden', 'use', 'args', 'opts', 'helpers', 'tokens', 'vlimit', 'checks', 'passed', 'messages')
+TASK_KEYS = ('name', 'hidden', 'use', 'args', 'opts', 'helpers', 'tokens', 'vlimit', 'checks', 'passed', 'messages',
+             'vary')
 OPTS = {'await': ('concurrent', 'cancel_at'), 'run': (), 'task': (), 'iterate': (),
         'context': ('sleep', 'raise', 'cancel_at', 'attrs', 'query'), 'methods': ('instances', 'calls'),
         'thread': ('concurrent',)}
@@ -85,8 +89,7 @@ ARG_EXPRS = {'$helper': (), '$store': (), '$token': (), '$loop': (), '$queue': (
 QUEUE_KEYS = ('arrivals', 'end')
 
 
-class DataError(ValueError):
-    pass
+SAMPLE_SEEDS = (0, 1, 2, 3)
 
 
 def status_keys(check):
@@ -368,7 +371,26 @@ def _check_check(t, where, p):
 
 
 def check_question(d):
-    """Raises DataError naming the first mistake in a question's data."""
+    """Raises DataError naming the first mistake in a question's data. With `vary`: its draws and references, then
+    the variants of SAMPLE_SEEDS as plain data (a mistake found there names the seed)."""
+    tasks = d.get('tasks') if type(d) is dict else None
+    if not (type(tasks) is list and tasks and all(type(t) is dict and type(t.get('name')) is str for t in tasks)):
+        return check_plain(d)
+    qwhere = 'question %r' % d.get('id')
+    _known(qwhere, d, GRADING_KEYS + META_KEYS)
+    check_question_vary(qwhere, d)          # also: no {"$vary": name} or "{$name}" without its draw
+    if not has_vary(d):
+        return check_plain(d)
+    for seed in SAMPLE_SEEDS:
+        v = resolve_question(d, seed)
+        try:
+            check_plain(v)
+        except DataError as e:
+            raise DataError('%s (in the variant of seed %d)' % (e, seed))
+
+
+def check_plain(d):
+    """check_question for data without draws (a variant): every key known, every name defined."""
     qwhere = 'question %r' % d.get('id')
     _known(qwhere, d, GRADING_KEYS + META_KEYS)
     if 'topic' in d and d['topic'] not in TOPICS:

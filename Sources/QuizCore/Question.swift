@@ -27,7 +27,7 @@ public struct Question: Codable, Sendable, Equatable {
 
     /// The members of a code question that make up its grading data (`docs/question.schema.json`).
     public static let gradingKeys = [
-        "entry", "need", "what", "fname", "module", "modules", "helpers", "messages", "style", "tasks",
+        "entry", "need", "what", "fname", "module", "modules", "helpers", "messages", "style", "tasks", "vary",
     ]
 
     enum CodingKeys: String, CodingKey {

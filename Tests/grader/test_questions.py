@@ -68,14 +68,28 @@ def test_no_process_left(results):
     assert wait_no_leftovers(), sandbox_processes()
 
 
-def test_teaching_message(results):
-    r = results[('code-fetch-all', 'wrong0')]
+def _variant_task(qid, seed, k):
+    """Task k of the variant a seed gives (code-fetch-all and others draw their items and delays: grader_vary)."""
+    from grader_judge import load_bank
+    q = load_bank(json.dumps({'questions': [next(q for q in BANK if q['id'] == qid)]}))[qid]
+    return q.variant(seed).tasks[k].d
+
+
+def test_teaching_message(results, backend):
+    q = next(q for q in BANK if q['id'] == 'code-fetch-all')
+    r = backend.request({'mode': 'grade', 'question': 'code-fetch-all', 'code': q['wrong_solutions'][0]['code'],
+                         'seed': 11})
+    d = _variant_task('code-fetch-all', 11, 0)
+    items, delays = d['args'][1], d['helpers']['fetch']['delays']
     t = r['tasks'][0]
     assert t['status'] == 'not_concurrent'
-    assert 'took 6.0 s for delays [2.0, 3.0, 1.0]: the calls ran one after another' in t['message']
-    assert 'the longest, 3.0 s' in t['message']
+    total = round(sum(delays), 6)
+    assert 'took %s s for delays [%s]: the calls ran one after another' % (total, ', '.join(map(str, delays))) in \
+        t['message'], t['message']
+    assert 'the longest, %s s' % max(delays) in t['message']
+    ends = [round(sum(delays[:k + 1]), 6) for k in range(3)]
     assert [(x['call'], x['start'], x['end']) for x in t['trace']] == [
-        ('fetch(1)', 0.0, 2.0), ('fetch(2)', 2.0, 5.0), ('fetch(3)', 5.0, 6.0)]
+        ('fetch(%d)' % items[k], ([0.0] + ends)[k], ends[k]) for k in range(3)]
 
 
 def test_syntax_error_names_the_line(backend):
@@ -95,7 +109,12 @@ def test_unknown_question(backend):
 
 def test_cancel_trace_marked(backend):
     q = next(q for q in BANK if q['id'] == 'code-first-result')
-    r = backend.grade('code-first-result', q['solution'])
+    r = backend.request({'mode': 'grade', 'question': 'code-first-result', 'code': q['solution'], 'seed': 5})
+    d = _variant_task('code-first-result', 5, 0)
+    items, delays = d['args'][1], d['helpers']['fetch']['delays']
+    first = min(delays)
+    assert delays.count(first) == 1
     tr = r['tasks'][0]['trace']
-    assert {x['call']: x.get('cancelled', False) for x in tr} == {'fetch(1)': True, 'fetch(2)': False, 'fetch(3)': True}
-    assert all(x['end'] == 1.0 for x in tr)
+    assert {x['call']: x.get('cancelled', False) for x in tr} == {
+        'fetch(%d)' % i: dl != first for i, dl in zip(items, delays)}
+    assert all(x['end'] == first for x in tr)

@@ -70,6 +70,43 @@ BAD = {
     'topic': (lambda d: d.update(topic='task'), "question 'code-fetch-all': topic 'task' is not one of awaitables,"),
     'relation_option': (lambda d: _check(d, 'returns').update(tol=0.1),
                         T0 + ": check 'returns': option 'tol' is not used with relation 'equals' (it uses: value)"),
+    # fresh variants (grader_vary): the draws of `vary` and the references to them
+    'vary_generator': (lambda d: _t0(d)['vary'].update(delays={'uniformz': [3, 0.5, 3.0]}),
+                       T0 + ": vary 'delays': unknown generator 'uniformz' (known: add, at, choice, concat, index, "
+                            "insert, int, len, max, min, range, repeat, sample, shuffle, sorted, sum, uniform, "
+                            "uniforms)"),
+    'vary_two_generators': (lambda d: _t0(d)['vary'].update(delays={'uniforms': [3, 0.5, 3.0], 'shuffle': [1]}),
+                            T0 + ": vary 'delays': needs exactly one generator (known: add, at,"),
+    'vary_arity': (lambda d: _t0(d)['vary'].update(delays={'uniforms': [0.5, 3.0]}),
+                   T0 + ": vary 'delays': 'uniforms' should be [n, lo, hi]: a list of n numbers, each lo <= x <= hi"),
+    'vary_range': (lambda d: _t0(d)['vary'].update(n={'int': [6, 3]}),
+                   T0 + ": vary 'n': 'int' should be [lo, hi] (integers) with lo <= hi, not [6, 3]"),
+    'vary_sample_too_many': (lambda d: _t0(d)['vary'].update(items={'sample': ['$pool', 100]}),
+                             T0 + ": vary 'items': 'sample' should be [list, k] with 0 <= k <= the length of list, "
+                                  "not [[1, 2, 3,"),
+    'vary_unknown_draw': (lambda d: _t0(d)['vary'].update(delays={'uniforms': ['$n', 0.5, 3.0]}),
+                          T0 + ": vary 'delays': \"$n\" names no draw (draws: delays, items, pool)"),
+    'vary_circle': (lambda d: _t0(d)['vary'].update(delays={'uniforms': ['$n', 0.5, 3.0]}, n={'len': '$delays'}),
+                    T0 + ": vary 'delays': the draws depend on each other in a circle: delays -> n -> delays"),
+    'vary_undefined': (lambda d: _t0(d)['args'].__setitem__(1, {'$vary': 'itemz'}),
+                       T0 + ": 'args': {\"$vary\": \"itemz\"} names no draw (draws: delays, items, pool)"),
+    'vary_template': (lambda d: _t0(d).update(passed='Returned after {at}, for {$itemz}.'),
+                      T0 + ": 'passed': '{$itemz}' names no draw (draws: delays, items, pool)"),
+    'vary_fixed_name': (lambda d: _t0(d).update(name='three calls {$items}'),
+                        "question 'code-fetch-all': task 'three calls {$items}': 'name' cannot use draws: it is the "
+                        "same in every variant (draws go in: helpers, args, opts, checks, passed, messages, tokens, "
+                        "vlimit)"),
+    'vary_draw_name': (lambda d: _t0(d)['vary'].update({'my-items': {'int': [1, 2]}}),
+                       T0 + ": vary 'my-items': a draw name is letters, digits and _"),
+    'vary_too_large': (lambda d: _t0(d)['vary'].update(big={'repeat': [list(range(1000)), 1000]}),
+                       T0 + ": vary 'big': 'repeat' should be [value, n] with 0 <= n <= 1000, n copies within 100000 "
+                            "characters, not [[0, 1, 2,"),
+    'vary_variant_too_large': (lambda d: (_t0(d)['vary'].update(big={'range': [0, 1000]}),
+                                          _t0(d).update(passed='{$big}' * 400)),
+                               "question 'code-fetch-all': its draws put more than 1000000 characters into one "
+                               "variant"),
+    'vary_breaks_a_variant': (lambda d: _t0(d)['vary'].update(delays={'uniforms': [2, 0.5, 3.0]}),
+                              T0 + ": helper 'fetch': 'delays' has 2 entries for 3 items (in the variant of seed 0)"),
 }
 
 
@@ -93,7 +130,7 @@ def test_both_banks_are_valid():
         S.check_question(q)
 
 
-@pytest.mark.parametrize('name', ['check_option', 'missing_required', 'helper_key'])
+@pytest.mark.parametrize('name', ['check_option', 'missing_required', 'helper_key', 'vary_range', 'vary_undefined'])
 def test_grading_answers_error_with_the_message(backend, name):
     """The answer is verdict `error` (the bank's fault), never a task status the student would read as theirs."""
     spec = bad(name)
@@ -150,7 +187,9 @@ def test_schema_rejects_what_the_engine_rejects():
     for d in (json.load(open(f)) for f in _question_files()):
         assert not list(V.iter_errors(d)), d['id']
     for name in BAD:
-        if name in ('unknown_helper', 'item', 'relation_option'):     # names and combinations: the engine's
+        if name in ('unknown_helper', 'item', 'relation_option') or (
+                name.startswith('vary_') and name not in ('vary_generator', 'vary_two_generators', 'vary_draw_name')):
+            continue                   # names, combinations and the values drawn: the engine's
             continue
         assert list(V.iter_errors(bad(name))), name
 
@@ -177,3 +216,21 @@ def test_the_guides_worked_example_is_valid():
     guide = open(os.path.join(ROOT, 'docs', 'authoring.md')).read()
     block = guide.split('`question.json`:\n```json\n', 1)[1].split('```', 1)[0]
     S.check_question(json.loads(block))
+
+
+def test_the_guides_variant_example_is_valid():
+    """Section 6b's task, in a question with the draw `pool` it uses: valid, and each variant's failing call fails
+    first."""
+    import grader_vary
+    guide = open(os.path.join(ROOT, 'docs', 'authoring.md')).read()
+    block = guide.split('## 6b.', 1)[1].split('```json\n', 1)[1].split('```', 1)[0]
+    q = {'id': 'guide-variant', 'entry': 'fetch_all_or_fail', 'vary': {'pool': {'range': [1, 100]}},
+         'tasks': [json.loads(block)]}
+    S.check_question(q)
+    for seed in range(50):
+        t = grader_vary.resolve_question(q, seed)['tasks'][0]
+        fetch = t['helpers']['fetch']
+        failing = fetch['fail'][0]
+        assert fetch['delays'][fetch['items'].index(failing)] == min(fetch['delays']) == t['checks'][0]['by']
+        assert t['checks'][0]['hint'] == 'fetch(%d) failed first, at %s s.' % (
+            failing, t['checks'][0]['by'])
