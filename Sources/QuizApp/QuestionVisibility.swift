@@ -153,7 +153,9 @@ struct QuestionVisibility: Sendable {
             switch viewer {
             case .admin, .teacher: variant = asked
             case .anonymous, .student:
-                throw QuizError.forbidden("Only a teacher picks a variant; a student is served theirs (leave out variant).")
+                throw QuizError.forbidden(
+                    "Only a teacher picks a variant; a student is served theirs (leave out variant)."
+                )
             }
         } else if case .student(let student) = viewer {
             variant = try await VariantAssignment(access: access).assigned(question, to: student)
@@ -161,7 +163,10 @@ struct QuestionVisibility: Sendable {
             variant = VariantAssignment.random(question)
         }
         guard let shown = PublicQuestion(question, variant: variant) else {
-            throw QuizError.invalidQuery("variant", "question \"\(question.id)\" has variants 0 to \(question.variantCount - 1).")
+            throw QuizError.invalidQuery(
+                "variant",
+                "question \"\(question.id)\" has variants 0 to \(question.variantCount - 1)."
+            )
         }
         var response = Response.json(shown)
         // Another fetch may serve another variant: no cache may answer for the server.

@@ -44,10 +44,16 @@ struct VariantAssignment: Sendable {
     private func attempts(of studentID: String, on questionID: String) async throws -> Int {
         if let classroom = access.classroom {
             return try await access.wrapStore {
-                try await classroom.studentAttempts(studentID: studentID, questionID: questionID, limit: Self.countLimit)
+                try await classroom.studentAttempts(
+                    studentID: studentID,
+                    questionID: questionID,
+                    limit: Self.countLimit
+                )
             }.count
         }
-        let all = try await access.wrapStore { try await access.store.attempts(studentID: studentID, limit: Self.countLimit) }
+        let all = try await access.wrapStore {
+            try await access.store.attempts(studentID: studentID, limit: Self.countLimit)
+        }
         return all.count { $0.questionID == questionID }
     }
 }
