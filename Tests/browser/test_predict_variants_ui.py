@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from test_ui import (  # noqa: E402,F401  (fixtures are found by name)
-    driver, server, go, wait, read, text, click, type_into, http, settled, REPO, TEACHER_TOKEN,
+    driver, server, go, wait, read, text, click, type_into, http, settled, shot, REPO, TEACHER_TOKEN,
 )
 from test_study import axe_check  # noqa: E402
 
@@ -69,6 +69,8 @@ def test_a_student_answers_their_variant_and_tries_again_on_another(server, driv
         "pre.querySelectorAll('.sr-only').forEach(e => e.remove()); return pre.textContent")
     assert real.rstrip("\n") == variants[first]["answer"].rstrip("\n")
     assert axe_check(driver, "light", "predict-output variant, failed") == []
+    driver.execute_script("document.querySelector('form.answer.predict .code-caption').scrollIntoView({block: 'start'})")
+    shot(driver, "predict-variant.png")
 
     # "Try again" from the keyboard: the program for the next attempt, an empty answer box with the focus.
     button = read(driver, lambda d: d.find_element(By.CSS_SELECTOR, "section.result .try-again-button"))
