@@ -231,3 +231,42 @@ def test_a_regrade_grades_each_attempt_against_the_variant_it_answered(server):
         report = ok(server, 'GET', path, token=TEACHER_TOKEN)
     assert report['status'] == 'finished', report
     assert report['total'] == len(students) and report['changes'] == [], report
+
+
+def test_a_resent_answer_with_its_idempotency_key_is_replayed_not_refused(server):
+    """After a recorded attempt the student's pick moves on; the same answer sent again with its key (a retry after a
+    lost response) must get the first answer back, not a 422 for the variant that is no longer the next one."""
+    _, code = new_class(server, 'Replays')
+    ada = join(server, code, 'Ada Replay')
+    q = varied()[4]
+    v = fetch(server, q['id'], ada['token'])[0]['variant']
+    body = {'output': q['variants'][v]['answer'], 'variant': v}
+    headers = {'Authorization': 'Bearer ' + ada['token'], 'Idempotency-Key': 'variant-replay-1'}
+    results = []
+    for _ in range(2):
+        status, response_headers, raw = server.request('POST', '/api/v1/questions/%s/attempts' % q['id'], body, headers)
+        assert status == 200, raw
+        results.append((json.loads(raw), response_headers.get('Idempotent-Replayed')))
+    assert results[0][0] == results[1][0] and results[0][0]['verdict'] == 'passed'
+    assert results[1][1] == 'true'
+    assert len(ok(server, 'GET', '/api/v1/me/attempts', token=ada['token'])['attempts']) == 1
+
+
+def test_a_key_kept_back_until_due_is_kept_back_for_every_variant(server):
+    teacher, code = new_class(server, 'Key policy')
+    ada = join(server, code, 'Ada Key')
+    q, shown = varied()[5], varied()[6]
+    now = time.time()
+    stamp = lambda t: time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(t))  # noqa: E731
+    for title, question, key in (('Hidden', q, 'after_due'), ('Shown', shown, 'now')):
+        ok(server, 'POST', '/api/v1/classes/%s/assignments' % code,
+           {'title': title, 'questions': [question['id']], 'opens_at': stamp(now - 60), 'due_at': stamp(now + 3600),
+            'key': key}, teacher['token'], 201)
+    v = fetch(server, q['id'], ada['token'])[0]['variant']
+    status, result, headers = attempt(server, q['id'], {'output': 'no idea', 'variant': v}, ada['token'])
+    assert status == 200 and result['verdict'] == 'failed' and 'X-Key-Hidden-Until' in headers, result
+    assert 'expected' not in result and not result.get('explanation'), result
+    v = fetch(server, shown['id'], ada['token'])[0]['variant']
+    status, result, _ = attempt(server, shown['id'], {'output': 'no idea', 'variant': v}, ada['token'])
+    assert status == 200 and result['expected'] == shown['variants'][v]['answer'], result
+    assert result['explanation'] == shown['variants'][v].get('explanation', shown['explanation'])

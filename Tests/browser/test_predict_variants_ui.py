@@ -119,6 +119,7 @@ def test_a_student_answers_their_variant_and_tries_again_on_another(server, driv
 
 def test_an_anonymous_visitor_answers_the_variant_on_show(server, driver):
     q = bank_question()
+    go(driver, server, "/topics")
     driver.execute_script("localStorage.clear()")
     go(driver, server, f"/q/{QUESTION}")
     shown = shown_program(driver).rstrip("\n")
@@ -127,3 +128,34 @@ def test_an_anonymous_visitor_answers_the_variant_on_show(server, driver):
     set_answer(driver, q["variants"][variant]["answer"])
     click(driver, "form.answer button[type=submit]")
     wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "section.result.verdict-passed"))
+
+
+def test_a_wrong_answer_and_try_again_are_clean_for_axe_in_every_mode(server, driver):
+    from test_study import MODES, settle_view
+    from test_ui import WIDTH, HEIGHT
+    go(driver, server, "/topics")
+    driver.execute_script("localStorage.clear()")
+    problems = []
+    try:
+        for mode, (metrics, scheme) in MODES.items():
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                   {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            go(driver, server, f"/q/{QUESTION}")
+            set_answer(driver, "not this")
+            click(driver, "form.answer button[type=submit]")
+            wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.result .try-again-button"))
+            settle_view(driver)
+            problems.extend((mode, *p) for p in axe_check(driver, mode, f"/q/{QUESTION} variant, failed"))
+            # the page keeps to the screen's width (marked output lines once sat side by side and widened it)
+            wide = driver.execute_script("return document.documentElement.scrollWidth")
+            assert wide <= metrics["width"], (mode, wide)
+            click(driver, "section.result .try-again-button")
+            wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "section.result"))
+            settle_view(driver)
+            problems.extend((mode, *p) for p in axe_check(driver, mode, f"/q/{QUESTION} variant, again"))
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
+    assert not problems, problems

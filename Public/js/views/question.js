@@ -276,8 +276,10 @@ function compareOutputs(mine, expected) {
   const n = Math.max(a.length, b.length);
   const col = (title, lines, other) => h('div', { class: 'out-col' }, h('h3', {}, title),
     h('pre', { class: 'output', dataset: { label: title } }, lines.length === 1 && lines[0] === '' ? h('span', { class: 'empty' }, '(nothing)') :
-      Array.from({ length: n }, (_, k) => k < lines.length || k < other.length ? h('span', {
+      // the line break after each line's box, not in it: two marked (inline-block) lines in a row would otherwise sit
+      // side by side and widen the page
+      Array.from({ length: n }, (_, k) => k < lines.length || k < other.length ? [h('span', {
         class: `line${(lines[k] ?? null) !== (other[k] ?? null) ? ' diff' : ''}`,
-      }, (lines[k] ?? null) !== (other[k] ?? null) ? h('span', { class: 'sr-only' }, 'differs: ') : null, lines[k] ?? '', '\n') : null)));
+      }, (lines[k] ?? null) !== (other[k] ?? null) ? h('span', { class: 'sr-only' }, 'differs: ') : null, lines[k] ?? ''), '\n'] : null)));
   return h('div', { class: 'compare' }, col('Your output', a, b), col('Real output', b, a));
 }
