@@ -37,8 +37,16 @@ const scope = () => member()?.class || '';
 export const topics = () => cached('topics', () => api('/api/v1/topics').then((d) => d.topics || []));
 export const questionsOf = (topic) => cached(`t:${scope()}:${topic}`, () => list(`topic=${encodeURIComponent(topic)}`));
 export const allQuestions = () => cached(`all:${scope()}`, () => list(''));
-export const question = (id) =>
-  cached(`q:${scope()}:${id}`, () => api(`/api/v1/questions/${encodeURIComponent(id)}`, { token: readToken() }));
+/**
+ * One question. A predict-output question with variants (`variant_count`) is never kept: each fetch is served the
+ * variant for the attempt to come (a student's next attempt may show another program), so it is read afresh.
+ */
+export const question = (id) => {
+  const key = `q:${scope()}:${id}`;
+  const p = cached(key, () => api(`/api/v1/questions/${encodeURIComponent(id)}`, { token: readToken() }));
+  p.then((q) => { if (q && q.variant_count) cache.delete(key); }, () => {});
+  return p;
+};
 
 export const KIND = {
   single_choice: 'One answer',

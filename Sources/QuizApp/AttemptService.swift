@@ -45,9 +45,11 @@ struct AttemptService: Sendable {
         if question.kind == .code, let wait = await limiter.admit(key) {
             throw QuizError.rateLimited(seconds: wait)
         }
+        // A predict-output question with variants is graded as the variant the answer is for.
+        let served = try await variant(of: question, body: body, student: student)
         let result: AttemptResult
         do {
-            result = try await grade(question, body: body, client: client)
+            result = try await grade(served, body: body, client: client)
         } catch let error as GradingError {
             // Not graded (the queue full, the client gone): not counted.
             await limiter.refund(key)
@@ -88,6 +90,32 @@ struct AttemptService: Sendable {
         }
         response.headers.add("X-Attempt-Recorded", student == nil ? "false" : "true")
         return response
+    }
+
+    /// The question as the variant this answer is for: a student's must be the one served to them for this attempt
+    /// (`VariantAssignment`; 422 otherwise, also when the body names none); anyone else's is the one the body
+    /// names, variant 0 when it names none. A question without variants is itself (`variant` 0 or left out).
+    /// Only predict-output questions have variants here; other kinds ignore the field.
+    func variant(of question: Question, body: AttemptBody, student: StudentRecord?) async throws -> Question {
+        guard question.kind == .predictOutput else { return question }
+        if let sent = body.variant, !(0..<question.variantCount).contains(sent) {
+            throw QuizError.invalidField(
+                "variant",
+                question.hasVariants
+                    ? "question \"\(question.id)\" has variants 0 to \(question.variantCount - 1)."
+                    : "question \"\(question.id)\" has no variants; leave the field out."
+            )
+        }
+        guard question.hasVariants else { return question }
+        var index = body.variant ?? 0
+        if let student {
+            let assigned = try await VariantAssignment(access: classroom.access).assigned(question, to: student)
+            guard body.variant == assigned else {
+                throw QuizError.wrongVariant(question: question.id, sent: body.variant, assigned: assigned)
+            }
+            index = assigned
+        }
+        return question.variant(index) ?? question
     }
 
     /// The most code a submission may have, well under the body limit so the JSON around it always fits.

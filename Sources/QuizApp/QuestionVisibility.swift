@@ -138,10 +138,52 @@ struct QuestionVisibility: Sendable {
         return .json(["questions": listed])
     }
 
-    /// `GET /api/v1/questions/{id}` for a teacher's question (built-in ones answer from memory).
+    /// `GET /api/v1/questions/{id}` for a teacher's question, or a question with variants (other built-in ones
+    /// answer from memory). A question with variants shows the one served to the caller (`VariantAssignment`), or
+    /// with `?variant=N` the one a teacher asks for (to read a student's attempt beside its program).
     func question(_ request: Request) async throws -> Response {
         let question = try await question(request.parameters["id"] ?? "", for: request)
-        return .json(PublicQuestion(question))
+        guard question.hasVariants else {
+            _ = try parsedVariant(request, question)  // only 0, the one program there is
+            return .json(PublicQuestion(question))
+        }
+        let viewer = try await viewer(request)
+        let variant: Int
+        if let asked = try parsedVariant(request, question) {
+            switch viewer {
+            case .admin, .teacher: variant = asked
+            case .anonymous, .student:
+                throw QuizError.forbidden(
+                    "Only a teacher picks a variant; a student is served theirs (leave out variant)."
+                )
+            }
+        } else if case .student(let student) = viewer {
+            variant = try await VariantAssignment(access: access).assigned(question, to: student)
+        } else {
+            variant = VariantAssignment.random(question)
+        }
+        guard let shown = PublicQuestion(question, variant: variant) else {
+            throw QuizError.invalidQuery(
+                "variant",
+                "question \"\(question.id)\" has variants 0 to \(question.variantCount - 1)."
+            )
+        }
+        var response = Response.json(shown)
+        // Another fetch may serve another variant: no cache may answer for the server.
+        response.headers.add("Cache-Control", "no-store")
+        return response
+    }
+
+    /// `?variant=N`: nil when absent; 400 when not a variant of the question.
+    private func parsedVariant(_ request: Request, _ question: Question) throws -> Int? {
+        guard let text = request.query["variant"] else { return nil }
+        guard let variant = Int(text), variant >= 0, variant < question.variantCount else {
+            throw QuizError.invalidQuery(
+                "variant",
+                "question \"\(question.id)\" has variants 0 to \(question.variantCount - 1); got \"\(text)\"."
+            )
+        }
+        return variant
     }
 
     /// `GET /api/v1/questions/{id}/hints/{n}`: a built-in question's from memory, a teacher's to those who may see it.
@@ -165,10 +207,15 @@ struct QuestionVisibility: Sendable {
                     ? try catalog.current.questions($0) : try await visibility.questions($0)
             }
         )
+        // A question with variants, or one asked for a variant, needs to know who asks: not from memory.
+        let fromMemory: @Sendable (Request) -> Bool = { request in
+            guard visibility.answersFromMemory(request), request.query["variant"] == nil else { return false }
+            return catalog.current.bank.question(request.parameters["id"] ?? "")?.hasVariants != true
+        }
         router.get(
             "/api/v1/questions/{id}",
-            immediate: { visibility.answersFromMemory($0) ? try catalog.current.question($0) : nil },
-            { visibility.answersFromMemory($0) ? try catalog.current.question($0) : try await visibility.question($0) }
+            immediate: { fromMemory($0) ? try catalog.current.question($0) : nil },
+            { fromMemory($0) ? try catalog.current.question($0) : try await visibility.question($0) }
         )
     }
 

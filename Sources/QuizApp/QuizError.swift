@@ -26,6 +26,9 @@ public enum QuizError: HTTPResponseError {
     case tooManyRequests(String, seconds: Int)
     /// The request clashes with the state of what it names (done once already, say).
     case conflict(String)
+    /// A student's answer to a predict-output question names another variant than the one served for this attempt
+    /// (or none): `sent` is what the body said, `assigned` what the server serves.
+    case wrongVariant(question: String, sent: Int?, assigned: Int)
 
     public var httpError: HTTPError {
         switch self {
@@ -76,6 +79,14 @@ public enum QuizError: HTTPResponseError {
             HTTPError(.conflict, detail: "Another teacher signs in as \"\(login)\"; pick another name.")
         case .tooManyRequests(let detail, let seconds):
             HTTPError.tooManyRequests(retryAfter: seconds, detail)
+        case .wrongVariant(let question, let sent, let assigned):
+            HTTPError(
+                .unprocessableContent,
+                detail: (sent.map { "Field \"variant\": \($0) is not the variant of \"\(question)\" served to you" }
+                    ?? "Field \"variant\" is missing: \"\(question)\" has variants")
+                    + " (yours for this attempt is \(assigned)); fetch the question again"
+                    + " (GET /api/v1/questions/\(question)) and answer the program it shows."
+            )
         }
     }
 }

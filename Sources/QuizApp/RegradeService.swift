@@ -354,7 +354,11 @@ final class RegradeService: Sendable {
         case .singleChoice, .multipleChoice, .predictOutput:
             let result: AttemptResult
             if question.kind == .predictOutput, let output = body?.output {
-                result = AnswerChecker.grade(question, output: output)
+                // against the variant the student answered (recorded in the body they sent)
+                guard let answered = question.variant(body?.variant ?? 0) else {
+                    return (.failed(reason: "the attempt's variant is no longer in the question"), nil)
+                }
+                result = AnswerChecker.grade(answered, output: output)
             } else if question.kind.isChoice, let choices = body?.choices {
                 result = AnswerChecker.grade(question, choices: choices)
             } else {

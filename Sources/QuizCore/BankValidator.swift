@@ -87,6 +87,7 @@ public struct BankValidator: Sendable {
             if question.code?.isBlank ?? true { problems.append("code is missing") }
             if question.answer == nil { problems.append("answer is missing") }
             if question.choices != nil { problems.append("choices are only for choice questions") }
+            problems += variantProblems(question)
         case .code:
             if question.starter == nil { problems.append("starter is missing") }
             if question.solution?.isBlank ?? true { problems.append("solution is missing") }
@@ -94,6 +95,23 @@ public struct BankValidator: Sendable {
             if question.choices != nil { problems.append("choices are only for choice questions") }
             problems += gradingProblems(question.grading)
         }
+        return problems
+    }
+
+    /// A predict-output question's variants: variant 0 is its own code and answer; each has a program and a key,
+    /// and no two print the same (a classmate's answer to another variant must be wrong).
+    private func variantProblems(_ question: Question) -> [String] {
+        guard let variants = question.variants, !variants.isEmpty else { return [] }
+        var problems: [String] = []
+        if variants.count < 2 { problems.append("variants: give at least two, or none") }
+        if variants[0].code != question.code || variants[0].answer != question.answer {
+            problems.append("variants[0] must be the question's own code and answer")
+        }
+        for (index, variant) in variants.enumerated() where variant.code.isBlank {
+            problems.append("variants[\(index)] has no code")
+        }
+        let keys = variants.map { AnswerChecker.normalize($0.answer) }
+        if Set(keys).count != keys.count { problems.append("two variants have the same answer") }
         return problems
     }
 

@@ -24,6 +24,9 @@ public struct Question: Codable, Sendable, Equatable {
     /// Code questions: the hash of the grading data written by the bank's build (the grader reports its own with
     /// every result, and that is what an attempt records).
     public var version: String?
+    /// Predict-output questions: the same program with other numbers, names or delays, each with its own key
+    /// (`OutputVariant`). Variant 0 is `code` and `answer` themselves; nil or empty: the question has only those.
+    public var variants: [OutputVariant]?
 
     /// The members of a code question that make up its grading data (`docs/question.schema.json`).
     public static let gradingKeys = [
@@ -33,7 +36,7 @@ public struct Question: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, topic, kind, title, difficulty, prompt, explanation, choices, proof, code, answer, starter, solution
         case wrongSolutions = "wrong_solutions"
-        case version, hints
+        case version, hints, variants
     }
 
     struct MemberKey: CodingKey {
@@ -61,6 +64,7 @@ public struct Question: Codable, Sendable, Equatable {
         wrongSolutions = try container.decodeIfPresent([WrongSolution].self, forKey: .wrongSolutions)
         version = try container.decodeIfPresent(String.self, forKey: .version)
         hints = try container.decodeIfPresent([String].self, forKey: .hints)
+        variants = try container.decodeIfPresent([OutputVariant].self, forKey: .variants)
         let members = try decoder.container(keyedBy: MemberKey.self)
         var grading: [String: JSONValue] = [:]
         for name in Self.gradingKeys {
@@ -88,6 +92,7 @@ public struct Question: Codable, Sendable, Equatable {
         try container.encodeIfPresent(wrongSolutions, forKey: .wrongSolutions)
         try container.encodeIfPresent(version, forKey: .version)
         try container.encodeIfPresent(hints, forKey: .hints)
+        try container.encodeIfPresent(variants, forKey: .variants)
         var members = encoder.container(keyedBy: MemberKey.self)
         for (name, value) in grading?.members ?? [:] {
             try members.encode(value, forKey: MemberKey(stringValue: name))

@@ -187,6 +187,27 @@ def test_recorded_examples_match_the_schemas(server, classroom):
     assert 'Ada' in response.text
 
 
+def test_a_served_variant_and_the_answers_to_it_match_the_schemas(server, classroom):
+    """A predict-output question with variants: listed without a program, fetched as one variant by a student,
+    answered with that variant (200), and with another one (422, a documented problem)."""
+    schema = schemathesis.openapi.from_url(server.base + '/openapi.json')
+    status, _, body = server.request('POST', '/api/v1/students', {'name': 'Vic', 'class': classroom['code']})
+    assert status == 201, body
+    token = json.loads(body)['token']
+    varied = next(q for q in classroom['questions'] if q.get('variant_count'))
+    assert 'code' not in varied
+    case = schema['/api/v1/questions/{id}']['GET'].Case(path_parameters={'id': varied['id']})
+    shown = case.call_and_validate(base_url=server.base, headers=bearer(token), checks=CHECKS).json()
+    assert shown['code'] and shown['variant_count'] == varied['variant_count'] and 0 <= shown['variant'] < shown['variant_count']
+    attempts = schema['/api/v1/questions/{id}/attempts']['POST']
+    other = (shown['variant'] + 1) % shown['variant_count']
+    for variant, expected in ((other, 422), (shown['variant'], 200)):
+        case = attempts.Case(path_parameters={'id': varied['id']}, body={'output': 'a guess\n', 'variant': variant},
+                             media_type='application/json')
+        response = case.call_and_validate(base_url=server.base, headers=bearer(token), checks=CHECKS)
+        assert response.status_code == expected, response.text
+
+
 @pytest.mark.parametrize('name', ['\x00', '\x00abc', 'a\x00b', 'tab\there', 'bell\x07'])
 def test_class_names_with_control_characters_are_refused_or_kept_whole(server, name):
     """A class name is 1 to 80 characters; one with a NUL used to be accepted (201, echoed whole) and then read back

@@ -51,6 +51,9 @@ WIDTH, HEIGHT = 1280, 900
 # as soon as their condition holds, so a passing run is no slower for it.
 TIMEOUT = float(os.environ.get("QUIZ_UI_TIMEOUT", "30"))
 GRADE_TIMEOUT = 2 * TIMEOUT
+# the keys of each variant of the predict-output questions that have variants: question id -> [key of variant 0, …]
+BANK_KEYS = {q["id"]: [v["answer"] for v in q["variants"]]
+             for q in json.loads((REPO / "questions.json").read_text(encoding="utf-8"))["questions"] if q.get("variants")}
 
 CORRECT_FETCH_ALL = (
     "import asyncio\n"
@@ -632,9 +635,19 @@ def test_class_join_record_and_teacher_results(server, driver):
              {"choices": [c["id"] for c in other_q["choices"][:2]]}, token=other["token"])
     _, listing = http(server, "GET", "/api/v1/questions?kind=predict_output")
     for other_q in listing["questions"][:3]:
-        _, r = http(server, "POST", f"/api/v1/questions/{other_q['id']}/attempts", {"output": "?"}, token=other["token"])
+        def served():  # a question with variants: the one served to this student for the attempt to come
+            _, shown = http(server, "GET", f"/api/v1/questions/{other_q['id']}", token=other["token"])
+            return {"variant": shown["variant"]} if "variant" in shown else {}
+        status, r = http(server, "POST", f"/api/v1/questions/{other_q['id']}/attempts", {"output": "?", **served()},
+                         token=other["token"])
+        assert status == 200, r
         if r.get("expected") is not None:
-            http(server, "POST", f"/api/v1/questions/{other_q['id']}/attempts", {"output": r["expected"]}, token=other["token"])
+            # the next attempt may be served another variant, whose key is its own (from the bank)
+            body = served()
+            key = (BANK_KEYS[other_q["id"]][body["variant"]] if body else r["expected"])
+            status, r = http(server, "POST", f"/api/v1/questions/{other_q['id']}/attempts",
+                             {"output": key, **body}, token=other["token"])
+            assert status == 200 and r["verdict"] == "passed", r
     go(driver, server, f"/class/{code}")
     assert read(driver, lambda d: d.find_element(By.ID, "join-code").get_attribute("value")) == code
     type_into(driver, "#join-name", "Ada Lovelace")

@@ -2,9 +2,11 @@
 
 1. Structure: the rules of docs/questions-format.md and the topic ids of the contract, plus the
    size of the bank (counts per kind, per topic).
-2. Truth: every predict_output `code` and every choice question's `proof.code` is run, and its
-   stdout (trailing white space trimmed on each line and at the end) must equal `answer` / `output`;
-   it must print nothing to stderr (no warning, no log line).
+2. Truth: every predict_output `code`, every variant's `code` and every choice question's `proof.code`
+   is run, and its stdout (trailing white space trimmed on each line and at the end) must equal
+   `answer` / the variant's `answer` / `output`; it must print nothing to stderr (no warning, no log line).
+   A question's variants (`variants`: [{code, answer, explanation}], variant 0 being `code` and `answer`
+   themselves) must print different outputs, so that a classmate's answer to another variant is wrong.
 3. Fairness: key positions are spread evenly (chi-square), multiple choice questions have 1 to 4
    right options, varied, and neither a fixed position (set of positions) nor the longest option
    scores more than 10 points away from random picks (`pytest -s` prints the means).
@@ -50,12 +52,14 @@ MIN_NON_CODE = 75
 MIN_NON_CODE_PER_TOPIC = 5
 MAX_SNIPPET_LINES = 25
 MAX_RIGHT_MULTIPLE = 4          # a multiple choice question has 1 to 4 right options (and at least one wrong)
+MIN_VARIANTS = 3                # a question with variants has at least 3 (variant 0 included)
+MIN_VARIED_QUESTIONS = 12       # predict-output questions with variants (issue 17)
 
 COMMON_FIELDS = {"id", "topic", "kind", "title", "difficulty", "prompt", "explanation"}
 ALLOWED_FIELDS = {
     "single_choice": COMMON_FIELDS | {"choices", "proof", "hints"},
     "multiple_choice": COMMON_FIELDS | {"choices", "proof", "hints"},
-    "predict_output": COMMON_FIELDS | {"code", "answer", "hints"},
+    "predict_output": COMMON_FIELDS | {"code", "answer", "hints", "variants"},
     "code": COMMON_FIELDS | {"starter", "solution", "wrong_solutions", "hints"},
 }
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -169,6 +173,10 @@ def snippets():
             continue
         if q.get("kind") == "predict_output":
             out.append((q.get("id"), q.get("code"), q.get("answer")))
+            # variant 0 is the question's own program, run above
+            for i, v in enumerate(q.get("variants") or []):
+                if i and isinstance(v, dict):
+                    out.append((f"{q.get('id')}:variant-{i}", v.get("code"), v.get("answer")))
         elif q.get("kind") in CHOICE_KINDS and isinstance(q.get("proof"), dict):
             out.append((f"{q.get('id')}:proof", q["proof"].get("code"), q["proof"].get("output")))
     return out
@@ -269,6 +277,8 @@ def _problems(q, topic_ids):
         for field in ("code", "answer"):
             if not isinstance(q.get(field), str) or not q.get(field).strip():
                 p.append(f"{field} must be a non-empty string")
+        if "variants" in q:
+            p.extend(_variant_problems(q))
     elif kind == "code":
         for field in ("starter", "solution"):
             if not isinstance(q.get(field), str) or not q.get(field).strip():
@@ -278,6 +288,33 @@ def _problems(q, topic_ids):
                     and isinstance(w.get("status"), str) and isinstance(w.get("why"), str)):
                 p.append("wrong_solutions entries need code, status, why")
     return p
+
+
+def _variant_problems(q):
+    variants = q["variants"]
+    if not isinstance(variants, list) or len(variants) < MIN_VARIANTS:
+        return [f"variants must be a list of at least {MIN_VARIANTS}"]
+    p = []
+    for i, v in enumerate(variants):
+        if not (isinstance(v, dict) and set(v) <= {"code", "answer", "explanation"} and {"code", "answer"} <= set(v)
+                and all(isinstance(x, str) and x.strip() for x in v.values())):
+            p.append(f"variant {i} must be {{code, answer, explanation?}} with non-empty strings")
+    if p:
+        return p
+    if (variants[0]["code"], variants[0]["answer"]) != (q.get("code"), q.get("answer")):
+        p.append("variant 0 must be the question's own code and answer")
+    if len({v["code"] for v in variants}) != len(variants):
+        p.append("two variants have the same code")
+    answers = [normalize(v["answer"]) for v in variants]
+    if len(set(answers)) != len(answers):
+        p.append("two variants have the same answer: a copied answer would pass")
+    return p
+
+
+def test_enough_questions_have_variants():
+    varied = [q["id"] for q in QUESTIONS if q.get("kind") == "predict_output" and q.get("variants")]
+    print(f"predict_output questions with variants: {len(varied)}: {varied}")
+    assert len(varied) >= MIN_VARIED_QUESTIONS, varied
 
 
 def test_questions_structure():

@@ -6,7 +6,8 @@ CPython versions this kind of machine has under pyenv (3.12 and 3.13) and on /us
 key (trailing white space trimmed on each line and at the end, as the grader compares) and stderr must be empty. It
 names the versions it checked, and fails when it finds fewer than two, so that a machine without them cannot pass
 by checking nothing. A question whose output depends on the version must say in its prompt which version it asks
-about and name it in `python` (then only that version is held to the key)."""
+about and name it in `python` (then only that version is held to the key). Every variant of a predict-output question
+is a program of its own here, held to its own key."""
 import glob
 import json
 import os
@@ -46,6 +47,8 @@ def programs():
     for q in BANK:
         if q['kind'] == 'predict_output':
             out.append((q['id'], q['code'], q['answer'], q.get('python')))
+            for i, v in enumerate(q.get('variants', [])[1:], start=1):  # variant 0 is the question's own program
+                out.append(('%s:variant-%d' % (q['id'], i), v['code'], v['answer'], q.get('python')))
         elif q.get('proof'):
             out.append((q['id'] + ':proof', q['proof']['code'], q['proof']['output'], q.get('python')))
     return out

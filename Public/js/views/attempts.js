@@ -36,8 +36,9 @@ async function load(body, { code, student, question, token }) {
   try {
     const data = await api(path, { token });
     const attempts = Array.isArray(data?.attempts) ? data.attempts : [];
+    const programs = await variantPrograms(question, attempts, token);
     content = attempts.length
-      ? h('ol', { class: 'attempt-list', reversed: true }, attempts.map((a, i) => attemptItem(a, attempts.length - i)))
+      ? h('ol', { class: 'attempt-list', reversed: true }, attempts.map((a, i) => attemptItem(a, attempts.length - i, programs)))
       : h('p', {}, `${student.name} has no attempts on this question.`);
   } catch (e) {
     content = h('p', { class: 'alert error', role: 'alert' },
@@ -49,7 +50,18 @@ async function load(body, { code, student, question, token }) {
   highlightAll(body);
 }
 
-function attemptItem(a, n) {
+/**
+ * The programs of the variants the attempts answered (a predict-output question with variants records `variant` in
+ * the answer), read with the teacher's token: variant number → code, or null when it could not be read.
+ */
+async function variantPrograms(question, attempts, token) {
+  const wanted = [...new Set(attempts.map((a) => a.answer?.variant).filter((v) => Number.isInteger(v)))];
+  const read = await Promise.all(wanted.map((v) =>
+    api(`/api/v1/questions/${encodeURIComponent(question)}?variant=${v}`, { token }).then((q) => q.code ?? null, () => null)));
+  return new Map(wanted.map((v, i) => [v, read[i]]));
+}
+
+function attemptItem(a, n, programs = new Map()) {
   const when = new Date(a.created_at);
   const verdict = VERDICT[a.verdict] || String(a.verdict || '').replace(/_/g, ' ');
   const good = a.verdict === 'passed';
@@ -60,11 +72,11 @@ function attemptItem(a, n) {
       h('span', { class: `badge ${good ? 'ok' : 'bad'}` }, h('span', { 'aria-hidden': 'true' }, good ? '✓ ' : '✗ '), verdict),
       h('span', { class: 'attempt-score' }, `score ${pct(a.score)}`),
       a.late ? h('span', { class: 'badge late' }, 'late') : null),
-    answerView(a.answer || {}),
+    answerView(a.answer || {}, programs),
     Array.isArray(a.tasks) && a.tasks.length ? tasksView({ tasks: a.tasks }, `attempt-${a.id}-tasks`) : null);
 }
 
-function answerView(answer) {
+function answerView(answer, programs) {
   if (typeof answer.code === 'string') {
     return h('div', { class: 'attempt-answer' }, h('p', { class: 'answer-label' }, 'Code as sent'), codeBlock(answer.code));
   }
@@ -74,7 +86,13 @@ function answerView(answer) {
       : 'nothing');
   }
   if (typeof answer.output === 'string') {
-    return h('div', { class: 'attempt-answer' }, h('p', { class: 'answer-label' }, 'Predicted output'),
+    const variant = Number.isInteger(answer.variant) ? answer.variant : null;
+    const program = variant === null ? null : programs.get(variant);
+    return h('div', { class: 'attempt-answer' },
+      variant === null ? null : [
+        h('p', { class: 'answer-label' }, `The program it answered (variant ${variant + 1})`),
+        program ? codeBlock(program) : h('p', { class: 'alert' }, 'That variant\'s program could not be read.')],
+      h('p', { class: 'answer-label' }, 'Predicted output'),
       h('pre', { class: 'output' }, answer.output));
   }
   return null;

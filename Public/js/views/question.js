@@ -189,30 +189,71 @@ function annotateChoices(form, feedback) {
   });
 }
 
+const HINT = 'One line per printed line. Trailing spaces do not matter.';
+/** "Variant 2 of 4": shown with a program that has variants (numbered from 1 for people; the API counts from 0). */
+const variantLabel = (q) => (q.variant_count ? `Variant ${q.variant + 1} of ${q.variant_count}` : '');
+
 function predictForm(q, region) {
   const id = `out-${q.id}`;
+  let served = q;  // the variant on show; "Try again" may fetch another
   const area = h('textarea', {
     id, rows: Math.min(12, Math.max(4, (q.code || '').split('\n').length / 2 | 0)), spellcheck: 'false',
     autocapitalize: 'off', autocomplete: 'off', class: 'mono', 'aria-describedby': `${id}-hint`,
   });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Check answer');
-  const hint = h('p', { class: 'form-hint', id: `${id}-hint`, 'aria-live': 'polite' }, 'One line per printed line. Trailing spaces do not matter.');
-  const form = h('form', { class: 'answer predict', novalidate: true },
-    h('div', { class: 'code-wrap' }, h('p', { class: 'code-caption', id: `${id}-code` }, 'The program'), withLineNumbers(q.code || '')),
+  const hint = h('p', { class: 'form-hint', id: `${id}-hint`, 'aria-live': 'polite' }, HINT);
+  const variant = h('span', { class: 'variant-label' }, variantLabel(q));
+  const program = h('div', { class: 'code-wrap' },
+    h('p', { class: 'code-caption', id: `${id}-code` }, 'The program', q.variant_count ? [' · ', variant] : null),
+    withLineNumbers(q.code || ''));
+  const form = h('form', { class: 'answer predict', novalidate: true, dataset: { variant: q.variant ?? '' } },
+    program,
     h('label', { for: id }, 'What does it print?'),
     area, hint,
     h('div', { class: 'actions' }, button, h('span', { class: 'kbd-hint' }, 'Ctrl+Enter checks')));
   area.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
   });
+
+  /** A fresh fetch: the variant for the next attempt (a student's may differ now; an anonymous one is random). */
+  async function tryAgain() {
+    try {
+      const fresh = await question(q.id);
+      const changed = fresh.variant !== served.variant;
+      served = fresh;
+      program.querySelector('pre')?.replaceWith(withLineNumbers(fresh.code || ''));
+      highlightAll(program);
+      replace(variant, variantLabel(fresh));
+      form.dataset.variant = fresh.variant ?? '';
+      area.value = '';
+      replace(region);
+      hint.textContent = changed ? `A new program: ${variantLabel(fresh).toLowerCase()}. Read it again before you answer.`
+        : `The same program as before. ${HINT}`;
+      program.scrollIntoView({ block: 'nearest' });
+      area.focus();
+    } catch (e) {
+      showError(region, e);
+    }
+  }
+  const again = () => (served.variant_count
+    ? h('p', { class: 'try-again' }, h('button', { type: 'button', class: 'secondary try-again-button', onclick: tryAgain },
+      'Try again'), ' ', h('span', { class: 'form-hint' }, 'You may get the program with other numbers.'))
+    : null);
+
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     button.disabled = true;
     try {
-      const r = await submit(q, { output: area.value });
-      showResult(region, q, r, r.expected !== undefined ? compareOutputs(area.value, r.expected) : []);
+      const body = { output: area.value };
+      if (served.variant_count) body.variant = served.variant;
+      const r = await submit(served, body);
+      showResult(region, served, r, [
+        r.expected !== undefined ? compareOutputs(area.value, r.expected) : [],
+        r.verdict !== 'passed' ? again() : null]);
     } catch (e) {
       showError(region, e);
+      // the served variant is no longer this attempt's (answered in another tab, say): offer the current one
+      if (e instanceof ApiError && e.status === 422 && served.variant_count) region.append(again());
     } finally {
       button.disabled = false;
     }
@@ -235,8 +276,10 @@ function compareOutputs(mine, expected) {
   const n = Math.max(a.length, b.length);
   const col = (title, lines, other) => h('div', { class: 'out-col' }, h('h3', {}, title),
     h('pre', { class: 'output', dataset: { label: title } }, lines.length === 1 && lines[0] === '' ? h('span', { class: 'empty' }, '(nothing)') :
-      Array.from({ length: n }, (_, k) => k < lines.length || k < other.length ? h('span', {
+      // the line break after each line's box, not in it: two marked (inline-block) lines in a row would otherwise sit
+      // side by side and widen the page
+      Array.from({ length: n }, (_, k) => k < lines.length || k < other.length ? [h('span', {
         class: `line${(lines[k] ?? null) !== (other[k] ?? null) ? ' diff' : ''}`,
-      }, (lines[k] ?? null) !== (other[k] ?? null) ? h('span', { class: 'sr-only' }, 'differs: ') : null, lines[k] ?? '', '\n') : null)));
+      }, (lines[k] ?? null) !== (other[k] ?? null) ? h('span', { class: 'sr-only' }, 'differs: ') : null, lines[k] ?? ''), '\n'] : null)));
   return h('div', { class: 'compare' }, col('Your output', a, b), col('Real output', b, a));
 }
