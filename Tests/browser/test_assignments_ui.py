@@ -142,3 +142,61 @@ def test_a_timed_assignment_is_made_on_the_form_started_by_the_student_and_count
     assert not driver.find_elements(By.CSS_SELECTOR, f"{item} button.start-assignment")
     shot(driver, "student-timed-assignment.png")
     driver.execute_script("localStorage.clear()")
+
+
+def test_the_teacher_moves_a_due_time_and_deletes_an_assignment_on_the_page(server, driver):
+    status, made = http(server, "POST", "/api/v1/classes", {"name": "Edits UI"}, token=TEACHER_TOKEN)
+    assert status == 201, made
+    code = made["code"]
+    _, listing = http(server, "GET", "/api/v1/questions?kind=single_choice")
+    question = listing["questions"][0]["id"]
+    past = lambda hours: (datetime.now().astimezone() + timedelta(hours=hours)).isoformat(timespec="seconds")  # noqa: E731
+    status, week = http(server, "POST", f"/api/v1/classes/{code}/assignments",
+                        {"title": "Week E", "questions": [question], "opens_at": past(-2), "due_at": past(-1)},
+                        token=TEACHER_TOKEN)
+    assert status == 201, week
+    status, ada = http(server, "POST", "/api/v1/students", {"name": "Ada Edit", "class": code})
+    bank = json.loads((REPO / "questions.json").read_text())["questions"]
+    right = next(c["id"] for q in bank if q["id"] == question for c in q["choices"] if c["correct"])
+    status, _ = http(server, "POST", f"/api/v1/questions/{question}/attempts", {"choices": [right]}, token=ada["token"])
+    assert status == 200
+
+    def late():
+        _, report = http(server, "GET", f"/api/v1/classes/{code}/assignments/{week['id']}/results", token=TEACHER_TOKEN)
+        return report["students"][0]["results"][question]["late"]
+    assert late() is True
+
+    go(driver, server, "/teacher")
+    if driver.find_elements(By.ID, "teacher-token"):
+        type_into(driver, "#teacher-token", TEACHER_TOKEN)
+        click(driver, "form button[type=submit]")
+    settled(driver)
+    type_into(driver, "#assign-code", code)
+    click(driver, "#assignments-h ~ form button[type=submit]")
+    click(driver, "#assignments-table tr[data-assignment='Week E'] button.edit-assignment")
+    # The form holds the assignment's terms, in this browser's time zone, and saying so is in the page.
+    assert driver.find_element(By.ID, "assign-title").get_attribute("value") == "Week E"
+    assert driver.switch_to.active_element.get_attribute("id") == "assign-title"
+    selected = driver.execute_script("return [...document.querySelector('#assign-questions').selectedOptions].map(o => o.value)")
+    assert selected == [question]
+    later = datetime.now() + timedelta(days=1)
+    driver.execute_script(SET_VALUE, "#assign-due", later.strftime("%Y-%m-%dT%H:%M:%S"))
+    submit = driver.find_element(By.CSS_SELECTOR, "form.new-assignment button[type=submit]")
+    assert submit.text == "Save changes to Week E"
+    submit.click()
+    wait(driver).until(lambda d: "saved" in d.find_element(By.ID, "assignment-made").text)
+    _, listed = http(server, "GET", f"/api/v1/classes/{code}/assignments", token=TEACHER_TOKEN)
+    [changed] = listed["assignments"]
+    assert changed["id"] == week["id"]
+    assert datetime.fromisoformat(changed["due_at"]).replace(tzinfo=None) == later.replace(microsecond=0)
+    assert late() is False, "the attempt made before the new due time is on time now"
+    assert unlabelled_controls(driver) == []
+
+    # Deleting asks first; the attempt stays in the class's results.
+    click(driver, "#assignments-table tr[data-assignment='Week E'] button.delete-assignment")
+    wait(driver).until(lambda d: d.switch_to.alert)
+    assert "attempts stay" in driver.switch_to.alert.text
+    driver.switch_to.alert.accept()
+    wait(driver).until(lambda d: "No assignments yet." in d.find_element(By.CSS_SELECTOR, ".assignments").text)
+    _, results = http(server, "GET", f"/api/v1/classes/{code}/results", token=TEACHER_TOKEN)
+    assert results["students"][0]["results"][question]["attempts"] == 1

@@ -15,6 +15,13 @@ export function rfc3339(local) {
     + `${offset >= 0 ? '+' : '-'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }
 
+/** An RFC 3339 time as a `datetime-local` value in this browser's time zone, to the second. */
+export function localValue(text) {
+  const d = new Date(text);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 const when = (text) => new Date(text).toLocaleString();
 const error = (e) => h('p', { class: 'alert error', role: 'alert' }, e.message);
 
@@ -57,7 +64,23 @@ export function assignmentsCard() {
       h('td', { class: 'num' }, String(a.questions.length)),
       h('td', {}, `${a.max_attempts ? `${a.max_attempts} attempts, ` : ''}counts the ${a.counts}; key ${a.key === 'now' ? 'shown at once' : 'after the due time'}`
         + (a.time_limit_minutes ? `; ${a.time_limit_minutes} min from first opening` : '')),
-      h('td', {}, h('button', { type: 'button', class: 'secondary results-button', onclick: () => showResults(a) }, `Results of ${a.title}`)))))));
+      h('td', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'secondary results-button', onclick: () => showResults(a) }, `Results of ${a.title}`),
+        h('button', { type: 'button', class: 'secondary edit-assignment', onclick: () => edit(a) }, `Edit ${a.title}`),
+        h('button', { type: 'button', class: 'secondary delete-assignment', onclick: () => remove(a) }, `Delete ${a.title}`)))))));
+
+  // Deleting keeps the students' attempts (the server says so too); the browser's own dialog asks first.
+  const remove = async (a) => {
+    if (!window.confirm(`Delete the assignment “${a.title}”? The students’ attempts stay; only the assignment goes.`)) return;
+    try {
+      await api(`${base()}/${encodeURIComponent(a.id)}`, { method: 'DELETE', token: teacher.token() });
+      replace(made, h('p', { id: 'assignment-made' }, `“${a.title}” deleted. Its attempts stay.`));
+      if (editing?.id === a.id) stopEditing();
+      await load();
+    } catch (e) {
+      replace(list, error(e));
+    }
+  };
 
   // The new assignment's form: questions picked from the bank, times in this browser's time zone.
   const title = h('input', { id: 'assign-title', autocomplete: 'off', maxlength: 120 });
@@ -78,6 +101,8 @@ export function assignmentsCard() {
   const counts = h('select', { id: 'assign-counts' }, ['best', 'first', 'last'].map((c) => h('option', { value: c }, c)));
   const key = h('select', { id: 'assign-key' }, h('option', { value: 'after_due' }, 'after the due time'), h('option', { value: 'now' }, 'at once'));
   const field = (id, label, control, hint) => h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('p', { class: 'form-hint' }, hint) : null);
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create assignment');
+  const cancel = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Cancel editing');
   const form = h('form', { class: 'new-assignment', novalidate: true },
     field('assign-title', 'Title', title),
     field('assign-questions', 'Questions', questions, 'Hold Ctrl (or ⌘) to pick several.'),
@@ -85,7 +110,35 @@ export function assignmentsCard() {
       field('assign-max', 'Attempts per question (empty: no limit)', max)),
     h('div', { class: 'inline-form' }, field('assign-counts', 'Counts the attempt', counts), field('assign-key', 'Shows the key', key),
       field('assign-limit', 'Time limit in minutes (empty: none)', limit, 'Counted from when each student first opens it; never past the due time.')),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create assignment')));
+    h('div', { class: 'actions' }, submit, cancel));
+  // Editing an assignment fills this same form and sends `PUT` with the new terms; the late marks follow on the server.
+  let editing = null;
+  const stopEditing = () => {
+    editing = null;
+    replace(submit, 'Create assignment');
+    cancel.hidden = true;
+    form.reset();
+  };
+  cancel.addEventListener('click', () => { stopEditing(); title.focus(); });
+  const edit = (a) => {
+    editing = a;
+    box.open = true;
+    title.value = a.title;
+    for (const id of a.questions) {
+      if (![...questions.options].some((o) => o.value === id)) questions.append(h('option', { value: id }, id));
+    }
+    for (const o of questions.options) o.selected = a.questions.includes(o.value);
+    opens.value = localValue(a.opens_at);
+    due.value = localValue(a.due_at);
+    max.value = a.max_attempts ?? '';
+    counts.value = a.counts;
+    key.value = a.key;
+    limit.value = a.time_limit_minutes ?? '';
+    replace(submit, `Save changes to ${a.title}`);
+    cancel.hidden = false;
+    replace(made, h('p', {}, `Editing “${a.title}”: attempts already made stay, and whether each was late follows the new times.`));
+    title.focus();
+  };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const picked = [...questions.selectedOptions].map((o) => o.value);
@@ -96,10 +149,16 @@ export function assignmentsCard() {
     if (max.value) body.max_attempts = Number(max.value);
     if (limit.value) body.time_limit_minutes = Number(limit.value);
     try {
-      const a = await api(base(), { method: 'POST', body, token: teacher.token() });
-      replace(made, h('p', { id: 'assignment-made' }, `“${a.title}” created.`));
-      title.value = '';
-      limit.value = '';
+      if (editing) {
+        const a = await api(`${base()}/${encodeURIComponent(editing.id)}`, { method: 'PUT', body, token: teacher.token() });
+        stopEditing();
+        replace(made, h('p', { id: 'assignment-made' }, `“${a.title}” saved.`));
+      } else {
+        const a = await api(base(), { method: 'POST', body, token: teacher.token() });
+        replace(made, h('p', { id: 'assignment-made' }, `“${a.title}” created.`));
+        title.value = '';
+        limit.value = '';
+      }
       await load();
     } catch (e) {
       replace(made, error(e));
@@ -108,9 +167,9 @@ export function assignmentsCard() {
   const pick = h('form', { class: 'inline-form', novalidate: true },
     field('assign-code', 'Class code', code), h('button', { type: 'submit', class: 'primary' }, 'Show assignments'));
   pick.addEventListener('submit', (ev) => { ev.preventDefault(); load(); loadQuestions(); });
+  const box = h('details', { class: 'new-assignment-box' }, h('summary', {}, 'New assignment'), form, made);
   return h('section', { class: 'card', 'aria-labelledby': 'assignments-h' },
-    h('h2', { id: 'assignments-h' }, 'Assignments'), pick, list, results,
-    h('details', { class: 'new-assignment-box' }, h('summary', {}, 'New assignment'), form, made));
+    h('h2', { id: 'assignments-h' }, 'Assignments'), pick, list, results, box);
 }
 
 function resultsTable(r) {
