@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The store in PostgreSQL, for any number of server instances sharing one database. The same tables and
 /// migrations as `SQLiteStore` (`StoreMigrations.all`, then `ClassroomMigrations.all`), through PostgresNIO's pooled client, which reconnects by
@@ -12,6 +13,9 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
     private let runner: Task<Void, Never>
     /// How long one store operation may wait, connecting included.
     let deadline: Duration
+    private let shutDown = Atomic<Bool>(false)
+    /// `shutdown()` was called: the pool is closing, and whatever listens stops.
+    var isShutDown: Bool { shutDown.load(ordering: .relaxed) }
 
     /// Connects (lazily: the pool opens connections on demand) and brings the schema up to date; throws when the
     /// database cannot be reached within `deadline` or a migration fails.
@@ -45,6 +49,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
 
     /// Closes the pool's connections.
     public func shutdown() {
+        shutDown.store(true, ordering: .relaxed)
         runner.cancel()
     }
 
@@ -431,6 +436,8 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
             } catch let error as ClassroomStoreError {
                 throw error
             } catch let error as TeacherSessionStoreError {
+                throw error
+            } catch let error as TeacherBankStoreError {
                 throw error
             } catch {
                 throw StoreError.unavailable("\(error)")

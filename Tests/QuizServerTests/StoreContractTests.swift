@@ -20,6 +20,14 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// A store with teachers' banks.
+    func makeBanks() async throws -> any AttemptStore & TeacherBankStore {
+        switch self {
+        case .sqlite: try SQLiteStore(directory: StoreTests.directory())
+        case .postgres: try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+
     func make() async throws -> any AttemptStore {
         switch self {
         case .sqlite: try SQLiteStore(directory: StoreTests.directory())
