@@ -4,7 +4,8 @@ import PostgresNIO
 import Synchronization
 
 /// The store in PostgreSQL, for any number of server instances sharing one database. The same tables and
-/// migrations as `SQLiteStore` (`StoreMigrations.all`, then `ClassroomMigrations.all`), through PostgresNIO's pooled client, which reconnects by
+/// migrations as `SQLiteStore` (`StoreMigrations.all`, then `ClassroomMigrations.all`; then its own,
+/// `PostgresMigrations.all`), through PostgresNIO's pooled client, which reconnects by
 /// itself when the server restarts. Every operation has a deadline, so a lost database link answers 503 soon
 /// rather than holding a request until the handler's own deadline.
 public final class PostgresStore: AttemptStore, SharedRateLimits {
@@ -75,7 +76,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
             ).decode(String.self) {
                 applied.insert(identifier)
             }
-            for migration in StoreMigrations.all + ClassroomMigrations.all {
+            for migration in StoreMigrations.all + ClassroomMigrations.all + PostgresMigrations.all {
                 if !applied.contains(migration.identifier) {
                     for statement in migration.postgres {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)

@@ -20,6 +20,16 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// A store with everything both stores keep: the classroom, banks, item analysis and the end of a term.
+    func makeFull() async throws -> any AttemptStore & ClassroomStore & EnrolmentStore & TeacherBankStore
+        & AnalysisStore
+    {
+        switch self {
+        case .sqlite: try SQLiteStore(directory: StoreTests.directory())
+        case .postgres: try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+
     /// A store with teachers' banks.
     func makeBanks() async throws -> any AttemptStore & TeacherBankStore {
         switch self {

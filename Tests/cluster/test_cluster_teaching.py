@@ -4,11 +4,18 @@ whichever instance answers; a class deleted on one is gone on the other, with no
 regrade started on one instance that is then killed (kill -9) is finished by the other, with no attempt regraded
 twice."""
 import json
+import os
 import uuid
 
-from conftest import TEACHER_TOKEN, bearer, question_answers, wait_for
+from conftest import REPO, TEACHER_TOKEN, bearer, question_answers, wait_for
 
 ANSWERS = question_answers()
+
+
+def wrong_choice(question_id):
+    with open(os.path.join(REPO, 'questions.json')) as f:
+        question = next(q for q in json.load(f)['questions'] if q['id'] == question_id)
+    return next(c['id'] for c in question['choices'] if not c.get('correct'))
 
 
 def call(target, method, path, body=None, token=TEACHER_TOKEN):
@@ -63,3 +70,84 @@ def test_a_bank_changed_on_one_instance_is_served_so_by_the_other(cluster):
     wait_for(lambda: qid not in listed_titles(b, code, student), 10, 'b dropping the deleted bank')
     assert call(b, 'GET', '/api/v1/questions/' + qid, token=student['token'])[0] == 404
     assert [x['question'] for x in cluster.attempts_of(student, via=b)] == [qid]
+
+
+def strip_time(export):
+    return {k: v for k, v in export.items() if k != 'exported_at'}
+
+
+def test_analysis_and_export_agree_whichever_instance_answers_and_a_class_deleted_on_one_is_gone_on_both(cluster):
+    a, b = cluster.instances
+    teacher = ok(a, 'POST', '/api/v1/teachers', {'name': 'End ' + uuid.uuid4().hex[:6]}, expect=201)
+    token = teacher['token']
+    doomed = ok(a, 'POST', '/api/v1/classes', {'name': 'Doomed'}, token, expect=201)['code']
+    kept = ok(b, 'POST', '/api/v1/classes', {'name': 'Kept'}, token, expect=201)['code']
+    choice, choice_body = ANSWERS['choice']
+    code_question, code_body = ANSWERS['code']
+    ok(a, 'POST', '/api/v1/classes/%s/assignments' % doomed,
+       {'title': 'Week', 'questions': [choice, code_question], 'opens_at': '2020-01-01T00:00:00Z',
+        'due_at': '2099-01-01T00:00:00Z'}, token, expect=201)
+    students = {}
+    for code, target in [(doomed, a), (doomed, b), (doomed, a), (kept, b)]:
+        student = cluster.new_student(code, via=target)
+        students.setdefault(code, []).append(student)
+        # Each answers on both instances: a wrong then a right choice, and code on the other instance.
+        wrong = {'choices': [wrong_choice(choice)]}
+        status, result = call(target, 'POST', '/api/v1/questions/%s/attempts' % choice, wrong, student['token'])
+        assert status == 200 and result['verdict'] == 'failed', result
+        assert call(target, 'POST', '/api/v1/questions/%s/attempts' % choice, choice_body, student['token'])[0] == 200
+        other = b if target is a else a
+        status, result = call(other, 'POST', '/api/v1/questions/%s/attempts' % code_question, code_body,
+                              student['token'])
+        assert status == 200 and result['verdict'] == 'passed', result
+    assignments = ok(b, 'GET', '/api/v1/classes/%s/assignments' % doomed, token=token)['assignments']
+    paths = ['/api/v1/classes/%s/analysis' % doomed,
+             '/api/v1/classes/%s/analysis?assignment=%s' % (doomed, assignments[0]['id']),
+             '/api/v1/classes/%s/analysis' % kept]
+    for path in paths:
+        from_a, from_b = ok(a, 'GET', path, token=token), ok(b, 'GET', path, token=token)
+        assert from_a == from_b, path
+    whole = {q['id']: q for q in ok(a, 'GET', paths[0], token=token)['questions']}
+    assert whole[choice]['students'] == 3 and whole[code_question]['students'] == 3
+    assert whole[code_question]['first_try_right'] == 1 and whole[code_question]['task_statuses']
+    export = ok(a, 'GET', '/api/v1/classes/%s/export' % doomed, token=token)
+    assert strip_time(export) == strip_time(ok(b, 'GET', '/api/v1/classes/%s/export' % doomed, token=token))
+    assert sorted(s['id'] for s in export['students']) == sorted(s['id'] for s in students[doomed])
+    assert len(export['attempts']) >= 9
+    kept_before = strip_time(ok(b, 'GET', '/api/v1/classes/%s/export' % kept, token=token))
+    kept_analysis = ok(b, 'GET', paths[2], token=token)
+
+    ids = [doomed] + [s['id'] for s in export['students']] + [x['id'] for x in export['assignments']]
+    assert rows_mentioning(cluster.pg, ids), 'the class is in the database before the delete'
+    assert call(a, 'DELETE', '/api/v1/classes/' + doomed, token=token)[0] == 204
+    # Gone on b at once: the class, its routes, its students' tokens.
+    for path in ('', '/results', '/analysis', '/export', '/students'):
+        assert call(b, 'GET', '/api/v1/classes/%s%s' % (doomed, path), token=token)[0] == 404, path
+    for student in students[doomed]:
+        assert call(b, 'GET', '/api/v1/me/attempts', token=student['token'])[0] == 401
+    assert call(b, 'DELETE', '/api/v1/classes/' + doomed, token=token)[0] == 404
+    # Nothing of it in any column of any table of the database, and none of its attempts.
+    assert rows_mentioning(cluster.pg, ids) == []
+    attempt_ids = ','.join(str(x['id']) for x in export['attempts'])
+    assert cluster.pg.psql('SELECT count(*) FROM attempts WHERE id IN (%s)' % attempt_ids) == '0'
+    assert cluster.pg.psql('SELECT count(*) FROM task_outcomes WHERE attempt_id IN (%s)' % attempt_ids) == '0'
+    # The other class is untouched, on either instance.
+    for target in (a, b):
+        assert strip_time(ok(target, 'GET', '/api/v1/classes/%s/export' % kept, token=token)) == kept_before
+        assert ok(target, 'GET', paths[2], token=token) == kept_analysis
+
+
+def rows_mentioning(pg, values):
+    """Every (table, column) of the database whose text holds one of the values exactly: the whole schema (every
+    table of the `public` schema, every column cast to text), so that a table added later that keeps a class's data
+    is searched too."""
+    columns = pg.psql("SELECT table_name || '.' || column_name FROM information_schema.columns "
+                      "WHERE table_schema = 'public' ORDER BY table_name, column_name").splitlines()
+    literal = ','.join("'%s'" % v.replace("'", "''") for v in values)
+    found = []
+    for qualified in columns:
+        table, column = qualified.split('.', 1)
+        hits = pg.psql('SELECT count(*) FROM "%s" WHERE CAST("%s" AS text) IN (%s)' % (table, column, literal))
+        if hits != '0':
+            found.append((table, column, hits))
+    return found
