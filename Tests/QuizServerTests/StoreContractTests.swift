@@ -30,6 +30,14 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// A store with regrades.
+    func makeRegrades() async throws -> any AttemptStore & ClassroomStore & AnalysisStore & RegradeStore {
+        switch self {
+        case .sqlite: try SQLiteStore(directory: StoreTests.directory())
+        case .postgres: try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+
     /// A store with teachers' banks.
     func makeBanks() async throws -> any AttemptStore & TeacherBankStore {
         switch self {

@@ -5,6 +5,7 @@ regrade started on one instance that is then killed (kill -9) is finished by the
 twice."""
 import json
 import os
+import re
 import uuid
 
 from conftest import REPO, TEACHER_TOKEN, bearer, question_answers, wait_for
@@ -151,3 +152,55 @@ def rows_mentioning(pg, values):
         if hits != '0':
             found.append((table, column, hits))
     return found
+
+
+def recorded_items(instance, regrade_id):
+    """The attempt ids this instance's log says it recorded for the regrade (one line per item it wrote)."""
+    with open(instance.log_path, 'rb') as f:
+        lines = f.read().decode('utf-8', 'replace').splitlines()
+    found = []
+    for line in lines:
+        if 'regrade item recorded' in line and 'regrade=%s' % regrade_id in line:
+            found.append(int(re.search(r'attempt=(\d+)', line).group(1)))
+    return found
+
+
+def test_a_regrade_whose_instance_is_killed_is_finished_by_the_other_with_no_attempt_regraded_twice(cluster):
+    a, b = cluster.instances
+    code = cluster.new_class()
+    students = [cluster.new_student(code, via=a) for _ in range(8)]
+    question, body = ANSWERS['code']
+    # 40 code attempts graded against an older version of the question (written straight into the database, as a
+    # bank changed since would leave them): each must be graded again, which takes the graders some seconds.
+    answer = json.dumps(body).replace("'", "''")
+    values = ','.join("('%s', '%s', 'code', '%s', 'failed', 0, '[]', extract(epoch FROM now()), 'stale-version')"
+                      % (s['id'], question, answer) for s in students for _ in range(5))
+    cluster.pg.psql('INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at, '
+                    'version) VALUES ' + values)
+    attempt_ids = {int(x) for x in cluster.pg.psql(
+        "SELECT a.id FROM attempts a JOIN students s ON s.id = a.student_id WHERE s.class_code = '%s'" % code
+    ).split()}
+    assert len(attempt_ids) == 40
+
+    status, started = call(a, 'POST', '/api/v1/classes/%s/regrades' % code, {'question': question})
+    assert status == 202, started
+    path = '/api/v1/classes/%s/regrades/%s' % (code, started['id'])
+    # a holds the job and has recorded some of it; b, told of the claim, waits for it in PostgreSQL.
+    wait_for(lambda: ok(b, 'GET', path)['done'] >= 2, 60, 'a regrading')
+    assert ok(b, 'GET', path)['status'] == 'running'
+    a.kill9()
+    try:
+        report = wait_for(lambda: (lambda r: r if r['status'] == 'finished' else None)(ok(b, 'GET', path)), 180,
+                          'b finishing the regrade')
+        by_a, by_b = recorded_items(a, started['id']), recorded_items(b, started['id'])
+        assert by_a and by_b, (len(by_a), len(by_b))
+        # Every attempt recorded exactly once, by one instance or the other.
+        assert sorted(by_a + by_b) == sorted(attempt_ids)
+        assert (report['total'], report['done'], report['regraded'], report['failed']) == (40, 40, 40, 0)
+        assert sorted(c['attempt'] for c in report['changes']) == sorted(attempt_ids)
+        assert all((c['from'], c['to']) == (0, 1) for c in report['changes'])
+        assert cluster.pg.psql("SELECT count(*) FROM attempts WHERE version = 'stale-version'") == '0'
+        print('regrade after kill -9: %d attempts recorded by a, %d by b' % (len(by_a), len(by_b)))
+    finally:
+        a.start()
+        wait_for(lambda: a.ready() == 200, 60, 'instance a ready again')
