@@ -217,14 +217,14 @@ final class RegradeService: Sendable {
 
     // MARK: - Background
 
-    /// Starts the task of every job left running by the last process (killed, or stopped mid-regrade). `serve`
-    /// calls it once the server listens.
+    /// Starts the task of every job left running by the last process (killed, or stopped mid-regrade), and of every
+    /// running job it has none for yet: `serve` calls it once the server listens and, with a shared store, each time
+    /// another instance claims a job (this one then waits to take it over).
     func resume() async {
         guard let store else { return }
         do {
-            for job in try await store.unfinishedRegrades() {
+            for job in try await store.unfinishedRegrades() where launch(job) {
                 logger.info("resuming a regrade", metadata: ["regrade": "\(job.id)", "question": "\(job.questionID)"])
-                launch(job)
             }
         } catch {
             logger.error("cannot read the unfinished regrades", metadata: ["error": "\(error)"])
@@ -238,11 +238,12 @@ final class RegradeService: Sendable {
 
     /// Runs the job in a task of its own, unless one runs (or waits to run) it already here. The task first takes the
     /// job's claim, waiting while another instance holds it, then reads the job again: the instance it waited for
-    /// may have finished it.
-    func launch(_ job: RegradeJob) {
-        guard job.status == .running, let store else { return }
-        running.withLock { tasks in
-            guard tasks[job.id] == nil else { return }
+    /// may have finished it. - Returns: whether a task was started now.
+    @discardableResult
+    func launch(_ job: RegradeJob) -> Bool {
+        guard job.status == .running, let store else { return false }
+        return running.withLock { tasks in
+            guard tasks[job.id] == nil else { return false }
             tasks[job.id] = Task { [self] in
                 do {
                     try await store.withRegradeClaim(id: job.id) {
@@ -263,6 +264,7 @@ final class RegradeService: Sendable {
                 }
                 _ = running.withLock { $0.removeValue(forKey: job.id) }
             }
+            return true
         }
     }
 

@@ -350,13 +350,16 @@ struct RegradeTests {
             return true
         }
         // The second waits in the database for the lock (not granted yet).
-        let waiting = "SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        // pg_locks is the whole server's (other tests' databases too): this database's regrade claims only.
+        let claims = """
+            FROM pg_locks WHERE locktype = 'advisory' AND classid = \(PostgresStore.regradeLockSpace) AND objsubid = 2
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """
+        let waiting = "SELECT count(*)::bigint \(claims) AND NOT granted"
         try await Self.waitUntil { try await Self.count(watcher, waiting) == 1 }
         // The holder's session ends as a killed process's does.
         let ended = try await watcher.client.query(
-            """
-            SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
-            """
+            PostgresQuery(unsafeSQL: "SELECT pg_terminate_backend(pid) \(claims) AND granted")
         ).decode(Bool.self).all()
         #expect(ended == [true])
         #expect(try await taker.value)
