@@ -268,8 +268,8 @@ final class RegradeService: Sendable {
         }
     }
 
-    /// Records one item; logs it (the attempt's id and what became of it), so that the logs of every instance
-    /// together show each attempt recorded once.
+    /// Records one item, then logs it (the attempt's id and what became of it), so that the logs of every instance
+    /// together show no attempt recorded twice (a process killed between the commit and the line leaves it out).
     private func complete(
         _ job: RegradeJob,
         _ attemptID: Int64,

@@ -14,7 +14,8 @@ public enum PostgresMigrations {
         // - `task_outcomes`: per code attempt and task, its name and status (with the attempt's student, question and
         //   time, so that counting them reads this table only). Deleted with its attempt (ON DELETE CASCADE).
         // Text that is not JSON, or not of the expected shape, counts as no tasks or no choices: a malformed row never
-        // refuses an attempt.
+        // refuses an attempt. A class's deletion (`quiz.deleting_class` set for its transaction) deletes its summaries
+        // itself: the trigger skips the per attempt work there.
         StoreMigration(
             identifier: "v13-pg-item-analysis",
             sqlite: [],
@@ -71,7 +72,7 @@ public enum PostgresMigrations {
                                     WHERE student_id = NEW.student_id AND question_id = NEW.question_id),
                             first_passed = CASE WHEN first_id = NEW.id THEN NEW.verdict = 'passed' ELSE first_passed END
                         WHERE student_id = NEW.student_id AND question_id = NEW.question_id;
-                    ELSE
+                    ELSIF current_setting('quiz.deleting_class', true) IS DISTINCT FROM 'on' THEN
                         UPDATE item_stats i SET
                             attempts = i.attempts - 1,
                             best = COALESCE((SELECT max(score) FROM attempts
@@ -182,6 +183,13 @@ public enum PostgresMigrations {
                 """,
                 "CREATE INDEX regrade_items_by_state ON regrade_items(regrade_id, state, attempt_id)",
             ]
+        ),
+        // Deleting a class deletes its attempts; the foreign key from `idempotency_keys` makes PostgreSQL look for keys
+        // referring to each deleted attempt, which without this index is a scan of every key per attempt.
+        StoreMigration(
+            identifier: "v13-pg-class-delete",
+            sqlite: [],
+            postgres: ["CREATE INDEX idempotency_keys_by_attempt ON idempotency_keys(attempt_id)"]
         ),
     ]
 }

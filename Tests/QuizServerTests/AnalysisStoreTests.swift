@@ -152,7 +152,11 @@ struct AnalysisStoreTests {
 
         let store = try await PostgresStore(url: url)
         defer { store.shutdown() }
-        #expect(try await store.appliedMigrations().suffix(2) == ["v13-pg-item-analysis", "v13-pg-regrades"])
+        #expect(
+            try await store.appliedMigrations().suffix(3) == [
+                "v13-pg-item-analysis", "v13-pg-regrades", "v13-pg-class-delete",
+            ]
+        )
         let data = try await store.itemAnalysis(classCode: "ABC234", scope: nil)
         // The same figures as SQLite's upgrade gives: s3 is removed, left out with their tasks.
         #expect(
