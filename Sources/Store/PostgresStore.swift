@@ -39,7 +39,11 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
         self.deadline = deadline
         runner = Task { await client.run() }
         do {
-            try await run { _ in try await self.migrate(upTo: migratingUpTo) }
+            // Reachable within the usual deadline, or an error now; then the migrations, which may take longer: one
+            // that fills a new table from the attempts (item analysis's summaries) takes as long as reading them
+            // does; 10 minutes at most.
+            try await run { client in _ = try await client.query("SELECT 1").decode(Int.self).all() }
+            try await run(within: .seconds(600)) { _ in try await self.migrate(upTo: migratingUpTo) }
         } catch {
             runner.cancel()
             throw error
