@@ -8,7 +8,7 @@ struct AnalysisService: Sendable {
     let access: Access
     let catalog: LiveCatalog
 
-    /// The store's analysis, or 501 when this server's store has none (PostgreSQL, as for the classroom).
+    /// The store's analysis, or 501 when this server's store has none (a store without `AnalysisStore`).
     static func store(_ access: Access) throws -> any AnalysisStore {
         guard let store = access.store as? any AnalysisStore else {
             throw QuizError.notImplemented("This server's database does not keep item analysis or class exports.")

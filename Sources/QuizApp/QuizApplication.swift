@@ -116,9 +116,33 @@ public struct QuizApplication: Sendable {
         catalog.replace(with: bank)
     }
 
-    /// Goes on with the regrades the last process left unfinished (`serve` calls it once it listens).
+    /// Goes on with the regrades the last process left unfinished (`serve` calls it once it listens). With a store
+    /// other instances share (PostgreSQL), it then follows their changes until the store shuts down: a bank one
+    /// uploads is served here too, and a regrade one claims is taken over here should that one die.
     public func resumeBackgroundWork() async {
-        await regrades.resume()
+        guard let source = classroom.access.store as? any StoreEventSource else {
+            await regrades.resume()
+            return
+        }
+        let banks = TeacherBankService(access: classroom.access, catalog: catalog, grader: grader)
+        let regrades = self.regrades
+        let logger = self.logger
+        await source.listen { event in
+            switch event {
+            case .listening:
+                // Whatever was announced while this instance was not listening is read again.
+                do { try await banks.reload() } catch {
+                    logger.error("cannot read the teachers' banks", metadata: ["error": "\(error)"])
+                }
+                await regrades.resume()
+            case .banksChanged:
+                do { try await banks.reload() } catch {
+                    logger.error("cannot read the teachers' banks", metadata: ["error": "\(error)"])
+                }
+            case .regradeClaimed:
+                await regrades.resume()
+            }
+        }
     }
 
     /// The whole responder: middleware around the routes. It routes each request once (see `RequestRouting`).

@@ -21,11 +21,16 @@ import Synchronization
 /// - Each attempt's new grade, its summary row and the item's "done" mark are written in one transaction, so a
 ///   server killed mid-regrade resumes at start-up (`resume()`) with the attempts still pending, and none is regraded
 ///   twice.
+/// - With several instances on one PostgreSQL the queue is global: a job runs in the instance that holds its claim
+///   (`RegradeStore.withRegradeClaim`, an advisory lock); every other instance that knows of the job (told when it is
+///   claimed, or reading the running jobs when it starts or listens anew) waits for that claim in the database. When
+///   the holder dies (`kill -9`), PostgreSQL ends its session and one waiter takes the job over with the items still
+///   pending; an item the dead one had graded but not recorded is graded again, and recorded once.
 final class RegradeService: Sendable {
     let access: Access
     let catalog: LiveCatalog
     let grader: GradingPool
-    /// nil when the store keeps no regrades (PostgreSQL, for now): the routes answer 501.
+    /// nil when the store keeps no regrades (a store without `RegradeStore`): the routes answer 501.
     let store: (any RegradeStore)?
     let logger: Logger
     /// The tasks running jobs, by job id (a job runs in at most one task).
@@ -210,14 +215,14 @@ final class RegradeService: Sendable {
 
     // MARK: - Background
 
-    /// Starts the task of every job left running by the last process (killed, or stopped mid-regrade). `serve`
-    /// calls it once the server listens.
+    /// Starts the task of every job left running by the last process (killed, or stopped mid-regrade), and of every
+    /// running job it has none for yet: `serve` calls it once the server listens and, with a shared store, each time
+    /// another instance claims a job (this one then waits to take it over).
     func resume() async {
         guard let store else { return }
         do {
-            for job in try await store.unfinishedRegrades() {
+            for job in try await store.unfinishedRegrades() where launch(job) {
                 logger.info("resuming a regrade", metadata: ["regrade": "\(job.id)", "question": "\(job.questionID)"])
-                launch(job)
             }
         } catch {
             logger.error("cannot read the unfinished regrades", metadata: ["error": "\(error)"])
@@ -229,16 +234,59 @@ final class RegradeService: Sendable {
         await running.withLock { $0[id] }?.value
     }
 
-    /// Runs the job in a task of its own, unless one runs it already.
-    func launch(_ job: RegradeJob) {
-        guard job.status == .running, let store else { return }
-        running.withLock { tasks in
-            guard tasks[job.id] == nil else { return }
+    /// Runs the job in a task of its own, unless one runs (or waits to run) it already here. The task first takes the
+    /// job's claim, waiting while another instance holds it, then reads the job again: the instance it waited for
+    /// may have finished it. - Returns: whether a task was started now.
+    @discardableResult
+    func launch(_ job: RegradeJob) -> Bool {
+        guard job.status == .running, let store else { return false }
+        return running.withLock { tasks in
+            guard tasks[job.id] == nil else { return false }
             tasks[job.id] = Task { [self] in
-                await self.run(job, store: store)
+                do {
+                    try await store.withRegradeClaim(id: job.id) {
+                        guard let current = try await store.regrade(id: job.id, classCode: job.classCode),
+                            current.status == .running
+                        else { return }
+                        self.logger.info(
+                            "regrade claimed",
+                            metadata: ["regrade": "\(job.id)", "question": "\(job.questionID)"]
+                        )
+                        await self.run(current, store: store)
+                    }
+                } catch {
+                    logger.warning(
+                        "regrade paused; it goes on at the next start",
+                        metadata: ["regrade": "\(job.id)", "error": "\(error)"]
+                    )
+                }
                 _ = running.withLock { $0.removeValue(forKey: job.id) }
             }
+            return true
         }
+    }
+
+    /// Records one item, then logs it (the attempt's id and what became of it), so that the logs of every instance
+    /// together show no attempt recorded twice (a process killed between the commit and the line leaves it out).
+    private func complete(
+        _ job: RegradeJob,
+        _ attemptID: Int64,
+        _ outcome: RegradeOutcome,
+        _ store: any RegradeStore
+    )
+        async throws
+    {
+        guard try await store.completeRegradeItem(id: job.id, attemptID: attemptID, outcome: outcome) else { return }
+        let state =
+            switch outcome {
+            case .regraded: "regraded"
+            case .unchanged: "unchanged"
+            case .failed: "failed"
+            }
+        logger.info(
+            "regrade item recorded",
+            metadata: ["regrade": "\(job.id)", "attempt": "\(attemptID)", "outcome": "\(state)"]
+        )
     }
 
     private func run(_ job: RegradeJob, store: any RegradeStore) async {
@@ -256,10 +304,11 @@ final class RegradeService: Sendable {
                 guard !attempts.isEmpty else { break }
                 guard let question = catalog.anyQuestion(job.questionID) else {
                     for attempt in attempts {
-                        _ = try await store.completeRegradeItem(
-                            id: job.id,
-                            attemptID: attempt.id ?? 0,
-                            outcome: .failed(reason: "the question is no longer in the served banks")
+                        try await complete(
+                            job,
+                            attempt.id ?? 0,
+                            .failed(reason: "the question is no longer in the served banks"),
+                            store
                         )
                     }
                     continue
@@ -273,7 +322,7 @@ final class RegradeService: Sendable {
                         versions.withLock { $0[job.questionID] = (question.grading, version) }
                         try await store.setRegradeVersion(id: job.id, version: version)
                     }
-                    _ = try await store.completeRegradeItem(id: job.id, attemptID: first.id ?? 0, outcome: outcome)
+                    try await complete(job, first.id ?? 0, outcome, store)
                 }
                 let lanes = max(1, grader.configuration.parallelism)
                 let version = target
@@ -291,11 +340,7 @@ final class RegradeService: Sendable {
                                 job: job,
                                 target: version
                             )
-                            _ = try await store.completeRegradeItem(
-                                id: job.id,
-                                attemptID: attempt.id ?? 0,
-                                outcome: outcome
-                            )
+                            try await self.complete(job, attempt.id ?? 0, outcome, store)
                         }
                         inFlight += 1
                     }

@@ -36,7 +36,7 @@ struct TeacherBankService: Sendable {
     /// How problems name an uploaded bank.
     static let file = "bank"
 
-    /// The store's banks, or 501 when this server's database keeps none (PostgreSQL, for now).
+    /// The store's banks, or 501 when this server's database keeps none (a store without `TeacherBankStore`).
     func store() throws -> any TeacherBankStore {
         guard let store = access.store as? any TeacherBankStore else {
             throw QuizError.notImplemented("This server's database does not keep teachers' banks.")

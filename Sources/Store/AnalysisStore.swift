@@ -1,8 +1,8 @@
 import Foundation
 
 /// What item analysis and the end of a term need from a store: per student and question summaries read in one
-/// pass, the whole class for an export, and deleting a class for real. A protocol of its own (SQLite only for now,
-/// like the rest of the classroom): a store without it answers 501 on these routes.
+/// pass, the whole class for an export, and deleting a class for real. A protocol of its own (both stores keep it;
+/// a store without it answers 501 on these routes).
 public protocol AnalysisStore: Sendable {
     /// The class's counted students' (neither removed nor waiting for approval) work per question, and how often
     /// each code task ended in each status.

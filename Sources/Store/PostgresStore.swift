@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The store in PostgreSQL, for any number of server instances sharing one database. The same tables and
-/// migrations as `SQLiteStore` (`StoreMigrations.all`, then `ClassroomMigrations.all`), through PostgresNIO's pooled client, which reconnects by
+/// migrations as `SQLiteStore` (`StoreMigrations.all`, then `ClassroomMigrations.all`; then its own,
+/// `PostgresMigrations.all`), through PostgresNIO's pooled client, which reconnects by
 /// itself when the server restarts. Every operation has a deadline, so a lost database link answers 503 soon
 /// rather than holding a request until the handler's own deadline.
 public final class PostgresStore: AttemptStore, SharedRateLimits {
@@ -12,6 +14,9 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
     private let runner: Task<Void, Never>
     /// How long one store operation may wait, connecting included.
     let deadline: Duration
+    private let shutDown = Atomic<Bool>(false)
+    /// `shutdown()` was called: the pool is closing, and whatever listens stops.
+    var isShutDown: Bool { shutDown.load(ordering: .relaxed) }
 
     /// Connects (lazily: the pool opens connections on demand) and brings the schema up to date; throws when the
     /// database cannot be reached within `deadline` or a migration fails.
@@ -34,7 +39,11 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
         self.deadline = deadline
         runner = Task { await client.run() }
         do {
-            try await run { _ in try await self.migrate(upTo: migratingUpTo) }
+            // Reachable within the usual deadline, or an error now; then the migrations, which may take longer: one
+            // that fills a new table from the attempts (item analysis's summaries) takes as long as reading them
+            // does; 10 minutes at most.
+            try await run { client in _ = try await client.query("SELECT 1").decode(Int.self).all() }
+            try await run(within: .seconds(600)) { _ in try await self.migrate(upTo: migratingUpTo) }
         } catch {
             runner.cancel()
             throw error
@@ -45,6 +54,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
 
     /// Closes the pool's connections.
     public func shutdown() {
+        shutDown.store(true, ordering: .relaxed)
         runner.cancel()
     }
 
@@ -70,7 +80,7 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
             ).decode(String.self) {
                 applied.insert(identifier)
             }
-            for migration in StoreMigrations.all + ClassroomMigrations.all {
+            for migration in StoreMigrations.all + ClassroomMigrations.all + PostgresMigrations.all {
                 if !applied.contains(migration.identifier) {
                     for statement in migration.postgres {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
@@ -433,6 +443,8 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
             } catch let error as ClassroomStoreError {
                 throw error
             } catch let error as TeacherSessionStoreError {
+                throw error
+            } catch let error as TeacherBankStoreError {
                 throw error
             } catch {
                 throw StoreError.unavailable("\(error)")

@@ -88,7 +88,8 @@ public enum RegradeOutcome: Sendable, Equatable {
 }
 
 /// Regrades, kept in the store so that a regrade survives a restart (`RegradeService` resumes the `running` ones at
-/// start-up). SQLite only for now, like the rest of the classroom.
+/// start-up), and, where several instances share the store (PostgreSQL), so that one queue serves them all: one
+/// instance at a time works on a job (`withRegradeClaim`), and another takes it over should that one die.
 public protocol RegradeStore: Sendable {
     /// Starts a regrade of every attempt the class's students (removed ones too) made on the question, of the
     /// question's kind; or, when one is running for that class and question, returns it (`created` false) and starts
@@ -118,4 +119,8 @@ public protocol RegradeStore: Sendable {
     func finishRegrade(id: String, now: Date) async throws
     /// Every job still running, oldest first: what start-up resumes.
     func unfinishedRegrades() async throws -> [RegradeJob]
+    /// Runs `work` while this process holds the job's claim, which no other process sharing the store holds at the
+    /// same time; while another holds it, waits until it is let go (that process finished, or died). A store kept by
+    /// one process (SQLite) runs `work` at once: the service runs a job in one task only.
+    func withRegradeClaim(id: String, _ work: @Sendable () async throws -> Void) async throws
 }

@@ -1,15 +1,16 @@
 import Foundation
 import GRDB
+import PostgresNIO
 import QuizCore
 import Testing
 
 @testable import QuizApp
 @testable import Store
 
-/// Item analysis's summaries in a real SQLite file: made from a database the previous version left, kept right by
-/// the triggers through every insert, update (a regrade) and delete, and gone with a deleted class; and the
-/// measures computed from them.
-@Suite("Item analysis, real file")
+/// Item analysis's summaries in a real SQLite file and a real PostgreSQL: made from a database the previous version
+/// left, kept right by the triggers through every insert, update (a regrade) and delete, and gone with a deleted
+/// class; and the measures computed from them.
+@Suite("Item analysis, SQLite and PostgreSQL")
 struct AnalysisStoreTests {
     static func directory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("analysis-\(UUID().uuidString)").path
@@ -48,7 +49,7 @@ struct AnalysisStoreTests {
     }
 
     /// The summaries agree with the attempts themselves (the scoped analysis reads those) over all time.
-    static func expectSummariesAgree(_ store: SQLiteStore, _ code: String, questions: [String]) async throws {
+    static func expectSummariesAgree(_ store: any AnalysisStore, _ code: String, questions: [String]) async throws {
         let fromSummaries = try await store.itemAnalysis(classCode: code, scope: nil)
         let fromAttempts = try await store.itemAnalysis(
             classCode: code,
@@ -114,8 +115,85 @@ struct AnalysisStoreTests {
         _ = try SQLiteStore(directory: directory)
     }
 
-    @Test func theSummariesFollowEveryInsertUpdateAndDelete() async throws {
-        let store = try SQLiteStore(directory: Self.directory())
+    @Test func aPostgreSQLDatabaseFromThePreviousVersionGetsItsTaskOutcomes() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let old = try await PostgresStore(url: url, migratingUpTo: "v11-study")
+        try await Self.execute(old, "INSERT INTO classes (code, name, created_at) VALUES ('ABC234', 'Old', 10)", [])
+        for (id, removed) in [("s1", "NULL"), ("s2", "NULL"), ("s3", "20")] {
+            try await Self.execute(
+                old,
+                """
+                INSERT INTO students (id, class_code, name, token_hash, created_at, removed_at)
+                VALUES (?, 'ABC234', ?, ?, 11, \(removed))
+                """,
+                [id, id, "hash-" + id]
+            )
+        }
+        let rows: [(String, String, String, String, String, String, String?)] = [
+            ("s1", "q-choice", "single_choice", #"{"choices":["b"]}"#, "failed", "0", nil),
+            ("s1", "q-choice", "single_choice", #"{"choices":["a"]}"#, "passed", "1", nil),
+            ("s2", "q-choice", "single_choice", #"{"choices":["a"]}"#, "passed", "1", nil),
+            ("s1", "q-code", "code", #"{"code":"x"}"#, "failed", "0.5", Self.tasksHalf),
+            ("s2", "q-code", "code", #"{"code":"x"}"#, "failed", "0", "not json at all"),
+            ("s3", "q-code", "code", #"{"code":"x"}"#, "passed", "1", Self.tasksAll),
+            ("s3", "q-choice", "single_choice", #"{"choices":["c"]}"#, "failed", "0", nil),
+        ]
+        for (student, question, kind, answer, verdict, score, tasks) in rows {
+            try await Self.execute(
+                old,
+                """
+                INSERT INTO attempts (student_id, question_id, kind, answer, verdict, score, tasks, created_at)
+                VALUES (?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), \(tasks == nil ? "NULL" : "?"), 12)
+                """,
+                [student, question, kind, answer, verdict, score] + (tasks.map { [$0] } ?? [])
+            )
+        }
+        old.shutdown()
+
+        let store = try await PostgresStore(url: url)
+        defer { store.shutdown() }
+        #expect(
+            try await store.appliedMigrations().suffix(3) == [
+                "v13-pg-item-analysis", "v13-pg-regrades", "v13-pg-class-delete",
+            ]
+        )
+        let data = try await store.itemAnalysis(classCode: "ABC234", scope: nil)
+        // The same figures as SQLite's upgrade gives: s3 is removed, left out with their tasks.
+        #expect(
+            Self.normal(data) == [
+                "q-choice n=2 a=3 f=1 x=2.0 y=0.5 xx=2.0 yy=0.25 xy=0.5 o=a:1,b:1",
+                "q-code n=2 a=2 f=0 x=0.5 y=2.0 xx=0.25 yy=2.0 xy=0.5 o=",
+                "q-code one passed 1",
+                "q-code two not_concurrent 1",
+            ]
+        )
+        _ = try await store.record(Self.attempt("s2", "q-code", kind: "code", score: 1, tasks: Self.tasksAll))
+        try await Self.expectSummariesAgree(store, "ABC234", questions: ["q-choice", "q-code"])
+        #expect(try await store.itemAnalysis(classCode: "ABC234", scope: nil).taskTallies.count == 3)
+    }
+
+    /// Runs one statement on the store's database, as a regrade or a deletion would (`?` marks the arguments).
+    static func execute(_ store: any AnalysisStore, _ sql: String, _ arguments: [String]) async throws {
+        if let store = store as? SQLiteStore {
+            try await store.pool.write { db in try db.execute(sql: sql, arguments: StatementArguments(arguments)) }
+        } else if let store = store as? PostgresStore {
+            var numbered = ""
+            var bindings = PostgresBindings()
+            for character in sql {
+                if character == "?" {
+                    bindings.append(arguments[bindings.count])
+                    numbered += "$\(bindings.count)"
+                } else {
+                    numbered.append(character)
+                }
+            }
+            try await store.client.query(PostgresQuery(unsafeSQL: numbered, binds: bindings))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theSummariesFollowEveryInsertUpdateAndDelete(kind: StoreKind) async throws {
+        let store = try await kind.makeFull()
         let classRecord = try await store.createClass(name: "Live")
         let ada = try await store.createStudent(name: "Ada", classCode: classRecord.code, tokenHash: "h-ada")
         let bob = try await store.createStudent(name: "Bob", classCode: classRecord.code, tokenHash: "h-bob")
@@ -145,12 +223,11 @@ struct AnalysisStoreTests {
         )
 
         // A regrade rewrites the first code attempt: its score, verdict and tasks.
-        try await store.pool.write { db in
-            try db.execute(
-                sql: "UPDATE attempts SET score = 1, verdict = 'passed', tasks = ? WHERE id = ?",
-                arguments: [Self.tasksAll, first.id]
-            )
-        }
+        try await Self.execute(
+            store,
+            "UPDATE attempts SET score = 1, verdict = 'passed', tasks = ? WHERE id = CAST(? AS BIGINT)",
+            [Self.tasksAll, String(first.id ?? 0)]
+        )
         try await Self.expectSummariesAgree(store, code, questions: questions)
         let regraded = try await store.itemAnalysis(classCode: code, scope: nil)
         let row = try #require(regraded.questions["q-code"])
@@ -158,17 +235,16 @@ struct AnalysisStoreTests {
         #expect(regraded.taskTallies.contains(TaskTally(questionID: "q-code", task: "two", status: "passed", count: 1)))
 
         // Deleting the first attempt makes the next one first.
-        try await store.pool.write { db in
-            try db.execute(sql: "DELETE FROM attempts WHERE id = ?", arguments: [first.id])
-        }
+        try await Self.execute(store, "DELETE FROM attempts WHERE id = CAST(? AS BIGINT)", [String(first.id ?? 0)])
         try await Self.expectSummariesAgree(store, code, questions: questions)
         let after = try await store.itemAnalysis(classCode: code, scope: nil)
         let left = try #require(after.questions["q-code"])
         #expect(left.x == 0.5 && left.firstPassed == 0 && left.attempts == 1)
     }
 
-    @Test func deletingAClassLeavesNothingOfItAndTheOthersWhole() async throws {
-        let store = try SQLiteStore(directory: Self.directory())
+    @Test(arguments: StoreKind.allCases)
+    func deletingAClassLeavesNothingOfItAndTheOthersWhole(kind: StoreKind) async throws {
+        let store = try await kind.makeFull()
         let doomed = try await store.createClass(name: "Doomed", owner: nil)
         let kept = try await store.createClass(name: "Kept", owner: nil)
         let teacher = try await store.createTeacher(name: "T", tokenHash: "h-t")
@@ -192,14 +268,28 @@ struct AnalysisStoreTests {
         #expect(try await store.deleteClass(code: doomed.code) == false)
         #expect(try await store.classRecord(code: doomed.code) == nil)
         #expect(try await store.student(tokenHash: "h-Ada") == nil)
-        let counts = try await store.pool.read { db in
-            try [
-                "students", "attempts", "progress", "item_stats", "task_outcomes", "class_task_tallies",
-                "readmit_codes", "class_teachers",
-            ].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 }
-        }
         // What is left is the kept class's: one student, one attempt (two tasks), one of each summary.
-        #expect(counts == [1, 1, 1, 1, 2, 2, 1, 0])
+        switch kind {
+        case .sqlite:
+            let counts = try await (store as! SQLiteStore).pool.read { db in
+                try [
+                    "students", "attempts", "progress", "item_stats", "task_outcomes", "class_task_tallies",
+                    "readmit_codes", "class_teachers",
+                ].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 }
+            }
+            #expect(counts == [1, 1, 1, 1, 2, 2, 1, 0])
+        case .postgres:
+            var counts: [Int] = []
+            for table in [
+                "students", "attempts", "progress", "item_stats", "task_outcomes", "readmit_codes", "class_teachers",
+            ] {
+                let rows = try await (store as! PostgresStore).client.query(
+                    PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM \(table)")
+                ).decode(Int64.self).all()
+                counts.append(Int(rows.first ?? -1))
+            }
+            #expect(counts == [1, 1, 1, 1, 2, 1, 0])
+        }
         #expect(Self.normal(try await store.itemAnalysis(classCode: kept.code, scope: nil)) == Self.normal(keptBefore))
     }
 

@@ -20,6 +20,32 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// A store with everything both stores keep: the classroom, banks, item analysis and the end of a term.
+    func makeFull() async throws -> any AttemptStore & ClassroomStore & EnrolmentStore & TeacherBankStore
+        & AnalysisStore
+    {
+        switch self {
+        case .sqlite: try SQLiteStore(directory: StoreTests.directory())
+        case .postgres: try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+
+    /// A store with regrades.
+    func makeRegrades() async throws -> any AttemptStore & ClassroomStore & AnalysisStore & RegradeStore {
+        switch self {
+        case .sqlite: try SQLiteStore(directory: StoreTests.directory())
+        case .postgres: try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+
+    /// A store with teachers' banks.
+    func makeBanks() async throws -> any AttemptStore & TeacherBankStore {
+        switch self {
+        case .sqlite: try SQLiteStore(directory: StoreTests.directory())
+        case .postgres: try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+
     func make() async throws -> any AttemptStore {
         switch self {
         case .sqlite: try SQLiteStore(directory: StoreTests.directory())

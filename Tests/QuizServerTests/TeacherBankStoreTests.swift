@@ -4,9 +4,10 @@ import Testing
 
 @testable import Store
 
-/// Teachers' banks in a real SQLite file: the upgrade from the previous version's database, namespaces that two
-/// teachers never share, and ids that two banks never share.
-@Suite("Teacher bank store, real file")
+/// Teachers' banks in a real SQLite file and a real PostgreSQL: the upgrade from the previous version's database,
+/// namespaces that two teachers never share, ids that two banks never share, and (PostgreSQL) every change told to
+/// the other instances.
+@Suite("Teacher bank store, SQLite and PostgreSQL")
 struct TeacherBankStoreTests {
     static func bank(
         _ id: String,
@@ -63,8 +64,9 @@ struct TeacherBankStoreTests {
         #expect(try await again.banks().map(\.id) == ["b1"])
     }
 
-    @Test func twoTeachersNeverShareANamespaceAndEachKeepsTheirs() async throws {
-        let store = try SQLiteStore(directory: ClassroomStoreTests.directory())
+    @Test(arguments: StoreKind.allCases)
+    func twoTeachersNeverShareANamespaceAndEachKeepsTheirs(kind: StoreKind) async throws {
+        let store = try await kind.makeBanks()
         #expect(try await store.bankNamespace(owner: "a", preferred: ["t0f", "t0f1"]) == "t0f")
         // The same prefix for another teacher: the next candidate.
         #expect(try await store.bankNamespace(owner: "b", preferred: ["t0f", "t0f2"]) == "t0f2")
@@ -76,8 +78,9 @@ struct TeacherBankStoreTests {
         }
     }
 
-    @Test func anIdIsInOneBankOnlyAndReplacingOrDeletingABankFreesItsIds() async throws {
-        let store = try SQLiteStore(directory: ClassroomStoreTests.directory())
+    @Test(arguments: StoreKind.allCases)
+    func anIdIsInOneBankOnlyAndReplacingOrDeletingABankFreesItsIds(kind: StoreKind) async throws {
+        let store = try await kind.makeBanks()
         try await store.createBank(Self.bank("b1", owner: "a", questions: ["ta_x", "ta_y"]))
         await #expect(throws: TeacherBankStoreError.questionTaken(question: "ta_y", bank: "b1")) {
             try await store.createBank(Self.bank("b2", owner: "a", questions: ["ta_z", "ta_y"]))
@@ -104,5 +107,31 @@ struct TeacherBankStoreTests {
         #expect(try await store.deleteBank(id: "b1") == false)
         #expect(try await store.banks().map(\.id) == ["b2"])
         try await store.createBank(Self.bank("b3", owner: "a", questions: ["ta_y"]))
+    }
+
+    @Test func aBankChangedByOneInstanceIsToldToTheOthers() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let writer = try await PostgresStore(url: url)
+        let reader = try await PostgresStore(url: url)
+        defer {
+            writer.shutdown()
+            reader.shutdown()
+        }
+        let (events, sink) = AsyncStream.makeStream(of: StoreEvent.self)
+        let listening = Task { await reader.listen { sink.yield($0) } }
+        defer { listening.cancel() }
+        var heard = events.makeAsyncIterator()
+        #expect(await heard.next() == .listening)
+        try await writer.createBank(Self.bank("b1", owner: "a", questions: ["ta_x"]))
+        #expect(await heard.next() == .banksChanged)
+        #expect(try await writer.replaceBank(Self.bank("b1", owner: "a", questions: ["ta_y"])))
+        #expect(await heard.next() == .banksChanged)
+        // A refused change tells nothing: the next event is the deletion's.
+        await #expect(throws: TeacherBankStoreError.self) {
+            try await writer.createBank(Self.bank("b2", owner: "a", questions: ["ta_y"]))
+        }
+        #expect(try await writer.deleteBank(id: "b1"))
+        #expect(await heard.next() == .banksChanged)
+        #expect(try await reader.banks().isEmpty)
     }
 }
