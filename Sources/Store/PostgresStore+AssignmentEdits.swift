@@ -25,15 +25,7 @@ extension PostgresStore {
                     "DELETE FROM assignment_questions WHERE assignment_id = \(assignment.id)",
                     logger: self.logger
                 )
-                for (position, question) in assignment.questions.enumerated() {
-                    try await connection.query(
-                        """
-                        INSERT INTO assignment_questions (assignment_id, question_id, position)
-                        VALUES (\(assignment.id), \(question), \(Int32(position)))
-                        """,
-                        logger: self.logger
-                    )
-                }
+                try await self.insertQuestions(of: assignment, connection)
                 try await self.mark(late, connection)
                 return true
             }

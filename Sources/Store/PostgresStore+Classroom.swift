@@ -268,17 +268,22 @@ extension PostgresStore: ClassroomStore {
                     """,
                     logger: self.logger
                 )
-                for (position, question) in assignment.questions.enumerated() {
-                    try await connection.query(
-                        """
-                        INSERT INTO assignment_questions (assignment_id, question_id, position)
-                        VALUES (\(assignment.id), \(question), \(Int32(position)))
-                        """,
-                        logger: self.logger
-                    )
-                }
+                try await self.insertQuestions(of: assignment, connection)
                 return assignment
             }
+        }
+    }
+
+    /// The assignment's questions, in its order (`assignment_questions`).
+    func insertQuestions(of assignment: AssignmentRecord, _ connection: PostgresConnection) async throws {
+        for (position, question) in assignment.questions.enumerated() {
+            try await connection.query(
+                """
+                INSERT INTO assignment_questions (assignment_id, question_id, position)
+                VALUES (\(assignment.id), \(question), \(Int32(position)))
+                """,
+                logger: logger
+            )
         }
     }
 

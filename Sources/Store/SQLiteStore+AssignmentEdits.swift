@@ -20,12 +20,7 @@ extension SQLiteStore {
             )
             guard db.changesCount == 1 else { return false }
             try db.execute(sql: "DELETE FROM assignment_questions WHERE assignment_id = ?", arguments: [assignment.id])
-            for (position, question) in assignment.questions.enumerated() {
-                try db.execute(
-                    sql: "INSERT INTO assignment_questions (assignment_id, question_id, position) VALUES (?, ?, ?)",
-                    arguments: [assignment.id, question, position]
-                )
-            }
+            try Self.insertQuestions(of: assignment, db)
             try Self.mark(late, db)
             return true
         }

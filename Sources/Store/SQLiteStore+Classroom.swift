@@ -306,13 +306,18 @@ extension SQLiteStore: ClassroomStore {
                     assignment.createdAt.timeIntervalSince1970, assignment.timeLimitMinutes,
                 ]
             )
-            for (position, question) in assignment.questions.enumerated() {
-                try db.execute(
-                    sql: "INSERT INTO assignment_questions (assignment_id, question_id, position) VALUES (?, ?, ?)",
-                    arguments: [assignment.id, question, position]
-                )
-            }
+            try Self.insertQuestions(of: assignment, db)
             return assignment
+        }
+    }
+
+    /// The assignment's questions, in its order (`assignment_questions`).
+    static func insertQuestions(of assignment: AssignmentRecord, _ db: Database) throws {
+        for (position, question) in assignment.questions.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO assignment_questions (assignment_id, question_id, position) VALUES (?, ?, ?)",
+                arguments: [assignment.id, question, position]
+            )
         }
     }
 

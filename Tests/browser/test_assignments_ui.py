@@ -17,13 +17,8 @@ SELECT = ("const s = document.querySelector(arguments[0]);"
           "for (const o of s.options) o.selected = arguments[1].includes(o.value);")
 
 
-def test_the_teacher_makes_an_assignment_and_the_student_sees_it(server, driver):
-    status, made = http(server, "POST", "/api/v1/classes", {"name": "Assignments UI"}, token=TEACHER_TOKEN)
-    assert status == 201, made
-    code = made["code"]
-    _, listing = http(server, "GET", "/api/v1/questions?kind=single_choice")
-    picked = [q["id"] for q in listing["questions"][:2]]
-
+def open_assignments(driver, server, code):
+    """The teacher's page, signed in with the administrator's token, showing the class's assignments."""
     go(driver, server, "/teacher")
     if driver.find_elements(By.ID, "teacher-token"):
         type_into(driver, "#teacher-token", TEACHER_TOKEN)
@@ -31,6 +26,16 @@ def test_the_teacher_makes_an_assignment_and_the_student_sees_it(server, driver)
     settled(driver)
     type_into(driver, "#assign-code", code)
     click(driver, "#assignments-h ~ form button[type=submit]")
+
+
+def test_the_teacher_makes_an_assignment_and_the_student_sees_it(server, driver):
+    status, made = http(server, "POST", "/api/v1/classes", {"name": "Assignments UI"}, token=TEACHER_TOKEN)
+    assert status == 201, made
+    code = made["code"]
+    _, listing = http(server, "GET", "/api/v1/questions?kind=single_choice")
+    picked = [q["id"] for q in listing["questions"][:2]]
+
+    open_assignments(driver, server, code)
     wait(driver).until(lambda d: "No assignments yet." in d.find_element(By.CSS_SELECTOR, ".assignments").text)
 
     click(driver, ".new-assignment-box summary")
@@ -89,13 +94,7 @@ def test_a_timed_assignment_is_made_on_the_form_started_by_the_student_and_count
     _, listing = http(server, "GET", "/api/v1/questions?kind=single_choice")
     picked = [listing["questions"][0]["id"]]
 
-    go(driver, server, "/teacher")
-    if driver.find_elements(By.ID, "teacher-token"):
-        type_into(driver, "#teacher-token", TEACHER_TOKEN)
-        click(driver, "form button[type=submit]")
-    settled(driver)
-    type_into(driver, "#assign-code", code)
-    click(driver, "#assignments-h ~ form button[type=submit]")
+    open_assignments(driver, server, code)
     wait(driver).until(lambda d: "No assignments yet." in d.find_element(By.CSS_SELECTOR, ".assignments").text)
     click(driver, ".new-assignment-box summary")
     type_into(driver, "#assign-title", "Quiz 20")
@@ -166,13 +165,7 @@ def test_the_teacher_moves_a_due_time_and_deletes_an_assignment_on_the_page(serv
         return report["students"][0]["results"][question]["late"]
     assert late() is True
 
-    go(driver, server, "/teacher")
-    if driver.find_elements(By.ID, "teacher-token"):
-        type_into(driver, "#teacher-token", TEACHER_TOKEN)
-        click(driver, "form button[type=submit]")
-    settled(driver)
-    type_into(driver, "#assign-code", code)
-    click(driver, "#assignments-h ~ form button[type=submit]")
+    open_assignments(driver, server, code)
     click(driver, "#assignments-table tr[data-assignment='Week E'] button.edit-assignment")
     # The form holds the assignment's terms, in this browser's time zone, and saying so is in the page.
     assert driver.find_element(By.ID, "assign-title").get_attribute("value") == "Week E"
