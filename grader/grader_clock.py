@@ -155,6 +155,7 @@ class Grader:
         real_end = min(self.deadline, _rmono() + TASK_REAL_LIMIT)
         mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
         mark_steps = ch.steps()
+        at_work = None                    # the parent's last look that saw the loop thread at work since the mark
         last_mem = _rmono()
         sock_fd = ch.sock.fileno()
         vlimit = t.vlimit
@@ -292,7 +293,16 @@ class Grader:
             seen_idle = False
             if idle is not None and ch.wait_loop_idle(60 if not frozen else 1):
                 seen_idle = True
-                mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+                tr, cpu, wait, asleep = ch.loop_sample()
+                # the step that just ended: its idle wait began after the last look that saw the thread at work,
+                # so its own time (CPU, sleeps) was at least (at_work - mark) less all its run-queue waits, all
+                # of them ended now that it is asleep. Exact as a lower bound, whenever the parent looked
+                own = (cpu - mark_cpu) / 1e9
+                if at_work is not None and asleep:
+                    own = max(own, (at_work - mark_wall) - (wait - mark_wait) / 1e9)
+                if own >= BLOCK_LIMIT:
+                    raise Killed('blocked_loop', t.blocked_msg(run))
+                mark_wall, mark_cpu, mark_wait, at_work = tr, cpu, wait, None
                 if bpending or ch.busy_threads():
                     frozen = True         # threads are working: virtual time waits for them
                     continue
@@ -341,23 +351,28 @@ class Grader:
                     t.on_end(run, c)
                 idle = None
                 ch.send({'k': 'adv', 't': tnext, 'd': done})
+                mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()     # its next step starts after this
             if not seen_idle:
                 steps = ch.steps()
                 # a step, or the loop waiting for the GIL while another of the child's threads runs: not blocked
                 if steps != mark_steps or (nowr - mark_wall >= BLOCK_LIMIT / 4 and ch.waits_for_gil()):
                     mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
-                    mark_steps = steps
-            if not seen_idle and nowr - mark_wall >= BLOCK_LIMIT:
+                    mark_steps, at_work = steps, None
                 # the loop thread's own time since the mark: its CPU time, whatever its state; while it is seen
                 # asleep (time.sleep, a lock, a blocking read), real time less its run-queue waits. A thread that
-                # is runnable but not running (starved by the machine's load) gains neither
+                # is runnable but not running (starved by the machine's load) gains neither now, but the look
+                # is kept (at_work): once the step ends, its waits are known and the step is judged whole
                 tr, cpu, wait, asleep = ch.loop_sample()
+                if (not asleep or not ch.loop_in_epoll()) and tr > mark_wall:
+                    at_work = tr
+            if not seen_idle and nowr - mark_wall >= BLOCK_LIMIT:
                 busy = (cpu - mark_cpu) / 1e9
                 if asleep:
                     busy = max(busy, (tr - mark_wall) - (wait - mark_wait) / 1e9)
                 if busy >= BLOCK_LIMIT:
                     if ch.loop_idle():
                         mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+                        at_work = None
                     else:
                         raise Killed('blocked_loop', t.blocked_msg(run))
 

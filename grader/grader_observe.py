@@ -159,6 +159,12 @@ class Child:
             asleep = state in (b'S', b'D') and self.schedstat() == (cpu, wait)
         return t, cpu, wait, asleep
 
+    def loop_in_epoll(self):
+        """Is the loop thread in epoll_wait (where an idle loop waits)? Otherwise, if it is asleep, it sleeps
+        somewhere else: time.sleep, a lock, a blocking read."""
+        sc = self._syscall(self.sysc) if self.sysc is not None else None
+        return sc is not None and sc[0] in NR_EPOLL
+
     def steps(self):
         """The loop thread's count of read system calls (syscr). Its event loop reads /dev/null between steps while
         it is busy; the kernel counts that for this thread alone, so no other thread can make it move."""

@@ -6,10 +6,11 @@ The load is what a busy classroom server looks like on 2 cores: N processes that
 to each core (`os.sched_setaffinity`), plus several gradings at the same time through their own zygotes (the
 Swift server keeps one zygote per grader and never leaves them idle during a burst).
 
-    python3 Tests/grader/load_measure.py [--levels 2,4,8] [--reps 20] [--wrong-reps 3] [--json OUT] [--md OUT]
+    python3 Tests/grader/load_measure.py [--levels 2,4,8] [--reps 20] [--wrong-reps 3] [--starve-reps 10]
+                                         [--json OUT] [--md OUT] [--benchmarks BENCHMARKS.md]
 
-Prints one line per load level: gradings, false failures per status, median grading time; with --md, a table
-for BENCHMARKS.md. Used in small by Tests/grader/test_load.py and in full by `make grader-load`.
+Prints one line per run: gradings, false failures per status, median grading time; with --benchmarks, writes the
+table into BENCHMARKS.md between its grader-load markers. Exit status 1 if any verdict was not the declared one. Used in small by Tests/grader/test_load.py and in full by `make grader-load`.
 """
 import argparse
 import collections
@@ -214,47 +215,80 @@ def measure(level, qs, reps, wrong_reps, parallel=3, nice=0, starve=False):
             'wrong': nwrong, 'wrong_off': sum(wrong_bad.values()), 'wrong_off_by_kind': dict(wrong_bad),
             'median_ms': round(statistics.median(good_times) * 1000, 1) if good_times else None,
             'p90_ms': round(sorted(good_times)[int(len(good_times) * 0.9)] * 1000, 1) if good_times else None,
-            'seconds': round(wall, 1), 'examples': examples}
+            'seconds': round(wall, 1), 'reps': reps, 'wrong_reps': wrong_reps, 'examples': examples}
 
 
-def markdown(rows, label):
-    out = ['| %s: spinning processes + gradings in parallel | load average (1 min) | correct gradings | false '
-           'failures | wrong gradings | wrong not given their status | median / p90 grading ms |' % label,
+def markdown(rows):
+    out = ['| load | load average (1 min) | correct gradings | false failures | wrong gradings | wrong not given '
+           'their status | median / p90 grading ms |',
            '| --- | --- | --- | --- | --- | --- | --- |']
     for r in rows:
         by = ', '.join('%s %d' % kv for kv in sorted(r['good_false_by_status'].items()))
-        out.append('| %d + %d | %s | %d | %d%s | %d | %d | %s / %s |' % (
-            r['spinners'], r['parallel'], r['load_avg'], r['good'], r['good_false'], ' (%s)' % by if by else '',
+        what = ('starved: one core shared with a real-time process taking it in %d ms bursts, %d gradings at once'
+                % (BURST_ON * 1000, r['parallel']) if r['starve'] else
+                '%d spinning processes + %d gradings at once' % (r['spinners'], r['parallel']))
+        out.append('| %s | %s | %d | %d%s | %d | %d | %s / %s |' % (
+            what, r['load_avg'], r['good'], r['good_false'], ' (%s)' % by if by else '',
             r['wrong'], r['wrong_off'], r['median_ms'], r['p90_ms']))
     return '\n'.join(out)
 
 
+BEGIN, END = '<!-- grader-load:begin -->', '<!-- grader-load:end -->'
+
+
+def write_benchmarks(path, table):
+    """Puts `table` between the grader-load markers of BENCHMARKS.md (the text around them is kept)."""
+    text = open(path).read()
+    if BEGIN not in text or END not in text:
+        raise SystemExit('%s has no %s ... %s section' % (path, BEGIN, END))
+    head, rest = text.split(BEGIN, 1)
+    _old, tail = rest.split(END, 1)
+    stamp = 'Measured by `make grader-load` on %s (%d cores, commit %s).' % (
+        time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), os.cpu_count(), _commit())
+    with open(path, 'w') as f:
+        f.write(head + BEGIN + '\n' + stamp + '\n\n' + table + '\n' + END + tail)
+
+
+def _commit():
+    try:
+        return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=HERE, capture_output=True,
+                              text=True, timeout=10).stdout.strip() or '?'
+    except (OSError, subprocess.SubprocessError):
+        return '?'
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--levels', default='2,4,8')
-    ap.add_argument('--reps', type=int, default=20)
-    ap.add_argument('--wrong-reps', type=int, default=3)
-    ap.add_argument('--parallel', type=int, default=3)
-    ap.add_argument('--nice', type=int, default=0)
-    ap.add_argument('--starve', action='store_true', help='sandboxes on one core with a bursty real-time spinner')
+    ap.add_argument('--levels', default='2,4,8', help='numbers of spinning processes, one run each')
+    ap.add_argument('--reps', type=int, default=20, help='gradings of each model solution per run')
+    ap.add_argument('--wrong-reps', type=int, default=3, help='gradings of each wrong solution per run')
+    ap.add_argument('--parallel', type=int, default=3, help='gradings at once (one zygote each)')
+    ap.add_argument('--starve-reps', type=int, default=0,
+                    help='also a starved run (sandboxes on one core with a bursty real-time process)')
+    ap.add_argument('--starve', action='store_true', help='make every run a starved one')
+    ap.add_argument('--nice', type=int, default=0, help='niceness of the zygotes')
     ap.add_argument('--only', default='', help='comma-separated question ids')
     ap.add_argument('--json')
     ap.add_argument('--md')
-    ap.add_argument('--label', default='after')
+    ap.add_argument('--benchmarks', help='BENCHMARKS.md: write the table between its grader-load markers')
     a = ap.parse_args()
     qs = questions()
     if a.only:
         keep = set(a.only.split(','))
         qs = [q for q in qs if q['id'] in keep]
+    runs = [(int(x), a.reps, a.wrong_reps, a.parallel, a.starve) for x in a.levels.split(',') if x]
+    if a.starve_reps:
+        runs.append((0, a.starve_reps, 1, 2, True))
     rows = []
-    for level in [int(x) for x in a.levels.split(',')]:
-        r = measure(level, qs, a.reps, a.wrong_reps, a.parallel, a.nice, a.starve)
+    for level, reps, wrong_reps, parallel, starve in runs:
+        r = measure(level, qs, reps, wrong_reps, parallel, a.nice, starve)
         rows.append(r)
-        print('spinners %d + %d gradings at once: load %s, correct %d, false failures %d %s; wrong %d, off %d %s; '
-              'median %s ms, p90 %s ms, %s s' % (level, r['parallel'], r['load_avg'], r['good'], r['good_false'],
-                                                 r['good_false_by_status'], r['wrong'], r['wrong_off'],
-                                                 r['wrong_off_by_kind'], r['median_ms'], r['p90_ms'], r['seconds']),
-              flush=True)
+        print('%s spinners %d + %d gradings at once: load %s, correct %d, false failures %d %s; wrong %d, off %d '
+              '%s; median %s ms, p90 %s ms, %s s' % ('starved,' if starve else '', level, r['parallel'],
+                                                     r['load_avg'], r['good'], r['good_false'],
+                                                     r['good_false_by_status'], r['wrong'], r['wrong_off'],
+                                                     r['wrong_off_by_kind'], r['median_ms'], r['p90_ms'],
+                                                     r['seconds']), flush=True)
         for e in r['examples']:
             print('   ', json.dumps(e), flush=True)
     if a.json:
@@ -262,7 +296,9 @@ def main():
             json.dump(rows, f, indent=1)
     if a.md:
         with open(a.md, 'w') as f:
-            f.write(markdown(rows, a.label) + '\n')
+            f.write(markdown(rows) + '\n')
+    if a.benchmarks:
+        write_benchmarks(a.benchmarks, markdown(rows))
     bad = sum(r['good_false'] + r['wrong_off'] for r in rows)
     return 1 if bad else 0
 
