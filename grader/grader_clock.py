@@ -154,6 +154,7 @@ class Grader:
         ch.outbuf = bytearray()
         real_end = min(self.deadline, _rmono() + TASK_REAL_LIMIT)
         mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+        mark_sleeps = ch.loop_sleeps()
         mark_steps = ch.steps()
         at_work = None                    # the parent's last look that saw the loop thread at work since the mark
         last_mem = _rmono()
@@ -300,9 +301,15 @@ class Grader:
                 own = (cpu - mark_cpu) / 1e9
                 if at_work is not None and asleep:
                     own = max(own, (at_work - mark_wall) - (wait - mark_wait) / 1e9)
+                elif at_work is None and asleep and ch.loop_sleeps() - mark_sleeps >= 2:
+                    # no look saw the step (the parent itself did not run), but the thread went to sleep during it
+                    # besides the idle wait it is in now: it slept in its step (time.sleep, a lock, a read), for
+                    # as long as the parent was away, for all the parent knows; judged on real time less its waits
+                    own = max(own, (tr - mark_wall) - (wait - mark_wait) / 1e9)
                 if own >= BLOCK_LIMIT:
                     raise Killed('blocked_loop', t.blocked_msg(run))
                 mark_wall, mark_cpu, mark_wait, at_work = tr, cpu, wait, None
+                mark_sleeps = ch.loop_sleeps()
                 if bpending or ch.busy_threads():
                     frozen = True         # threads are working: virtual time waits for them
                     continue
@@ -352,11 +359,13 @@ class Grader:
                 idle = None
                 ch.send({'k': 'adv', 't': tnext, 'd': done})
                 mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()     # its next step starts after this
+                mark_sleeps = ch.loop_sleeps()
             if not seen_idle:
                 steps = ch.steps()
                 # a step, or the loop waiting for the GIL while another of the child's threads runs: not blocked
                 if steps != mark_steps or (nowr - mark_wall >= BLOCK_LIMIT / 4 and ch.waits_for_gil()):
                     mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+                    mark_sleeps = ch.loop_sleeps()
                     mark_steps, at_work = steps, None
                 # the loop thread's own time since the mark: its CPU time, whatever its state; while it is seen
                 # asleep (time.sleep, a lock, a blocking read), real time less its run-queue waits. A thread that
@@ -372,6 +381,7 @@ class Grader:
                 if busy >= BLOCK_LIMIT:
                     if ch.loop_idle():
                         mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+                        mark_sleeps = ch.loop_sleeps()
                         at_work = None
                     else:
                         raise Killed('blocked_loop', t.blocked_msg(run))

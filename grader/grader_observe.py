@@ -54,6 +54,7 @@ class Child:
         self.sysc = self._open_fd(lambda: os.open('/proc/%d/task/%d/syscall' % (pid, pid), os.O_RDONLY))
         self.io = self._open_fd(lambda: os.open('/proc/%d/task/%d/io' % (pid, pid), os.O_RDONLY))
         self.stat = self._open_fd(lambda: os.open('/proc/%d/task/%d/stat' % (pid, pid), os.O_RDONLY))
+        self.status_fd = self._open_fd(lambda: os.open('/proc/%d/task/%d/status' % (pid, pid), os.O_RDONLY))
         if self.pidfd is not None:
             self.poll.register(self.pidfd, select.POLLIN)     # readable once the child has ended
 
@@ -158,6 +159,19 @@ class Child:
                 state = b'?'
             asleep = state in (b'S', b'D') and self.schedstat() == (cpu, wait)
         return t, cpu, wait, asleep
+
+    def loop_sleeps(self):
+        """How many times the loop thread has gone to sleep (voluntary_ctxt_switches in /proc/PID/task/PID/status):
+        every sleep in the kernel (time.sleep, a lock, a read, epoll_wait, uninterruptible waits) adds one, being
+        preempted or waiting on a run queue adds none. -1 if it cannot be read."""
+        raw = _pread(self.status_fd, 4096) if self.status_fd is not None else b''
+        i = raw.find(b'\nvoluntary_ctxt_switches:')
+        if i < 0:
+            return -1
+        try:
+            return int(raw[i + 25:raw.index(b'\n', i + 1)])
+        except ValueError:
+            return -1
 
     def loop_in_epoll(self):
         """Is the loop thread in epoll_wait (where an idle loop waits)? Otherwise, if it is asleep, it sleeps
@@ -297,7 +311,7 @@ class Child:
                     os.close(fd)
                 except OSError:
                     pass
-        self.out_r = self.err_r = self.sched = self.sysc = self.pidfd = self.io = self.stat = None
+        self.out_r = self.err_r = self.sched = self.sysc = self.pidfd = self.io = self.stat = self.status_fd = None
         self.fds = []
         for s in (self.sock, self.bsock):
             try:
