@@ -18,7 +18,7 @@ AXE_CORE_WHEEL := axe-playwright-python==0.1.8
 BENCH_APT    := wrk $(CLUSTER_APT)
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps pydeps grader-bundle build build-debug run lint test test-python bench fuzz validate clean
+.PHONY: all deps pydeps grader-bundle build build-debug run lint test test-python bench fuzz grader-load validate clean
 
 all: build
 
@@ -76,6 +76,12 @@ test-python:
 fuzz: deps pydeps grader-bundle
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
 	  Tests/grader/test_fuzz.py
+
+## Right verdicts under load (issue #11): every model solution 20 times and every wrong one 3 times at 2, 4 and 8
+## spinning processes, then a starved run; writes its table into BENCHMARKS.md. A few minutes of both cores.
+grader-load: deps grader-bundle
+	$(PYTHON) Tests/grader/load_measure.py --levels 2,4,8 --reps 20 --wrong-reps 3 --starve-reps 10 \
+	  --benchmarks BENCHMARKS.md
 
 bench: EXTRA_APT = $(BENCH_APT)
 bench: deps build

@@ -7,7 +7,8 @@ from grader_limits import _rmono, _r, _clean, _fmt, _no_constant, _finite_float,
 from grader_observe import Killed, fork_child, _exc_info
 from grader_uses import child_grade
 
-THREAD_QUIET = 0.25              # real seconds of quiet, with other threads alive, before a deadlock is declared
+THREAD_QUIET = 0.25              # seconds of quiet the parent watched, with other threads alive, before a deadlock
+QUIET_GAP = 0.02                 # at most this much of one gap between two looks counts as watched quiet (s)
 
 
 class Call:
@@ -144,7 +145,7 @@ class Grader:
         """Runs one example task in the child and returns the Run the parent observed, or raises Killed. The
         parent's clock moves only when it sees the child's loop idle in /proc (Child.loop_idle); the loop is
         blocked when its thread spends BLOCK_LIMIT of its own time (run-queue waits excluded) without being
-        seen idle."""
+        seen idle: its CPU time, and while it is seen asleep, real time less run-queue waits (Child.loop_sample)."""
         ch = self.child
         run = Run()
         self.cur = run
@@ -152,15 +153,17 @@ class Grader:
         ch.send({'k': 'task', 'use': t.use, 'args': t.args(run), 'opts': t.opts(run), 'seed': t.seed})
         ch.outbuf = bytearray()
         real_end = min(self.deadline, _rmono() + TASK_REAL_LIMIT)
-        mark_wall = _rmono()
-        mark_wait = ch.runq_wait()
+        mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+        mark_sleeps = ch.loop_sleeps()
         mark_steps = ch.steps()
+        at_work = None                    # the parent's last look that saw the loop thread at work since the mark
         last_mem = _rmono()
         sock_fd = ch.sock.fileno()
         vlimit = t.vlimit
         idle = None                       # the child's last `idle` request (next timer), until acted on
         frozen = False                    # idle seen while other threads worked: time stands still
-        quiet_since = None                # idle, nothing pending, threads alive: a deadlock unless something moves
+        quiet_at = None                   # idle, nothing pending, threads alive: a deadlock unless something moves;
+        quiet = 0.0                       # the parent's last look at it, and how long it has watched it quiet
         bpending = []                     # blocking calls (id, args) announced but not answered yet
         while True:
             nowr = _rmono()
@@ -198,7 +201,7 @@ class Grader:
                             return run
                         raise ch.gone(real_end)
                     msg = self.parse(data)
-                    quiet_since = None
+                    quiet_at = None
                     try:
                         k = msg['k']
                         if k == 'idle':
@@ -291,7 +294,22 @@ class Grader:
             seen_idle = False
             if idle is not None and ch.wait_loop_idle(60 if not frozen else 1):
                 seen_idle = True
-                mark_wall, mark_wait = nowr, ch.runq_wait()
+                tr, cpu, wait, asleep = ch.loop_sample()
+                # the step that just ended: its idle wait began after the last look that saw the thread at work,
+                # so its own time (CPU, sleeps) was at least (at_work - mark) less all its run-queue waits, all
+                # of them ended now that it is asleep. Exact as a lower bound, whenever the parent looked
+                own = (cpu - mark_cpu) / 1e9
+                if at_work is not None and asleep:
+                    own = max(own, (at_work - mark_wall) - (wait - mark_wait) / 1e9)
+                elif at_work is None and asleep and ch.loop_sleeps() - mark_sleeps >= 2:
+                    # no look saw the step (the parent itself did not run), but the thread went to sleep during it
+                    # besides the idle wait it is in now: it slept in its step (time.sleep, a lock, a read), for
+                    # as long as the parent was away, for all the parent knows; judged on real time less its waits
+                    own = max(own, (tr - mark_wall) - (wait - mark_wait) / 1e9)
+                if own >= BLOCK_LIMIT:
+                    raise Killed('blocked_loop', t.blocked_msg(run))
+                mark_wall, mark_cpu, mark_wait, at_work = tr, cpu, wait, None
+                mark_sleeps = ch.loop_sleeps()
                 if bpending or ch.busy_threads():
                     frozen = True         # threads are working: virtual time waits for them
                     continue
@@ -304,17 +322,23 @@ class Grader:
                     heapq.heappop(run.heap)
                 cand = [x for x in (idle[1], run.heap[0][0] if run.heap else None) if x is not None]
                 if not cand:
-                    # other threads may be about to act (a worker waking for the GIL shows as sleeping): give them
-                    # THREAD_QUIET of real time with no message before calling it a deadlock
-                    if len(ch.tids()) > 1 and (quiet_since is None or nowr - quiet_since < THREAD_QUIET):
-                        if quiet_since is None:
-                            quiet_since = nowr
-                        continue
+                    # other threads may be about to act (a worker waking for the GIL shows as sleeping): watch them
+                    # for THREAD_QUIET with no message before calling it a deadlock. Watched: each gap between two
+                    # looks counts at most QUIET_GAP, so time the parent itself did not run (a loaded machine,
+                    # a vCPU taken by the host) is not counted as quiet it saw
+                    if len(ch.tids()) > 1:
+                        if quiet_at is None:
+                            quiet_at, quiet = nowr, 0.0
+                        else:
+                            quiet += min(nowr - quiet_at, QUIET_GAP)
+                            quiet_at = nowr
+                        if quiet < THREAD_QUIET:
+                            continue
                     if run.done_at is not None:
                         ch.dirty = True
                         return run
                     raise Killed('timeout', self.deadlock_msg(run, t))
-                quiet_since = None
+                quiet_at = None
                 tnext = max(run.now, min(cand))
                 if tnext > vlimit:
                     if run.done_at is not None:
@@ -334,16 +358,31 @@ class Grader:
                     t.on_end(run, c)
                 idle = None
                 ch.send({'k': 'adv', 't': tnext, 'd': done})
+                mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()     # its next step starts after this
+                mark_sleeps = ch.loop_sleeps()
             if not seen_idle:
                 steps = ch.steps()
                 # a step, or the loop waiting for the GIL while another of the child's threads runs: not blocked
                 if steps != mark_steps or (nowr - mark_wall >= BLOCK_LIMIT / 4 and ch.waits_for_gil()):
-                    mark_wall, mark_wait, mark_steps = nowr, ch.runq_wait(), steps
+                    mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+                    mark_sleeps = ch.loop_sleeps()
+                    mark_steps, at_work = steps, None
+                # the loop thread's own time since the mark: its CPU time, whatever its state; while it is seen
+                # asleep (time.sleep, a lock, a blocking read), real time less its run-queue waits. A thread that
+                # is runnable but not running (starved by the machine's load) gains neither now, but the look
+                # is kept (at_work): once the step ends, its waits are known and the step is judged whole
+                tr, cpu, wait, asleep = ch.loop_sample()
+                if (not asleep or not ch.loop_in_epoll()) and tr > mark_wall:
+                    at_work = tr
             if not seen_idle and nowr - mark_wall >= BLOCK_LIMIT:
-                busy = (nowr - mark_wall) - (ch.runq_wait() - mark_wait) / 1e9
+                busy = (cpu - mark_cpu) / 1e9
+                if asleep:
+                    busy = max(busy, (tr - mark_wall) - (wait - mark_wait) / 1e9)
                 if busy >= BLOCK_LIMIT:
                     if ch.loop_idle():
-                        mark_wall, mark_wait = nowr, ch.runq_wait()
+                        mark_wall, mark_cpu, mark_wait, _ = ch.loop_sample()
+                        mark_sleeps = ch.loop_sleeps()
+                        at_work = None
                     else:
                         raise Killed('blocked_loop', t.blocked_msg(run))
 

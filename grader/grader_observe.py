@@ -53,6 +53,8 @@ class Child:
         self.sched = self._open_fd(lambda: os.open('/proc/%d/task/%d/schedstat' % (pid, pid), os.O_RDONLY))
         self.sysc = self._open_fd(lambda: os.open('/proc/%d/task/%d/syscall' % (pid, pid), os.O_RDONLY))
         self.io = self._open_fd(lambda: os.open('/proc/%d/task/%d/io' % (pid, pid), os.O_RDONLY))
+        self.stat = self._open_fd(lambda: os.open('/proc/%d/task/%d/stat' % (pid, pid), os.O_RDONLY))
+        self.status_fd = self._open_fd(lambda: os.open('/proc/%d/task/%d/status' % (pid, pid), os.O_RDONLY))
         if self.pidfd is not None:
             self.poll.register(self.pidfd, select.POLLIN)     # readable once the child has ended
 
@@ -122,14 +124,60 @@ class Child:
         return Killed(*death_reason(st))
 
     # -- what /proc shows --
+    def schedstat(self):
+        """(CPU time, run-queue wait) of the loop thread in nanoseconds, from /proc/PID/task/PID/schedstat: the time
+        it ran, and the time it waited on a run queue while other processes had the CPU. The kernel adds a wait to
+        the second figure only when the wait ends (the thread gets the CPU), so a wait still going on is in
+        neither. (0, 0) if it cannot be read."""
+        if self.sched is None:
+            return 0, 0
+        try:
+            f = _pread(self.sched, 128).split()
+            return int(f[0]), int(f[1])
+        except (ValueError, IndexError):
+            return 0, 0
+
     def runq_wait(self):
         """Nanoseconds the loop thread has waited on a run queue (other processes had the CPU)."""
-        if self.sched is None:
-            return 0
+        return self.schedstat()[1]
+
+    def loop_sample(self):
+        """One look at the loop thread: (real time, CPU ns, run-queue ns, asleep). `asleep` is True only when the
+        thread was seen sleeping (state S or D) between two reads of its schedstat that agree: then it neither ran
+        nor got the CPU after a wait in between, so at `real time` it had no run-queue wait still going on, and
+        real time - run-queue wait since an earlier sample is exactly its own time (running or sleeping) since
+        then. A thread that is running or runnable (state R) is never `asleep`: how long it has really waited
+        is not known until it runs, so only its CPU time is its own."""
+        t = _rmono()
+        cpu, wait = self.schedstat()
+        asleep = False
+        if self.stat is not None:
+            raw = _pread(self.stat, 512)
+            try:
+                state = raw.rsplit(b')', 1)[1].split()[0]
+            except IndexError:
+                state = b'?'
+            asleep = state in (b'S', b'D') and self.schedstat() == (cpu, wait)
+        return t, cpu, wait, asleep
+
+    def loop_sleeps(self):
+        """How many times the loop thread has gone to sleep (voluntary_ctxt_switches in /proc/PID/task/PID/status):
+        every sleep in the kernel (time.sleep, a lock, a read, epoll_wait, uninterruptible waits) adds one, being
+        preempted or waiting on a run queue adds none. -1 if it cannot be read."""
+        raw = _pread(self.status_fd, 4096) if self.status_fd is not None else b''
+        i = raw.find(b'\nvoluntary_ctxt_switches:')
+        if i < 0:
+            return -1
         try:
-            return int(_pread(self.sched, 128).split()[1])
-        except (ValueError, IndexError):
-            return 0
+            return int(raw[i + 25:raw.index(b'\n', i + 1)])
+        except ValueError:
+            return -1
+
+    def loop_in_epoll(self):
+        """Is the loop thread in epoll_wait (where an idle loop waits)? Otherwise, if it is asleep, it sleeps
+        somewhere else: time.sleep, a lock, a blocking read."""
+        sc = self._syscall(self.sysc) if self.sysc is not None else None
+        return sc is not None and sc[0] in NR_EPOLL
 
     def steps(self):
         """The loop thread's count of read system calls (syscr). Its event loop reads /dev/null between steps while
@@ -263,7 +311,7 @@ class Child:
                     os.close(fd)
                 except OSError:
                     pass
-        self.out_r = self.err_r = self.sched = self.sysc = self.pidfd = self.io = None
+        self.out_r = self.err_r = self.sched = self.sysc = self.pidfd = self.io = self.stat = self.status_fd = None
         self.fds = []
         for s in (self.sock, self.bsock):
             try:
