@@ -452,6 +452,27 @@ def previous_sections(path):
     return sections
 
 
+# Sections other make targets write into BENCHMARKS.md (between their own markers), which this run keeps as they
+# are, after the section named: `make grader-load` writes "Grading under load".
+OTHER_TARGETS = {"Grading under load: right verdicts": "Grading"}
+
+
+def keep_other_targets(out):
+    """`out` with the other targets' sections of the last BENCHMARKS.md put back after the section each follows."""
+    kept = previous_sections(os.path.join(ROOT, "BENCHMARKS.md"))
+    for title, after in OTHER_TARGETS.items():
+        if title not in kept or f"## {title}" in out:
+            continue
+        block = [f"## {title}", ""] + kept[title] + [""]
+        try:
+            start = out.index(f"## {after}")
+            end = next((i for i in range(start + 1, len(out)) if out[i].startswith("## ")), len(out))
+        except ValueError:
+            end = len(out)
+        out = out[:end] + block + out[end:]
+    return out
+
+
 def main():
     port = free_port()
     data = tempfile.mkdtemp(prefix="bench-data-")
@@ -504,6 +525,7 @@ def main():
                 merged += kept[title] + [""]
         out = out[:5] + merged
         only = set()
+    out = keep_other_targets(out)
     extra = os.path.join(ROOT, "Benchmarks/NOTES.md")
     if os.path.exists(extra):
         out += [open(extra).read()]
