@@ -135,45 +135,40 @@ public struct BankLoader: Sendable {
             }
             var problems: [String] = []
             var version: String?
+            // A question whose example tasks are drawn (`vary`) is checked on several draws when a bank is
+            // validated or uploaded: a draw that breaks only some variants must fail here, not in front of a
+            // student. At start-up one draw does (the bank was checked when it came in).
+            let seeds: [Int64?] = checkWrong && Self.varies(question) ? Self.variantSeeds : [nil]
+            let drawn = { (seed: Int64?) in seed.map { " (example tasks drawn with seed \($0))" } ?? "" }
             if let solution = question.solution {
-                var outcome = await Self.grade(solution, question, grader)
-                if case .success(let first) = outcome, first.verdict != .passed {
-                    // Once more before a model solution is called wrong: on a machine busy with other work, a task
-                    // the verdict judges by time (blocked_loop, timeout) can fail a right solution now and then,
-                    // and one such failure would stop the server from starting.
-                    outcome = await Self.grade(solution, question, grader)
-                }
-                switch outcome {
-                case .failure(let reason):
-                    problems.append("\(name): the model solution could not be graded (\(reason))")
-                case .success(let verdict) where verdict.verdict != .passed:
-                    let failing = (verdict.tasks ?? []).filter { $0.status != "passed" }
-                        .map { "\($0.name): \($0.status)" }.joined(separator: "; ")
-                    problems.append(
-                        "\(name): the model solution does not pass (\(verdict.verdict.rawValue): "
-                            + "\(failing.isEmpty ? verdict.message ?? "" : failing))"
-                    )
-                case .success(let verdict): version = verdict.version
+                for seed in seeds {
+                    var outcome = await Self.grade(solution, question, grader, seed: seed)
+                    if case .success(let first) = outcome, first.verdict != .passed {
+                        // Once more before a model solution is called wrong: on a machine busy with other work, a
+                        // task the verdict judges by time (blocked_loop, timeout) can fail a right solution now and
+                        // then, and one such failure would stop the server from starting.
+                        outcome = await Self.grade(solution, question, grader, seed: seed)
+                    }
+                    switch outcome {
+                    case .failure(let reason):
+                        problems.append("\(name): the model solution could not be graded\(drawn(seed)) (\(reason))")
+                    case .success(let verdict) where verdict.verdict != .passed:
+                        let failing = (verdict.tasks ?? []).filter { $0.status != "passed" }
+                            .map { "\($0.name): \($0.status)" }.joined(separator: "; ")
+                        problems.append(
+                            "\(name): the model solution does not pass\(drawn(seed)) (\(verdict.verdict.rawValue): "
+                                + "\(failing.isEmpty ? verdict.message ?? "" : failing))"
+                        )
+                    case .success(let verdict): version = verdict.version
+                    }
+                    if !problems.isEmpty { break }
                 }
             }
             guard checkWrong else { return (problems, version) }
             for (index, wrong) in (question.wrongSolutions ?? []).enumerated() {
                 let label = "\(name): wrong solution \(index + 1) (\(wrong.why ?? wrong.status))"
-                switch await Self.grade(wrong.code, question, grader) {
-                case .failure(let reason):
-                    problems.append("\(label) could not be graded (\(reason))")
-                case .success(let verdict):
-                    let statuses = (verdict.tasks ?? []).map(\.status)
-                    let named =
-                        wrong.status == "not_gradable"
-                        ? verdict.verdict == .notGradable
-                        : verdict.verdict == .failed && statuses.contains(wrong.status)
-                    if verdict.verdict == .passed {
-                        problems.append("\(label) passes: it should fail with \(wrong.status)")
-                    } else if !named {
-                        let got = statuses.isEmpty ? verdict.verdict.rawValue : statuses.joined(separator: ", ")
-                        problems.append("\(label) should fail with \(wrong.status), but got \(got)")
-                    }
+                if let problem = await Self.wrongProblem(wrong, label, question, grader, seeds: seeds, drawn: drawn) {
+                    problems.append(problem)
                 }
             }
             return (problems, version)
@@ -201,17 +196,62 @@ public struct BankLoader: Sendable {
         }
     }
 
+    /// The draws a question with `vary` is checked on when a bank is validated or uploaded: eight, enough for the
+    /// usual mistake (a draw whose range lets a check's expectation break) to show, at eight gradings a solution.
+    static let variantSeeds: [Int64?] = (1...8).map { Int64($0) }
+
+    /// Whether the question's example tasks are drawn per attempt: a `vary` at its top or in one of its tasks.
+    static func varies(_ question: Question) -> Bool {
+        guard let grading = question.grading?.members else { return false }
+        if grading["vary"] != nil { return true }
+        guard case .array(let tasks)? = grading["tasks"] else { return false }
+        return tasks.contains { $0.members["vary"] != nil }
+    }
+
+    /// The problem with a declared wrong solution on any of the draws (the first one found), or nil when it fails
+    /// with the status it names on each.
+    private static func wrongProblem(
+        _ wrong: Question.WrongSolution,
+        _ label: String,
+        _ question: Question,
+        _ grader: GradingPool,
+        seeds: [Int64?],
+        drawn: (Int64?) -> String
+    ) async -> String? {
+        for seed in seeds {
+            switch await grade(wrong.code, question, grader, seed: seed) {
+            case .failure(let reason):
+                return "\(label) could not be graded\(drawn(seed)) (\(reason))"
+            case .success(let verdict):
+                let statuses = (verdict.tasks ?? []).map(\.status)
+                let named =
+                    wrong.status == "not_gradable"
+                    ? verdict.verdict == .notGradable
+                    : verdict.verdict == .failed && statuses.contains(wrong.status)
+                if verdict.verdict == .passed {
+                    return "\(label) passes\(drawn(seed)): it should fail with \(wrong.status)"
+                } else if !named {
+                    let got = statuses.isEmpty ? verdict.verdict.rawValue : statuses.joined(separator: ", ")
+                    return "\(label) should fail with \(wrong.status), but got \(got)\(drawn(seed))"
+                }
+            }
+        }
+        return nil
+    }
+
     /// Grades one solution; `error` is the grader's own fault (a sandbox starved on a loaded machine, say), not the
     /// bank's, so it is tried again before the bank is called invalid.
+    /// - Parameter seed: the draw of the example tasks; nil: the grader draws one.
     private static func grade(
         _ code: String,
         _ question: Question,
-        _ grader: GradingPool
+        _ grader: GradingPool,
+        seed: Int64? = nil
     ) async -> Result<HarnessVerdict, GradingError> {
         do {
-            var verdict = try await grader.grade(question: question.id, code: code, spec: question.grading)
+            var verdict = try await grader.grade(question: question.id, code: code, spec: question.grading, seed: seed)
             for _ in 0..<2 where verdict.verdict == .error {
-                verdict = try await grader.grade(question: question.id, code: code, spec: question.grading)
+                verdict = try await grader.grade(question: question.id, code: code, spec: question.grading, seed: seed)
             }
             return .success(verdict)
         } catch {

@@ -439,3 +439,34 @@ def test_banks_survive_a_restart():
             second.cleanup()
     finally:
         first.cleanup()
+
+
+def drawn_question(cap):
+    """code-bounded-fetch's first task as a teacher's question, with the limit its check allows drawn per attempt
+    from `cap` ([lo, hi]) while the task always passes a limit of 2: any other draw breaks the model solution."""
+    with open(os.path.join(REPO, 'grader', 'code_questions.json')) as f:
+        q = next(q for q in json.load(f)['questions'] if q['id'] == 'code-bounded-fetch')
+    q = json.loads(json.dumps(q))
+    q['id'] = 'bounded-drawn'
+    q.pop('version', None)
+    q['wrong_solutions'] = q['wrong_solutions'][:3]     # the fourth needs the task with a limit of 1
+    task = q['tasks'][0]
+    task['vary']['cap'] = {'int': cap}
+    checks = [c for c in task['checks'] if c['check'] == 'in_flight']
+    assert checks, task['checks']
+    for check in checks:
+        check['max'] = {'$vary': 'cap'}
+    q['tasks'] = [task]
+    return q
+
+
+def test_a_question_is_checked_on_several_draws_of_its_example_tasks(server, world):
+    status, problem = call(server, 'POST', '/api/v1/banks', {'questions': [drawn_question([1, 3])]},
+                           world['ann']['token'])
+    assert status == 422, problem
+    assert any('question "bounded-drawn"' in e and 'the model solution does not pass' in e
+               and 'example tasks drawn with seed' in e for e in problem['errors']), problem['errors']
+    # Every draw the limit the task passes: the model solution passes on each, and the bank is taken.
+    answer = upload(server, world['ann']['token'], {'questions': [drawn_question([2, 2])]})
+    assert len(answer['questions']) == 1
+    ok(server, 'DELETE', '/api/v1/banks/' + answer['id'], token=world['ann']['token'], expect=204)
