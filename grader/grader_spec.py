@@ -227,70 +227,62 @@ class _Task:
         if item not in h['items']:
             raise DataError('%s: %r is not one of the items of %r' % (where, item, name))
 
-    def arg(self, where, v):
+    def _walk(self, where, v, exprs, place, each):
+        """Finds each expression in `v` (a dict with a `$` key, nested anywhere in lists and dicts), checks that it
+        is one of `exprs` (said to be known in `place`) with only its own options, and calls each(e, x) for it."""
         if type(v) is list:
             for x in v:
-                self.arg(where, x)
+                self._walk(where, x, exprs, place, each)
             return
         if type(v) is not dict:
             return
         ek = [k for k in v if k.startswith('$')]
         if not ek:
             for x in v.values():
-                self.arg(where, x)
+                self._walk(where, x, exprs, place, each)
             return
         e = ek[0]
-        if e not in ARG_EXPRS:
-            raise DataError('%s: unknown expression %r (known in args and opts: %s)' % (where, e, ', '.join(ARG_EXPRS)))
-        _known('%s: %r' % (where, e), v, (e,) + ARG_EXPRS[e])
-        x = v[e]
-        if e == '$helper':
-            self.helper(where, x)
-        elif e == '$token' and x not in self.tokens:
-            raise DataError("%s: no token %r in this task's 'tokens'" % (where, x))
-        elif e == '$queue':
-            _known(where + ': $queue', x, QUEUE_KEYS)
-        elif e == '$tuple':
-            self.arg(where, x)
+        if e not in exprs:
+            raise DataError('%s: unknown expression %r (known in %s: %s)' % (where, e, place, ', '.join(exprs)))
+        _known('%s: %r' % (where, e), v, (e,) + exprs[e])
+        each(e, v[e], v)
+
+    def arg(self, where, v):
+        def each(e, x, _):
+            if e == '$helper':
+                self.helper(where, x)
+            elif e == '$token' and x not in self.tokens:
+                raise DataError("%s: no token %r in this task's 'tokens'" % (where, x))
+            elif e == '$queue':
+                _known(where + ': $queue', x, QUEUE_KEYS)
+            elif e == '$tuple':
+                self.arg(where, x)
+        self._walk(where, v, ARG_EXPRS, 'args and opts', each)
 
     def value(self, where, v):
-        if type(v) is list:
-            for x in v:
+        def each(e, x, v):
+            if e in ('$results', '$dict_results'):
+                self.helper(where, x, 'items')
+                for i in v.get('items', []):
+                    self.item(where, x, i)
+            elif e == '$result':
+                if type(x) is not list or len(x) != 2:
+                    raise DataError('%s: $result should be [helper, item]' % where)
+                self.item(where, x[0], x[1])
+            elif e == '$token' and x not in self.tokens:
+                raise DataError("%s: no token %r in this task's 'tokens'" % (where, x))
+            elif e == '$call_result':
+                if type(x) is not list or len(x) != 2 or type(x[1]) is not int:
+                    raise DataError('%s: $call_result should be [call, k]' % where)
+                self.fn(where, x[0])
+            elif e == '$elapsed':
+                _type(where + ': $elapsed', x, 'num')
+            elif e == '$works':
+                _type(where + ': $works', x, 'list')
                 self.value(where, x)
-            return
-        if type(v) is not dict:
-            return
-        ek = [k for k in v if k.startswith('$')]
-        if not ek:
-            for x in v.values():
+            elif e == '$work':
                 self.value(where, x)
-            return
-        e = ek[0]
-        if e not in VALUE_EXPRS:
-            raise DataError('%s: unknown expression %r (known in checks: %s)' % (where, e, ', '.join(VALUE_EXPRS)))
-        _known('%s: %r' % (where, e), v, (e,) + VALUE_EXPRS[e])
-        x = v[e]
-        if e in ('$results', '$dict_results'):
-            self.helper(where, x, 'items')
-            for i in v.get('items', []):
-                self.item(where, x, i)
-        elif e == '$result':
-            if type(x) is not list or len(x) != 2:
-                raise DataError('%s: $result should be [helper, item]' % where)
-            self.item(where, x[0], x[1])
-        elif e == '$token' and x not in self.tokens:
-            raise DataError("%s: no token %r in this task's 'tokens'" % (where, x))
-        elif e == '$call_result':
-            if type(x) is not list or len(x) != 2 or type(x[1]) is not int:
-                raise DataError('%s: $call_result should be [call, k]' % where)
-            self.fn(where, x[0])
-        elif e == '$elapsed':
-            _type(where + ': $elapsed', x, 'num')
-        elif e == '$works':
-            _type(where + ': $works', x, 'list')
-            self.value(where, x)
-        elif e == '$work':
-            self.value(where, x)
+        self._walk(where, v, VALUE_EXPRS, 'checks', each)
 
 
 def _check_check(t, where, p):

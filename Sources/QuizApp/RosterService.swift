@@ -38,14 +38,21 @@ struct RosterService: Sendable {
     }
 
     func remove(_ request: Request) async throws -> Response {
+        try await change(request) { [access] in try await access.classroomStore().removeStudent(id: $0, classCode: $1) }
+    }
+
+    /// A change to one student of the request's class (`{code}`, `{id}`), once the caller is known to teach it:
+    /// 204 when `apply(id, classCode)` found them, 404 when the class has no such student.
+    private func change(
+        _ request: Request,
+        _ apply: @Sendable (String, String) async throws -> Bool
+    ) async throws -> Response {
         let (_, classRecord) = try await access.requireClass(request)
         let id = request.parameters["id"] ?? ""
-        guard
-            try await access.wrapStore({
-                try await access.classroomStore().removeStudent(id: id, classCode: classRecord.code)
-            })
-        else { throw Self.unknownStudent(id, classRecord.code) }
-        return Response(status: 204)
+        guard try await access.wrapStore({ try await apply(id, classRecord.code) }) else {
+            throw Self.unknownStudent(id, classRecord.code)
+        }
+        return Response(status: .noContent)
     }
 
     /// `POST /api/v1/classes/{code}/students {"name"}`: the teacher adds a student (any join policy; the only way
@@ -82,14 +89,8 @@ struct RosterService: Sendable {
 
     /// `POST .../students/{id}/approve`: a student waiting for approval may use their token from now on.
     func approve(_ request: Request) async throws -> Response {
-        let (_, classRecord) = try await access.requireClass(request)
-        let id = request.parameters["id"] ?? ""
-        guard
-            try await access.wrapStore({
-                try await access.enrolmentStore().approve(studentID: id, classCode: classRecord.code)
-            })
-        else { throw Self.unknownStudent(id, classRecord.code) }
-        return Response(status: 204)
+        try await change(request) { [access] in try await access.enrolmentStore().approve(studentID: $0, classCode: $1)
+        }
     }
 
     /// `POST .../students/{id}/readmit`: a one-time code for a student of the class.
