@@ -68,7 +68,9 @@ public struct BankLoader: Sendable {
         }
         let bank = QuestionBank(topics: topics, questions: questions)
         if problems.isEmpty, let grader {
-            problems += await graderProblems(bank, grader: grader, files: questionFiles.mapValues(\.file)).problems
+            let files = questionFiles.mapValues(\.file)
+            problems += await graderProblems(bank, grader: grader, files: files).problems
+            if checkWrongSolutions { problems += await outputProblems(bank, grader: grader, files: files) }
         }
         guard problems.isEmpty else { throw .invalid(problems) }
         return bank
@@ -103,12 +105,11 @@ public struct BankLoader: Sendable {
         let clean = bank.questions.filter {
             counts[$0.id] == 1 && validator.questionProblems([$0], topicIDs: topicIDs).isEmpty
         }
-        let graded = await graderProblems(
-            QuestionBank(topics: [], questions: clean),
-            grader: grader,
-            files: Dictionary(uniqueKeysWithValues: clean.map { ($0.id, file) })
-        )
-        return (problems + graded.problems, graded.versions)
+        let files = Dictionary(uniqueKeysWithValues: clean.map { ($0.id, file) })
+        let cleanBank = QuestionBank(topics: [], questions: clean)
+        let graded = await graderProblems(cleanBank, grader: grader, files: files)
+        let outputs = checkWrongSolutions ? await outputProblems(cleanBank, grader: grader, files: files) : []
+        return (problems + graded.problems + outputs, graded.versions)
     }
 
     private func graderProblems(
@@ -193,6 +194,56 @@ public struct BankLoader: Sendable {
             }
             for await found in group { add(found) }
             return (problems.sorted(), versions)
+        }
+    }
+
+    /// Each predict-output question's key, and each of its variants' keys, proven by running the program in the
+    /// sandbox (`GradingPool.run`, the grader's virtual clock): a key that is not what the program prints would
+    /// mark every right answer wrong. Lines compare as answers do (`AnswerChecker.normalize`). Only when a bank is
+    /// validated or uploaded (`checkWrongSolutions`): the built-in bank's keys are proven by its own tests, on
+    /// every Python the grader supports, and start-up stays quick.
+    /// - Returns: one line per key that is not what its program prints, or whose program does not end cleanly.
+    private func outputProblems(_ bank: QuestionBank, grader: GradingPool, files: [String: String]) async -> [String] {
+        var programs: [(name: String, code: String, answer: String)] = []
+        for question in bank.questions where question.kind == .predictOutput {
+            for index in 0..<question.variantCount {
+                guard let variant = question.variant(index), let code = variant.code, let answer = variant.answer
+                else { continue }
+                let which = question.hasVariants ? " variant \(index)" : ""
+                programs.append(("\(files[question.id] ?? "?"): question \"\(question.id)\"\(which)", code, answer))
+            }
+        }
+        guard !programs.isEmpty else { return [] }
+        @Sendable func prove(_ name: String, _ code: String, _ answer: String) async -> String? {
+            var last: RunOutput?
+            // Twice before a key is called wrong, as a model solution is graded twice: a program that reads the
+            // real clock (threads) may print otherwise on a machine busy with other work.
+            for _ in 0..<2 {
+                guard let output = try? await grader.run(code: code) else { continue }
+                if output.status == "ok", output.exitCode == 0,
+                    AnswerChecker.normalize(output.stdout) == AnswerChecker.normalize(answer)
+                {
+                    return nil
+                }
+                last = output
+            }
+            guard let last else { return "\(name): its program could not be run to prove the answer" }
+            guard last.status == "ok", last.exitCode == 0 else {
+                let error = last.stderr.split(separator: "\n").last.map(String.init) ?? last.status
+                return "\(name): its program does not end cleanly (\(last.status): \(error.prefix(200)))"
+            }
+            let printed = last.stdout.count > 300 ? String(last.stdout.prefix(300)) + "…" : last.stdout
+            return "\(name): the answer is not what the program prints; it prints \(JSONText.string(printed))"
+        }
+        let width = grader.configuration.parallelism
+        return await withTaskGroup(of: String?.self) { group in
+            var problems: [String] = []
+            for (started, program) in programs.enumerated() {
+                if started >= width, let found = await group.next(), let found { problems.append(found) }
+                group.addTask { await prove(program.name, program.code, program.answer) }
+            }
+            for await found in group { if let found { problems.append(found) } }
+            return problems.sorted()
         }
     }
 

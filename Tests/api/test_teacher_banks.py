@@ -470,3 +470,23 @@ def test_a_question_is_checked_on_several_draws_of_its_example_tasks(server, wor
     answer = upload(server, world['ann']['token'], {'questions': [drawn_question([2, 2])]})
     assert len(answer['questions']) == 1
     ok(server, 'DELETE', '/api/v1/banks/' + answer['id'], token=world['ann']['token'], expect=204)
+
+
+def predict_question(answer):
+    return {
+        'id': 'prints-sum', 'topic': 'coroutines', 'kind': 'predict_output', 'title': 'A sum, awaited',
+        'difficulty': 1, 'prompt': 'What does this program print?', 'explanation': 'The coroutine returns 3 + 4.',
+        'hints': ['What does `await add(3, 4)` give back?'],
+        'code': 'import asyncio\n\nasync def add(a, b):\n    return a + b\n\nprint(asyncio.run(add(3, 4)))\n',
+        'answer': answer,
+    }
+
+
+def test_a_predict_output_key_is_proven_by_running_its_program(server, world):
+    status, problem = call(server, 'POST', '/api/v1/banks', {'questions': [predict_question('34\n')]},
+                           world['ann']['token'])
+    assert status == 422, problem
+    assert problem['errors'] == [
+        'bank: question "prints-sum": the answer is not what the program prints; it prints "7\\n"'], problem
+    answer = upload(server, world['ann']['token'], {'questions': [predict_question('7\n')]})
+    ok(server, 'DELETE', '/api/v1/banks/' + answer['id'], token=world['ann']['token'], expect=204)
