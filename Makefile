@@ -79,7 +79,10 @@ fuzz: deps pydeps grader-bundle
 
 ## Right verdicts under load (issue #11): every model solution 20 times and every wrong one 3 times at 2, 4 and 8
 ## spinning processes, then a starved run; writes its table into BENCHMARKS.md. A few minutes of both cores.
+## Verdicts under load (issue 11): the checks under synthetic starvation (Tests/grader/load_checks.py, about a minute:
+## statistical, so not in `make test`), then the measurement written into BENCHMARKS.md (about 3 minutes).
 grader-load: deps grader-bundle
+	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/grader/load_checks.py
 	$(PYTHON) Tests/grader/load_measure.py --levels 2,4,8 --reps 20 --wrong-reps 3 --starve-reps 10 \
 	  --benchmarks BENCHMARKS.md
 

@@ -10,7 +10,7 @@ Swift server keeps one zygote per grader and never leaves them idle during a bur
                                          [--json OUT] [--md OUT] [--benchmarks BENCHMARKS.md]
 
 Prints one line per run: gradings, false failures per status, median grading time; with --benchmarks, writes the
-table into BENCHMARKS.md between its grader-load markers. Exit status 1 if any verdict was not the declared one. Used in small by Tests/grader/test_load.py and in full by `make grader-load`.
+table into BENCHMARKS.md between its grader-load markers. Exit status 1 if any verdict was not the declared one. Used in small by Tests/grader/load_checks.py and in full, both by `make grader-load`.
 """
 import argparse
 import collections
