@@ -130,43 +130,31 @@ public final class SQLiteStore: AttemptStore {
                 sql: "SELECT id, name, class_code FROM students WHERE class_code = ? ORDER BY name COLLATE NOCASE",
                 arguments: [classCode]
             ).map { StudentRecord(id: $0["id"], name: $0["name"], classCode: $0["class_code"]) }
-            // One pass over the class's cells through a cursor, by position, a student at a time: a class of 300
-            // has 30,000 of them, and copying each row or looking its columns up by name costs more than the read.
-            // `ORDER BY s.id` alone: each student's cells come from `progress`'s primary key (student_id,
-            // question_id), a WITHOUT ROWID table kept in that order, so they are in question order already; asking
-            // for it too would make SQLite sort all 30,000 rows in a temporary b-tree.
-            var cells: [String: [ClassResults.QuestionCell]] = [:]
-            cells.reserveCapacity(students.count)
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT p.student_id, p.question_id, p.best, p.attempts, p.last_verdict
-                    FROM students s JOIN progress p ON p.student_id = s.id
-                    WHERE s.class_code = ? ORDER BY s.id
-                    """,
-                arguments: [classCode]
+            // Each student's cells from `progress`'s primary key (student_id, question_id), a WITHOUT ROWID table
+            // kept in that order, so they come in question order; one cached statement run per student, read
+            // through a cursor by position: a class of 300 has 30,000 cells, and copying each row, looking its
+            // columns up by name, or decoding the student's id again on each of them cost more than the read.
+            let statement = try db.cachedStatement(
+                sql: "SELECT question_id, best, attempts, last_verdict FROM progress WHERE student_id = ?"
             )
-            var studentID = ""
-            var row: [ClassResults.QuestionCell] = []
-            while let next = try rows.next() {
-                let id: String = next[0]
-                if id != studentID {
-                    if !row.isEmpty { cells[studentID] = row }
-                    studentID = id
-                    row = []
-                    row.reserveCapacity(128)
-                }
-                row.append(
-                    ClassResults.QuestionCell(
-                        question: next[1],
-                        cell: ClassResults.Cell(best: next[2], attempts: next[3], lastVerdict: next[4])
+            var rows: [ClassResults.Row] = []
+            rows.reserveCapacity(students.count)
+            for student in students {
+                var cells: [ClassResults.QuestionCell] = []
+                let found = try Row.fetchCursor(statement, arguments: [student.id])
+                while let next = try found.next() {
+                    cells.append(
+                        ClassResults.QuestionCell(
+                            question: next[0],
+                            cell: ClassResults.Cell(best: next[1], attempts: next[2], lastVerdict: next[3])
+                        )
                     )
-                )
+                }
+                rows.append(ClassResults.Row(student: student, cells: cells))
             }
-            if !row.isEmpty { cells[studentID] = row }
             return ClassResults(
                 classRecord: Self.classRecord(classRow),
-                rows: students.map { ClassResults.Row(student: $0, cells: cells[$0.id] ?? []) }
+                rows: rows
             )
         }
     }
