@@ -92,9 +92,8 @@ struct AttemptService: Sendable {
         return response
     }
 
-    /// The question as the variant this answer is for: a student's must be the one served to them for this attempt
-    /// (`VariantAssignment`; 422 otherwise, also when the body names none); anyone else's is the one the body
-    /// names, variant 0 when it names none. A question without variants is itself (`variant` 0 or left out).
+    /// The question as the variant this answer is for: the one the body names, which for a student must be the
+    /// one served to them for this attempt (`VariantAssignment`; 422 otherwise); variant 0 when it names none. A question without variants is itself (`variant` 0 or left out).
     /// Only predict-output questions have variants here; other kinds ignore the field.
     func variant(of question: Question, body: AttemptBody, student: StudentRecord?) async throws -> Question {
         guard question.kind == .predictOutput else { return question }
@@ -108,10 +107,13 @@ struct AttemptService: Sendable {
         }
         guard question.hasVariants else { return question }
         var index = body.variant ?? 0
-        if let student {
+        // A student naming a variant must name the one served to them for this attempt, so that no one picks the
+        // easy one. An answer naming none is graded against variant 0, for anyone: the contract's attempt body is
+        // `{"output": …}`, and programs that answer with the bank's own key (variant 0's) keep working.
+        if let student, let sent = body.variant {
             let assigned = try await VariantAssignment(access: classroom.access).assigned(question, to: student)
-            guard body.variant == assigned else {
-                throw QuizError.wrongVariant(question: question.id, sent: body.variant, assigned: assigned)
+            guard sent == assigned else {
+                throw QuizError.wrongVariant(question: question.id, sent: sent, assigned: assigned)
             }
             index = assigned
         }

@@ -4,7 +4,8 @@ numbers in the program, each variant with its own key.
 - Anonymous callers get a random variant per fetch; every served program, run here, prints what the server grades
   as right for it; an answer without `variant` is graded against variant 0.
 - A student gets the variant picked from (their id, the question, their attempts on it): stable across reloads;
-  an attempt naming another variant, or none, is 422; after an attempt the pick moves on.
+  an attempt naming another variant is 422, one naming none is graded against variant 0 (the contract's body);
+  after an attempt the pick moves on.
 - An answer copied from a classmate who got another variant is wrong.
 - No list shows a variant's program or any key; the teacher reads the program a student answered.
 - A regrade grades each attempt against the variant it answered.
@@ -136,14 +137,12 @@ def test_a_student_is_served_a_stable_variant_and_must_answer_that_one(server):
     for _ in range(3):  # a reload shows the same program
         assert fetch(server, q['id'], ada['token'])[0]['variant'] == assigned
 
-    # Another variant, or none: 422, a problem document naming the field; nothing is recorded.
+    # Another variant: 422, a problem document naming the field; nothing is recorded.
     wrong = (assigned + 1) % n
     status, problem, headers = attempt(server, q['id'], {'output': q['variants'][wrong]['answer'], 'variant': wrong},
                                        ada['token'])
     assert status == 422 and headers['Content-Type'].startswith('application/problem+json'), problem
     assert 'variant' in problem['detail'] and str(assigned) in problem['detail']
-    status, problem, _ = attempt(server, q['id'], {'output': q['variants'][assigned]['answer']}, ada['token'])
-    assert status == 422 and '"variant" is missing' in problem['detail'], problem
     assert ok(server, 'GET', '/api/v1/me/attempts', token=ada['token'])['attempts'] == []
     assert fetch(server, q['id'], ada['token'])[0]['variant'] == assigned
 
@@ -270,3 +269,16 @@ def test_a_key_kept_back_until_due_is_kept_back_for_every_variant(server):
     status, result, _ = attempt(server, shown['id'], {'output': 'no idea', 'variant': v}, ada['token'])
     assert status == 200 and result['expected'] == shown['variants'][v]['answer'], result
     assert result['explanation'] == shown['variants'][v].get('explanation', shown['explanation'])
+
+
+def test_a_students_answer_naming_no_variant_is_graded_against_variant_0_as_the_contract_body(server):
+    """`{"output": …}` with a student's token, as the contract has it: the bank's own key (variant 0's) is right, and
+    the attempt is recorded; another variant's key is wrong."""
+    teacher, code = new_class(server, 'Variants, plain bodies')
+    ada = join(server, code, 'Ada Plain')
+    q = varied()[2]
+    status, result, headers = attempt(server, q['id'], {'output': q['answer']}, ada['token'])
+    assert status == 200 and result['verdict'] == 'passed' and headers['X-Attempt-Recorded'] == 'true', result
+    status, result, _ = attempt(server, q['id'], {'output': q['variants'][1]['answer']}, ada['token'])
+    assert status == 200 and result['verdict'] == 'failed', result
+    assert len(ok(server, 'GET', '/api/v1/me/attempts', token=ada['token'])['attempts']) == 2
