@@ -250,12 +250,7 @@ extension PostgresStore: ClassroomStore {
     public func createAssignment(_ assignment: AssignmentRecord) async throws -> AssignmentRecord {
         try await run { _ in
             try await self.transaction { connection in
-                guard
-                    try await !connection.query(
-                        "SELECT 1 FROM classes WHERE code = \(assignment.classCode) FOR SHARE",
-                        logger: self.logger
-                    ).decode(Int.self).all().isEmpty
-                else { throw StoreError.unknownClass(assignment.classCode) }
+                try await self.lockClass(assignment.classCode, connection)
                 try await connection.query(
                     """
                     INSERT INTO assignments (id, class_code, title, opens_at, due_at, opens_at_text, due_at_text,

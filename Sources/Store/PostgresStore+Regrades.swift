@@ -20,12 +20,7 @@ extension PostgresStore: RegradeStore {
     ) async throws -> (job: RegradeJob, created: Bool) {
         try await run { _ in
             try await self.transaction { connection in
-                guard
-                    try await !connection.query(
-                        "SELECT 1 FROM classes WHERE code = \(classCode) FOR SHARE",
-                        logger: self.logger
-                    ).decode(Int.self).all().isEmpty
-                else { throw StoreError.unknownClass(classCode) }
+                try await self.lockClass(classCode, connection)
                 // The partial unique index settles two instances starting the same regrade at once: the second
                 // waits for the first's commit, inserts nothing, and answers the running job.
                 let inserted = try await connection.query(

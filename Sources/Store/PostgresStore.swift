@@ -145,16 +145,21 @@ public final class PostgresStore: AttemptStore, SharedRateLimits {
         }
     }
 
+    /// Holds the class for the rest of the transaction (`FOR SHARE`: it cannot be deleted meanwhile), so that a row
+    /// that belongs to it is never written for a class another instance is deleting.
+    /// - Throws: `StoreError.unknownClass` when there is no such class.
+    func lockClass(_ code: String, _ connection: PostgresConnection) async throws {
+        guard
+            try await !connection.query("SELECT 1 FROM classes WHERE code = \(code) FOR SHARE", logger: logger)
+                .decode(Int.self).all().isEmpty
+        else { throw StoreError.unknownClass(code) }
+    }
+
     public func createStudent(name: String, classCode: String, tokenHash: String) async throws -> StudentRecord {
         let student = StudentRecord(id: UUID().uuidString.lowercased(), name: name, classCode: classCode)
         return try await run { client in
             try await self.transaction { connection in
-                guard
-                    try await !connection.query(
-                        "SELECT 1 FROM classes WHERE code = \(classCode) FOR SHARE",
-                        logger: self.logger
-                    ).decode(Int.self).all().isEmpty
-                else { throw StoreError.unknownClass(classCode) }
+                try await self.lockClass(classCode, connection)
                 // The unique index on the folded name settles a race between two instances.
                 let inserted = try await connection.query(
                     """

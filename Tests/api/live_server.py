@@ -110,6 +110,21 @@ class Server:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
+def wait_for_regrade(server, code, regrade_id, token=TEACHER_TOKEN, timeout=60):
+    """The regrade's report once it says `finished`, asked every 50 ms; the test fails after `timeout` seconds."""
+    path = '/api/v1/classes/%s/regrades/%s' % (code, regrade_id)
+    end = time.monotonic() + timeout
+    while True:
+        status, _, body = server.request('GET', path, headers={'Authorization': 'Bearer ' + token})
+        assert status == 200, body
+        report = json.loads(body)
+        if report['status'] == 'finished':
+            return report
+        if time.monotonic() > end:
+            pytest.fail('the regrade did not finish within %d s:\n%s' % (timeout, server.log_tail()))
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope='module')
 def server():
     """One live server for a test module; it must stop cleanly (exit 0) on SIGTERM at the end."""

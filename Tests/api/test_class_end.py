@@ -6,11 +6,10 @@ import io
 import json
 import os
 import sqlite3
-import time
 
 import pytest
 
-from live_server import TEACHER_TOKEN, server  # noqa: F401 - `server` is a fixture
+from live_server import TEACHER_TOKEN, server, wait_for_regrade  # noqa: F401 - `server` is a fixture
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 SERIAL_FETCH_ALL = ('async def fetch_all(fetch, items):\n    "a, \\"quoted\\" docstring"\n'
@@ -39,15 +38,6 @@ def ok(server, method, path, body=None, token=None, expect=200, headers=None):
     return payload
 
 
-def wait_until_finished(server, code, regrade, token, timeout=60):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if ok(server, 'GET', '/api/v1/classes/%s/regrades/%s' % (code, regrade), token=token)['status'] == 'finished':
-            return
-        time.sleep(0.05)
-    pytest.fail('the regrade did not finish within %s s' % timeout)
-
-
 def make_class(server, name, owner_token):
     """A class with an owner, a co-teacher link, two students (one removed, one readmission code), an assignment,
     and attempts of each kind: a late one, a code one graded in the sandbox, one whose answer a spreadsheet would
@@ -73,7 +63,7 @@ def make_class(server, name, owner_token):
        ada['token'], expect=201)
     regrade = ok(server, 'POST', '/api/v1/classes/%s/regrades' % code, {'question': single['id']}, owner_token,
                  expect=202)
-    wait_until_finished(server, code, regrade['id'], owner_token)
+    wait_for_regrade(server, code, regrade['id'], owner_token)
     ok(server, 'POST', '/api/v1/classes/%s/students/%s/readmit' % (code, bo['id']), token=owner_token, expect=201)
     ok(server, 'DELETE', '/api/v1/classes/%s/students/%s' % (code, bo['id']), token=owner_token, expect=204)
     return {'code': code, 'ada': ada, 'bo': bo, 'assignment': assignment, 'predict': predict, 'single': single}

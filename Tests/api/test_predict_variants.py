@@ -17,7 +17,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from live_server import REPO, TEACHER_TOKEN
+from live_server import REPO, TEACHER_TOKEN, wait_for_regrade
 from live_server import server  # noqa: F401 - `server` is a fixture
 from test_classroom import attempt, call, join, new_teacher, ok
 
@@ -222,13 +222,7 @@ def test_a_regrade_grades_each_attempt_against_the_variant_it_answered(server):
         assert status == 200 and result['verdict'] == 'passed'
     assert any(v != 0 for v in served.values()), 'no student got a variant other than 0'
     started = ok(server, 'POST', '/api/v1/classes/%s/regrades' % code, {'question': q['id']}, TEACHER_TOKEN, 202)
-    path = '/api/v1/classes/%s/regrades/%s' % (code, started['id'])
-    end = time.monotonic() + 30
-    report = ok(server, 'GET', path, token=TEACHER_TOKEN)
-    while report['status'] != 'finished' and time.monotonic() < end:
-        time.sleep(0.05)
-        report = ok(server, 'GET', path, token=TEACHER_TOKEN)
-    assert report['status'] == 'finished', report
+    report = wait_for_regrade(server, code, started['id'], timeout=30)
     assert report['total'] == len(students) and report['changes'] == [], report
 
 

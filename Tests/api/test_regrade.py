@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from live_server import BINARY, HOST, REPO, TEACHER_TOKEN, Server, free_port
+from live_server import BINARY, HOST, REPO, TEACHER_TOKEN, Server, free_port, wait_for_regrade
 
 QID = 'bootcamp-wait-random'
 BOOTCAMP = os.path.join(REPO, 'examples', 'async-bootcamp')
@@ -127,14 +127,7 @@ def attempts_of(server, code, student):
 
 
 def finished(server, code, regrade_id, timeout=120):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        status, report = server.call('GET', '/api/v1/classes/%s/regrades/%s' % (code, regrade_id), headers=admin())
-        assert status == 200, report
-        if report['status'] == 'finished':
-            return report
-        time.sleep(0.05)
-    pytest.fail('the regrade did not finish within %d s:\n%s' % (timeout, server.log_tail()))
+    return wait_for_regrade(server, code, regrade_id, timeout=timeout)
 
 
 def test_a_regrade_reports_whose_score_changed_and_writes_the_new_grades(bank_server):
