@@ -68,8 +68,9 @@ struct BridgeTests {
             for _ in 0..<200 {
                 group.addTask { try await client.get("/slow?s=2").status }
             }
-            // While all 200 are suspended in their handlers, a quick request is answered before any of them.
-            try await Task.sleep(for: .milliseconds(500))
+            // While the slow ones are suspended in their handlers, a quick request is answered before any of them:
+            // wait until most of them are in (a state, not a guessed time; their clients connect one thread each).
+            try await Self.waitUntil { server.server.runningRequests > 100 }
             let health = try await client.get("/healthz")
             #expect(health.status == 200)
             #expect(server.server.runningRequests > 100, "the slow handlers should still be running")
